@@ -1,0 +1,80 @@
+/**
+ * The one table of error codes shared by the rooms, the HTTP API and the client.
+ *
+ * RongCloud's numbers are used wherever RongCloud has one, so operators' existing SDKs understand
+ * our answers; the 24xxx range is ours, for cases RongCloud does not distinguish.
+ * Each code is mapped exactly once to an HTTP status ({@link httpStatusOf}).
+ */
+export const ErrorCode = {
+  OK: 200,
+  INTERNAL: 1000,
+  UNKNOWN_APP: 1001,
+  PARAMETER: 1002,
+  SIGNATURE: 1004,
+  TOO_LONG: 1005,
+  RATE_LIMITED: 1008,
+  KEEPALIVE_ROOM_MISSING: 1015,
+  KEEPALIVE_QUOTA: 1016,
+  NOT_IN_ROOM: 23406,
+  MUTED: 23408,
+  BANNED: 23409,
+  ROOM_NOT_EXIST: 23410,
+  ROOM_FULL: 23411,
+  ILLEGAL_ARGUMENT: 23412,
+  ATTRIBUTE_COUNT_LIMIT: 23423,
+  ATTRIBUTE_NOT_OWNER: 23424,
+  ATTRIBUTE_KEY_MISSING: 23427,
+  ATTRIBUTE_BATCH_FAILED: 23428,
+  ATTRIBUTE_BATCH_LIMIT: 23429,
+  ROOM_ALREADY_EXISTS: 24001,
+  ROOM_COUNT_LIMIT: 24002,
+  JOINED_ROOMS_LIMIT: 24003,
+  AUTH_FAILED: 24004,
+  MESSAGE_TOO_LARGE: 24005,
+  SEND_RATE_LIMITED: 24006,
+  DISTRIBUTION_STOPPED: 24007,
+  MESSAGE_DROPPED: 24008,
+  ATTRIBUTE_VERSION_CONFLICT: 24009,
+  MESSAGE_NOT_FOUND: 24010,
+  NOT_MESSAGE_SENDER: 24011,
+  SHUTTING_DOWN: 24012,
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.INTERNAL]: 500,
+  [ErrorCode.UNKNOWN_APP]: 401,
+  [ErrorCode.PARAMETER]: 400,
+  [ErrorCode.SIGNATURE]: 401,
+  [ErrorCode.TOO_LONG]: 400,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.KEEPALIVE_ROOM_MISSING]: 400,
+  [ErrorCode.KEEPALIVE_QUOTA]: 403,
+  [ErrorCode.AUTH_FAILED]: 401,
+  [ErrorCode.SHUTTING_DOWN]: 503,
+};
+
+/**
+ * HTTP status for a code. Business codes (23xxx, 24xxx) answer 200 with the code in the body,
+ * which every RongCloud server SDK reads correctly; 5xx is reserved for real server faults
+ * because the Go and Java SDKs fail over to a backup host on 5xx.
+ */
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code] ?? 200;
+}
+
+/** A rule was broken. `code` is from {@link ErrorCode}; `message` names the field and the limit. */
+export class ChatError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ChatError";
+  }
+}
+
+/** True for a {@link ChatError}, also across module copies (code + name are enough). */
+export function isChatError(e: unknown): e is ChatError {
+  return e instanceof ChatError || (typeof e === "object" && e !== null && (e as { name?: unknown }).name === "ChatError" && typeof (e as { code?: unknown }).code === "number");
+}

@@ -1,0 +1,39 @@
+/**
+ * Why a member left a room: one table for server, client and HTTP API (DESIGN.md).
+ * `code` is what `exitRoom` reports; `closeCode` is the WebSocket close code the server uses.
+ */
+export const ExitReason = {
+  LEFT: 0,
+  KICKED: 1,
+  DISMISSED: 2,
+  BANNED: 3,
+  OFFLINE: 4,
+  EXPIRED: 5,
+  SHUTDOWN: 6,
+} as const;
+export type ExitReason = (typeof ExitReason)[keyof typeof ExitReason];
+
+/** WebSocket close code for each exit reason. 4000 and 4001 are Colyseus' own CONSENTED / SERVER_SHUTDOWN. */
+export const CloseCodeOf: Readonly<Record<ExitReason, number>> = {
+  [ExitReason.LEFT]: 4000,
+  [ExitReason.KICKED]: 4101,
+  [ExitReason.DISMISSED]: 4102,
+  [ExitReason.BANNED]: 4103,
+  [ExitReason.OFFLINE]: 4104,
+  [ExitReason.EXPIRED]: 4105,
+  [ExitReason.SHUTDOWN]: 4001,
+};
+
+const REASON_BY_CLOSE = new Map<number, ExitReason>(
+  Object.entries(CloseCodeOf).map(([reason, close]) => [close, Number(reason) as ExitReason]),
+);
+
+/** The exit reason a close code stands for, or undefined for a close that is not an exit (a network drop). */
+export function exitReasonOfCloseCode(closeCode: number): ExitReason | undefined {
+  return REASON_BY_CLOSE.get(closeCode);
+}
+
+/** Name of an exit reason, e.g. "BANNED", for logs and UI. */
+export function exitReasonName(reason: ExitReason): keyof typeof ExitReason {
+  return (Object.keys(ExitReason) as (keyof typeof ExitReason)[]).find((k) => ExitReason[k] === reason)!;
+}

@@ -1,0 +1,91 @@
+/**
+ * Wire names and payloads shared by the server (rooms/ChatRoom.ts), ChatClient and plain
+ * @colyseus/sdk clients. Renaming anything here breaks the build, not production.
+ */
+import type { ExitReason } from "./core/exitReasons";
+
+/** Room type name registered with Colyseus. */
+export const CHATROOM = "chatroom";
+
+/** HTTP path of the entry route: POST JSON {@link EnterRequest}, answers {@link EnterResponse}. */
+export const ENTER_PATH = "/chat/enter";
+
+/** How a client enters: create (fails if the id exists), join (fails if missing), enter (creates when missing). */
+export type EnterMode = "create" | "join" | "enter";
+
+/** Room options chosen by its creator (ZIM's ZIMRoomAdvancedConfig). */
+export interface RoomConfig {
+  /** Initial attributes, owned by the creator. */
+  roomAttributes?: Record<string, string>;
+  /** Seconds an empty room lives before it is destroyed (0..10800). */
+  roomDestroyDelayTime?: number;
+}
+
+/** Body of POST {@link ENTER_PATH}. */
+export interface EnterRequest {
+  mode: EnterMode;
+  roomId: string;
+  roomName?: string;
+  userId: string;
+  userName?: string;
+  /** Token from the operator API (`/user/getToken.json`); required when the server has an app secret. */
+  token?: string;
+  config?: RoomConfig;
+}
+
+/** Answer of POST {@link ENTER_PATH}: a Colyseus seat reservation to pass to `client.consumeSeatReservation`. */
+export interface EnterResponse {
+  seat: unknown;
+}
+
+/** Error body of every chat HTTP route and every failed room request. */
+export interface ErrorBody {
+  code: number;
+  message: string;
+}
+
+/** A member as clients see it. */
+export interface MemberInfo {
+  userId: string;
+  userName: string;
+  joinedAt: number;
+  online: boolean;
+  devices: number;
+}
+
+/** Room info every client call resolves with. */
+export interface RoomInfo {
+  roomID: string;
+  roomName: string;
+  createdAt: number;
+  memberCount: number;
+  members: MemberInfo[];
+}
+
+/** Server -> client message names. */
+export const ServerMessage = {
+  /** {@link MembersChangedPayload}: members that joined since the last patch. */
+  MEMBERS_JOINED: "roomMemberJoined",
+  /** {@link MembersChangedPayload}: members that left since the last patch. */
+  MEMBERS_LEFT: "roomMemberLeft",
+  /** {@link ExitPayload}: sent to a client just before the server closes it for a reason. */
+  EXIT: "exit",
+} as const;
+
+/** Client -> server request names (room.request / onRequest style, answered with a reply). */
+export const ClientRequest = {
+  /** -> {@link RoomInfo} */
+  INFO: "info",
+} as const;
+
+/** Payload of MEMBERS_JOINED / MEMBERS_LEFT. `reasons` maps a left member to its exit reason. */
+export interface MembersChangedPayload {
+  members: MemberInfo[];
+  reasons?: Record<string, ExitReason>;
+}
+
+/** Payload of EXIT. */
+export interface ExitPayload {
+  reason: ExitReason;
+  message?: string;
+}

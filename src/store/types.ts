@@ -1,0 +1,59 @@
+/**
+ * Async interfaces for cluster-wide state. Every method returns a Promise, in memory too, so
+ * callers are written once for both backends (see STYLE.md). Rooms learn about changes through
+ * {@link ChatBus}, never by polling.
+ */
+
+/** One entry of an {@link ExpiringSetStore}: a member and when it expires (ms epoch; null = never). */
+export interface ExpiringEntry {
+  member: string;
+  expiresAt: number | null;
+}
+
+/**
+ * Sets of strings grouped by scope, each member with an optional expiry. Bans, mutes, allowlists,
+ * keep-alive rooms and the user -> rooms index are all built on it.
+ * An expired member behaves exactly as an absent one from the millisecond `expiresAt` is reached.
+ */
+export interface ExpiringSetStore {
+  /** Adds (or re-adds, replacing the expiry) members to `scope`. `expiresAt` null = no expiry. */
+  add(scope: string, members: readonly string[], expiresAt: number | null): Promise<void>;
+  /** Removes members; returns how many were present (and unexpired). */
+  remove(scope: string, members: readonly string[]): Promise<number>;
+  /** True when `member` is in `scope` and not expired at `now`. */
+  has(scope: string, member: string, now: number): Promise<boolean>;
+  /** For each member, whether it is present and unexpired (same order as `members`). */
+  hasMany(scope: string, members: readonly string[], now: number): Promise<boolean[]>;
+  /** Unexpired entries of `scope` at `now`, in no promised order. */
+  list(scope: string, now: number): Promise<ExpiringEntry[]>;
+  /** Number of unexpired entries at `now`. */
+  count(scope: string, now: number): Promise<number>;
+  /** Deletes the whole scope. */
+  clear(scope: string): Promise<void>;
+}
+
+/** Exclusive claims on names (room ids), so one id makes one room in the whole cluster. */
+export interface ClaimStore {
+  /** Claims `name` for `owner`; false when someone else holds it. */
+  claim(name: string, owner: string): Promise<boolean>;
+  /** Releases `name` if `owner` holds it; true when released. */
+  release(name: string, owner: string): Promise<boolean>;
+  /** Current holder of `name`, if any. */
+  holder(name: string): Promise<string | undefined>;
+}
+
+/** Publish/subscribe between rooms, services and processes. Payloads are JSON-serializable. */
+export interface ChatBus {
+  publish(topic: string, payload: unknown): Promise<void>;
+  /** Subscribes; resolves with a function that unsubscribes this handler only. */
+  subscribe(topic: string, handler: (payload: unknown) => void): Promise<() => Promise<void>>;
+}
+
+/** Everything the server keeps outside a single room. */
+export interface ChatStore {
+  sets: ExpiringSetStore;
+  claims: ClaimStore;
+  bus: ChatBus;
+  /** Releases connections/timers held by the store. */
+  close(): Promise<void>;
+}
