@@ -1,0 +1,28 @@
+import { schema, t, type SchemaType } from "@colyseus/schema";
+
+/** A member as synchronized to every client (plain @colyseus/sdk clients read it too). */
+export const MemberState = schema(
+  {
+    userId: t.string(),
+    userName: t.string(),
+    joinedAt: t.number(),
+    online: t.boolean(),
+    devices: t.uint8(),
+  },
+  "MemberState",
+);
+export type MemberState = SchemaType<typeof MemberState>;
+
+/** The synchronized state of a chatroom. `attributes` holds the room key-value pairs. */
+export const ChatState = schema(
+  {
+    roomId: t.string(),
+    roomName: t.string(),
+    createdAt: t.number(),
+    memberCount: t.uint32(),
+    members: t.map(MemberState),
+    attributes: t.map("string"),
+  },
+  "ChatState",
+);
+export type ChatState = SchemaType<typeof ChatState>;

@@ -1,0 +1,87 @@
+import { ChatError, ErrorCode } from "./core/errors";
+import type { KickoutMode } from "./core/kickout";
+
+/**
+ * Every tunable of the server, with the defaults of DESIGN.md. `createChatServer` takes a
+ * `Partial<ChatConfig>`; `configFromEnv` reads the documented environment variables.
+ */
+export interface ChatConfig {
+  /** TCP port (PORT) [2567]. 0 picks a free port. */
+  port: number;
+  /** Redis URL (REDIS_URL); unset = in-memory presence, driver and store on one process. */
+  redisUrl: string | undefined;
+  /** host:port other processes and clients use to reach this one (CHAT_PUBLIC_ADDRESS). */
+  publicAddress: string | undefined;
+  /** Seconds a dropped member stays (offline) before the kick-out rule may remove it (CHAT_RECONNECT_WINDOW_S) [30]. */
+  reconnectWindowS: number;
+  /** Offline kick-out mode (CHAT_KICKOUT_MODE) ["rongcloud"]. */
+  kickoutMode: KickoutMode;
+  /** RongCloud mode: messages an offline member may miss inside the window; the next one kicks it [30]. */
+  kickoutMessageLimit: number;
+  /** Minutes without a join, leave or message before a room is destroyed (CHAT_INACTIVITY_MIN) [60]. */
+  inactivityMin: number;
+  /** Seconds an empty room lives before it is destroyed (CHAT_DESTROY_DELAY_S) [0]. */
+  destroyDelayS: number;
+  /** Most rooms at once in the cluster (CHAT_MAX_ROOMS) [no limit]. */
+  maxRooms: number | undefined;
+  /** Most rooms one user may be in at once (CHAT_MAX_ROOMS_PER_USER) [10]. */
+  maxRoomsPerUser: number;
+  /** RongCloud-style App Key for the operator API (CHAT_APP_KEY). */
+  appKey: string | undefined;
+  /** App Secret; when set, the operator API requires signatures and rooms require user tokens (CHAT_APP_SECRET). */
+  appSecret: string | undefined;
+}
+
+/** The defaults of DESIGN.md. */
+export const DEFAULT_CONFIG: ChatConfig = {
+  port: 2567,
+  redisUrl: undefined,
+  publicAddress: undefined,
+  reconnectWindowS: 30,
+  kickoutMode: "rongcloud",
+  kickoutMessageLimit: 30,
+  inactivityMin: 60,
+  destroyDelayS: 0,
+  maxRooms: undefined,
+  maxRoomsPerUser: 10,
+  appKey: undefined,
+  appSecret: undefined,
+};
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a number in ${min}..${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** Reads the environment variables documented in README.md; throws naming the variable on a bad value. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ChatConfig> {
+  const mode = env.CHAT_KICKOUT_MODE;
+  if (mode !== undefined && mode !== "" && mode !== "rongcloud" && mode !== "timer") {
+    throw new ChatError(ErrorCode.PARAMETER, `CHAT_KICKOUT_MODE must be "rongcloud" or "timer", got ${JSON.stringify(mode)}`);
+  }
+  const config: Partial<ChatConfig> = {
+    port: intFrom(env, "PORT", 0, 65535),
+    redisUrl: env.REDIS_URL || undefined,
+    publicAddress: env.CHAT_PUBLIC_ADDRESS || undefined,
+    reconnectWindowS: intFrom(env, "CHAT_RECONNECT_WINDOW_S", 1, 3600),
+    kickoutMode: (mode || undefined) as KickoutMode | undefined,
+    inactivityMin: intFrom(env, "CHAT_INACTIVITY_MIN", 1, 10080),
+    destroyDelayS: intFrom(env, "CHAT_DESTROY_DELAY_S", 0, 10800),
+    maxRooms: intFrom(env, "CHAT_MAX_ROOMS", 1, 10_000_000),
+    maxRoomsPerUser: intFrom(env, "CHAT_MAX_ROOMS_PER_USER", 1, 10_000),
+    appKey: env.CHAT_APP_KEY || undefined,
+    appSecret: env.CHAT_APP_SECRET || undefined,
+  };
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<ChatConfig>;
+}
+
+/** Defaults overlaid with `overrides` (undefined values ignored). */
+export function resolveConfig(overrides: Partial<ChatConfig> = {}): ChatConfig {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_CONFIG, ...defined };
+}

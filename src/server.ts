@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import express, { type Request, type Response } from "express";
+import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { RedisPresence } from "@colyseus/redis-presence";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { ChatRoom } from "../rooms/ChatRoom";
+import { resolveConfig, type ChatConfig } from "./config";
+import { ChatError, ErrorCode, httpStatusOf, isChatError } from "./core/errors";
+import { verifyUserToken } from "./core/tokens";
+import { CHATROOM, ENTER_PATH, type EnterResponse, type ErrorBody } from "./protocol";
+import type { ChatContext } from "./service/context";
+import { enter, parseEnterRequest } from "./service/entry";
+import { createMemoryStore } from "./store/memory";
+import { createRedisStore } from "./store/redis";
+import type { ChatStore } from "./store/types";
+
+/** A running (or ready to run) chat server. */
+export interface ChatServer {
+  readonly config: ChatConfig;
+  readonly ctx: ChatContext;
+  readonly colyseus: Server;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<number>;
+  /** Closes every room (members exit with SHUTDOWN), the transport and the store. */
+  shutdown(): Promise<void>;
+}
+
+/** Options of {@link createChatServer} beyond {@link ChatConfig}. */
+export interface ChatServerOptions extends Partial<ChatConfig> {
+  /** Register SIGINT/SIGTERM handlers that shut down and exit (main.ts) [false]. */
+  handleSignals?: boolean;
+  /** Clock for rooms and rules [Date.now]. */
+  now?: () => number;
+  /** A store to use instead of the one REDIS_URL selects (tests). */
+  store?: ChatStore;
+}
+
+const DEMO_DIR = path.resolve(__dirname, "..", "client-demo");
+
+/** Sends a ChatError (or an unexpected fault) as `{ code, message }` with its HTTP status. */
+export function sendError(res: Response, e: unknown): void {
+  const err = isChatError(e) ? e : new ChatError(ErrorCode.INTERNAL, "internal error");
+  if (!isChatError(e)) console.error(e);
+  res.status(httpStatusOf(err.code)).json({ code: err.code, message: err.message } satisfies ErrorBody);
+}
+
+/**
+ * Builds the chat server: Colyseus with the `chatroom` room type, the entry route, the demo page
+ * and `/__healthcheck`. In memory by default; REDIS_URL switches presence, driver and store to Redis.
+ */
+export function createChatServer(options: ChatServerOptions = {}): ChatServer {
+  const { handleSignals = false, now = Date.now, store: givenStore, ...overrides } = options;
+  const config = resolveConfig(overrides);
+  const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore());
+  const ctx: ChatContext = { config, store, now, processToken: randomUUID() };
+
+  class BoundChatRoom extends ChatRoom {
+    protected readonly ctx = ctx;
+  }
+
+  const authenticate = async (userId: string, token?: string): Promise<void> => {
+    if (config.appSecret) verifyUserToken(config.appSecret, userId, token, now());
+  };
+
+  const colyseus = defineServer({
+    rooms: { [CHATROOM]: defineRoom(BoundChatRoom) },
+    transport: new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2 }),
+    presence: config.redisUrl ? new RedisPresence(config.redisUrl) : undefined,
+    driver: config.redisUrl ? new RedisDriver(config.redisUrl) : undefined,
+    publicAddress: config.publicAddress,
+    greet: false,
+    gracefullyShutdown: handleSignals,
+    express: (app) => {
+      app.post(ENTER_PATH, express.json({ limit: "64kb" }), async (req: Request, res: Response) => {
+        try {
+          const seat = await enter(ctx, parseEnterRequest(req.body), authenticate);
+          res.json({ seat } satisfies EnterResponse);
+        } catch (e) {
+          sendError(res, e);
+        }
+      });
+      app.use(express.static(DEMO_DIR));
+    },
+  });
+  // Every way into a room goes through ENTER_PATH, so bans and limits cannot be bypassed.
+  matchMaker.controller.exposedMethods = ["reconnect"];
+  colyseus.onShutdown(() => store.close());
+
+  let listening = false;
+  return {
+    config,
+    ctx,
+    colyseus,
+    async listen() {
+      await colyseus.listen(config.port);
+      listening = true;
+      const address = colyseus.transport.server?.address();
+      return typeof address === "object" && address ? address.port : config.port;
+    },
+    async shutdown() {
+      if (listening) await colyseus.gracefullyShutdown(false);
+      else await store.close();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { ChatConfig } from "../config";
+import type { ChatStore } from "../store/types";
+
+/** What rooms and services share on one server: its configuration, its store and its clock. */
+export interface ChatContext {
+  readonly config: ChatConfig;
+  readonly store: ChatStore;
+  /** Current time in ms; injected so tests and rules agree on one clock. */
+  now(): number;
+  /** Unique id of this server process (owner of its room-id claims). */
+  readonly processToken: string;
+}
