@@ -1,0 +1,58 @@
+import { Client, type Room } from "@colyseus/sdk";
+import { createChatServer, type ChatServer, type ChatServerOptions } from "../../src/server";
+import { ENTER_PATH, type EnterRequest, type ErrorBody } from "../../src/protocol";
+
+/** A chat server listening on an ephemeral port, for one test file (Colyseus' matchmaker is per process). */
+export interface TestServer {
+  server: ChatServer;
+  port: number;
+  httpUrl: string;
+}
+
+export async function startServer(options: ChatServerOptions = {}): Promise<TestServer> {
+  const server = createChatServer({ port: 0, ...options });
+  const port = await server.listen();
+  return { server, port, httpUrl: `http://127.0.0.1:${port}` };
+}
+
+/** Error raised by {@link sdkEnter} with the server's error code. */
+export class EnterError extends Error {
+  constructor(public readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+/** Posts an enter request; resolves with the seat or throws EnterError with the server's code. */
+export async function requestSeat(httpUrl: string, request: Partial<EnterRequest>): Promise<unknown> {
+  const res = await fetch(httpUrl + ENTER_PATH, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(request),
+  });
+  const body = (await res.json()) as { seat?: unknown } & Partial<ErrorBody>;
+  if (!res.ok || body.code !== undefined) throw new EnterError(body.code ?? res.status, body.message ?? "enter failed");
+  return body.seat;
+}
+
+/** Enters a room the way a plain @colyseus/sdk client does (README "Plain @colyseus/sdk clients"). */
+export async function sdkEnter(httpUrl: string, request: Partial<EnterRequest>, client = new Client(httpUrl)): Promise<Room> {
+  const seat = await requestSeat(httpUrl, request);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return client.consumeSeatReservation(seat as any);
+}
+
+/** Resolves when `predicate` holds, polling every 10 ms; rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Resolves with the close code when the SDK room leaves. */
+export function leaveCode(room: Room): Promise<number> {
+  return new Promise((resolve) => room.onLeave((code: number) => resolve(code)));
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
