@@ -1,4 +1,4 @@
-import { Room, type Client, type Deferred } from "@colyseus/core";
+import { generateId, Room, type Client, type Deferred } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { ChatError, ErrorCode } from "../src/core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../src/core/exitReasons";
@@ -6,11 +6,18 @@ import { Membership } from "../src/core/membership";
 import { OfflineKickout } from "../src/core/kickout";
 import { dueDestroy, makeDestroyPolicy, nextDestroy, type DestroyCause, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
 import { assertName } from "../src/core/ids";
-import { ClientRequest, ServerMessage, type MemberInfo, type MembersChangedPayload, type RoomInfo } from "../src/protocol";
+import { parseSend } from "../src/core/messages";
+import { ClientRequest, ServerMessage, type MemberInfo, type MembersChangedPayload, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import type { CreateOptions, JoinOptions } from "../src/service/entry";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState, MemberState } from "./ChatState";
+
+/**
+ * Timers re-check their rule at least this often, so a deadline is met to the second even when
+ * the injected clock jumps (tests) or the policy changes under a pending timer.
+ */
+const MAX_TIMER_MS = 1000;
 
 /** Close codes after which a dropped connection gets no reconnection window. */
 const NO_WINDOW_CLOSE_CODES = new Set<number>([4001, 4002, 4003]);
@@ -46,6 +53,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private kickoutTimer: Delayed | undefined;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
   private claimed = false;
+  private seq = 0;
   private closingReason: ExitReason | undefined;
 
   override async onCreate(options: CreateOptions): Promise<void> {
@@ -72,6 +80,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.policy = { ...this.policy, keepAlive: await store.sets.has(Scope.keepAlive, this.roomId, now) };
 
     this.onMessage(ClientRequest.INFO, () => this.info());
+    this.onMessage(ClientRequest.SEND, (client: Client<{ userData: ConnectionData }>, body: unknown) => this.sendFromMember(client, body));
     this.scheduleDestroyCheck();
   }
 
@@ -107,9 +116,12 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     const window = this.allowReconnection(client, "manual") as Deferred<Client> | Promise<Client>;
     this.windows.set(client.sessionId, window as { reject?: (reason?: unknown) => void });
     window.catch(() => undefined);
-    if (change.wentOffline && !this.protectedUsers.has(change.userId)) {
-      this.kickout.drop(change.userId, now);
-      this.scheduleKickoutCheck();
+    if (change.wentOffline) {
+      // the member's fate is the kick-out rule's, which protected users are exempt from
+      if (!this.protectedUsers.has(change.userId)) {
+        this.kickout.drop(change.userId, now);
+        this.scheduleKickoutCheck();
+      }
     } else {
       // another device keeps the member online: this connection only gets the plain window
       this.clock.setTimeout(() => this.endWindow(client.sessionId), this.ctx.config.reconnectWindowS * 1000);
@@ -182,6 +194,22 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     if (this.closingReason !== undefined) return;
     this.closingReason = reason;
     void this.disconnect(CloseCodeOf[reason]);
+  }
+
+  /** A member's send: validated, numbered and delivered to online members. Throws ChatError. */
+  private sendFromMember(client: Client<{ userData: ConnectionData }>, body: unknown): RoomMessage {
+    const userId = client.userData?.userId;
+    if (userId === undefined || !this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `not a member of room ${this.roomId}`);
+    const { type, content } = parseSend(body, this.ctx.config.maxMessageBytes);
+    return this.deliver(userId, type, content);
+  }
+
+  /** Numbers a message and broadcasts it; the one place every accepted message goes through. */
+  protected deliver(senderUserID: string, type: string, content: string): RoomMessage {
+    const message: RoomMessage = { messageID: generateId(), seq: ++this.seq, timestamp: this.ctx.now(), senderUserID, type, content };
+    this.broadcast(ServerMessage.MESSAGES, [message]);
+    this.noteRoomMessage();
+    return message;
   }
 
   /** Records a room message for the inactivity and offline kick-out rules. */
@@ -289,7 +317,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.destroyTimer = undefined;
     const next = nextDestroy(this.policy, this.activity);
     if (!next) return;
-    this.destroyTimer = this.clock.setTimeout(() => this.checkDestroy(), Math.max(0, next.at - this.ctx.now()));
+    this.destroyTimer = this.clock.setTimeout(() => this.checkDestroy(), Math.min(MAX_TIMER_MS, Math.max(0, next.at - this.ctx.now())));
   }
 
   private checkDestroy(): void {
@@ -308,6 +336,6 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       const due = this.kickout.due(this.ctx.now(), (userId) => this.protectedUsers.has(userId));
       if (due.length > 0) this.removeMembers(due, ExitReason.OFFLINE);
       this.scheduleKickoutCheck();
-    }, Math.max(0, deadline - this.ctx.now()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, deadline - this.ctx.now())));
   }
 }

@@ -26,10 +26,28 @@ export interface ChatConfig {
   maxRooms: number | undefined;
   /** Most rooms one user may be in at once (CHAT_MAX_ROOMS_PER_USER) [10]. */
   maxRoomsPerUser: number;
+  /** Largest message content in UTF-8 bytes (CHAT_MAX_MESSAGE_BYTES) [8192]. */
+  maxMessageBytes: number;
   /** RongCloud-style App Key for the operator API (CHAT_APP_KEY). */
   appKey: string | undefined;
   /** App Secret; when set, the operator API requires signatures and rooms require user tokens (CHAT_APP_SECRET). */
   appSecret: string | undefined;
+  /**
+   * Operator API: largest accepted difference between a request's Timestamp (seconds or ms) and
+   * the server clock, in seconds (CHAT_SIGNATURE_MAX_SKEW_S) [0 = not checked]. Off by default
+   * because RongCloud's Node SDK signs once at start-up and reuses that Timestamp for the life of
+   * the process; any freshness window would break long-running Node apps.
+   */
+  signatureMaxSkewS: number;
+  /** Operator API: requests per second per endpoint per App Key, as RongCloud (CHAT_API_RATE_LIMIT) [100]. */
+  apiRateLimit: number;
+  /** Operator API: most keep-alive rooms at once; more answer 1016, as RongCloud's quota (CHAT_KEEPALIVE_MAX) [5]. */
+  keepAliveMax: number;
+  /**
+   * Lifetime of user tokens from /user/getToken.json in seconds (CHAT_TOKEN_TTL_S) [0 = never expire,
+   * as RongCloud tokens, which apps commonly store once per user].
+   */
+  tokenTtlS: number;
 }
 
 /** The defaults of DESIGN.md. */
@@ -44,8 +62,13 @@ export const DEFAULT_CONFIG: ChatConfig = {
   destroyDelayS: 0,
   maxRooms: undefined,
   maxRoomsPerUser: 10,
+  maxMessageBytes: 8192,
   appKey: undefined,
   appSecret: undefined,
+  signatureMaxSkewS: 0,
+  apiRateLimit: 100,
+  keepAliveMax: 5,
+  tokenTtlS: 0,
 };
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
@@ -74,8 +97,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Cha
     destroyDelayS: intFrom(env, "CHAT_DESTROY_DELAY_S", 0, 10800),
     maxRooms: intFrom(env, "CHAT_MAX_ROOMS", 1, 10_000_000),
     maxRoomsPerUser: intFrom(env, "CHAT_MAX_ROOMS_PER_USER", 1, 10_000),
+    maxMessageBytes: intFrom(env, "CHAT_MAX_MESSAGE_BYTES", 1, 1_048_576),
     appKey: env.CHAT_APP_KEY || undefined,
     appSecret: env.CHAT_APP_SECRET || undefined,
+    signatureMaxSkewS: intFrom(env, "CHAT_SIGNATURE_MAX_SKEW_S", 0, 31_536_000),
+    apiRateLimit: intFrom(env, "CHAT_API_RATE_LIMIT", 1, 1_000_000),
+    keepAliveMax: intFrom(env, "CHAT_KEEPALIVE_MAX", 0, 1_000_000),
+    tokenTtlS: intFrom(env, "CHAT_TOKEN_TTL_S", 0, 3_153_600_000),
   };
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<ChatConfig>;
 }

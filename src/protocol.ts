@@ -68,24 +68,37 @@ export const ServerMessage = {
   MEMBERS_JOINED: "roomMemberJoined",
   /** {@link MembersChangedPayload}: members that left since the last patch. */
   MEMBERS_LEFT: "roomMemberLeft",
-  /** {@link ExitPayload}: sent to a client just before the server closes it for a reason. */
-  EXIT: "exit",
+  /** {@link RoomMessage}[]: messages delivered to online members, in seq order. */
+  MESSAGES: "roomMessages",
 } as const;
 
 /** Client -> server request names (room.request / onRequest style, answered with a reply). */
 export const ClientRequest = {
   /** -> {@link RoomInfo} */
   INFO: "info",
+  /** {@link SendMessageRequest} -> {@link RoomMessage} (the message as stored and delivered). */
+  SEND: "sendMessage",
 } as const;
+
+/** Body of the SEND request. */
+export interface SendMessageRequest {
+  type: string;
+  content: string;
+  priority?: "low" | "normal" | "high";
+}
+
+/** A room message as the server assigned it. `seq` is the per-room sequence number (1, 2, ...). */
+export interface RoomMessage {
+  messageID: string;
+  seq: number;
+  timestamp: number;
+  senderUserID: string;
+  type: string;
+  content: string;
+}
 
 /** Payload of MEMBERS_JOINED / MEMBERS_LEFT. `reasons` maps a left member to its exit reason. */
 export interface MembersChangedPayload {
   members: MemberInfo[];
   reasons?: Record<string, ExitReason>;
-}
-
-/** Payload of EXIT. */
-export interface ExitPayload {
-  reason: ExitReason;
-  message?: string;
 }

@@ -66,7 +66,9 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
 
   const colyseus = defineServer({
     rooms: { [CHATROOM]: defineRoom(BoundChatRoom) },
-    transport: new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2 }),
+    // The payload limit sits well above the message limit, so an over-size message is answered
+    // with MESSAGE_TOO_LARGE instead of the transport dropping the connection.
+    transport: new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: 4 * config.maxMessageBytes + 16 * 1024 }),
     presence: config.redisUrl ? new RedisPresence(config.redisUrl) : undefined,
     driver: config.redisUrl ? new RedisDriver(config.redisUrl) : undefined,
     publicAddress: config.publicAddress,

@@ -18,7 +18,10 @@ export interface ExpiringEntry {
 export interface ExpiringSetStore {
   /** Adds (or re-adds, replacing the expiry) members to `scope`. `expiresAt` null = no expiry. */
   add(scope: string, members: readonly string[], expiresAt: number | null): Promise<void>;
-  /** Removes members; returns how many were present (and unexpired). */
+  /**
+   * Removes members; returns how many were present (and unexpired). Having no `now` argument, it
+   * judges expiry by the store's clock (Date.now unless the factory was given another).
+   */
   remove(scope: string, members: readonly string[]): Promise<number>;
   /** True when `member` is in `scope` and not expired at `now`. */
   has(scope: string, member: string, now: number): Promise<boolean>;
@@ -34,7 +37,10 @@ export interface ExpiringSetStore {
 
 /** Exclusive claims on names (room ids), so one id makes one room in the whole cluster. */
 export interface ClaimStore {
-  /** Claims `name` for `owner`; false when someone else holds it. */
+  /**
+   * Claims `name` for `owner`; false when someone else holds it. Atomic across the cluster: of
+   * concurrent claimants exactly one gets true. Claiming again what `owner` already holds is true.
+   */
   claim(name: string, owner: string): Promise<boolean>;
   /** Releases `name` if `owner` holds it; true when released. */
   release(name: string, owner: string): Promise<boolean>;
@@ -42,8 +48,13 @@ export interface ClaimStore {
   holder(name: string): Promise<string | undefined>;
 }
 
-/** Publish/subscribe between rooms, services and processes. Payloads are JSON-serializable. */
+/**
+ * Publish/subscribe between rooms, services and processes. Payloads are JSON-serializable.
+ * Delivery is always asynchronous (never inside `publish`), in publish order per topic, at most
+ * once, and each handler receives its own JSON copy of the payload (as if sent through Redis).
+ */
 export interface ChatBus {
+  /** Publishes to every current subscriber of `topic`; rejects with TypeError when `payload` is not JSON-serializable. */
   publish(topic: string, payload: unknown): Promise<void>;
   /** Subscribes; resolves with a function that unsubscribes this handler only. */
   subscribe(topic: string, handler: (payload: unknown) => void): Promise<() => Promise<void>>;

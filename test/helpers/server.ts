@@ -38,7 +38,10 @@ export async function requestSeat(httpUrl: string, request: Partial<EnterRequest
 export async function sdkEnter(httpUrl: string, request: Partial<EnterRequest>, client = new Client(httpUrl)): Promise<Room> {
   const seat = await requestSeat(httpUrl, request);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return client.consumeSeatReservation(seat as any);
+  const room = await client.consumeSeatReservation(seat as any);
+  // The first state arrives once the server has completed the join (only then can a drop be held).
+  await new Promise<void>((resolve) => room.onStateChange.once(() => resolve()));
+  return room;
 }
 
 /** Resolves when `predicate` holds, polling every 10 ms; rejects after `timeoutMs`. */
@@ -56,3 +59,31 @@ export function leaveCode(room: Room): Promise<number> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The server-side ChatRoom instance for `roomId` on this process. */
+export async function localRoom(roomId: string): Promise<import("../../rooms/ChatRoom").ChatRoom> {
+  const { matchMaker } = await import("@colyseus/core");
+  const room = matchMaker.getLocalRoomById(roomId);
+  if (!room) throw new Error(`no local room ${roomId}`);
+  return room as unknown as import("../../rooms/ChatRoom").ChatRoom;
+}
+
+/**
+ * Simulates a network loss for one SDK room: the server terminates the socket (close 1006).
+ * With `reconnect` false the SDK does not come back, so the server's window runs out.
+ */
+export async function dropConnection(room: Room, reconnect: boolean): Promise<void> {
+  room.reconnection.minUptime = 0;
+  room.reconnection.enabled = reconnect;
+  const server = await localRoom(room.roomId);
+  const client = server.clients.getById(room.sessionId);
+  if (!client) throw new Error(`no server client ${room.sessionId}`);
+  (client.ref as unknown as { terminate(): void }).terminate();
+}
+
+/** Collects every message of `type` an SDK room receives. */
+export function collect<T = unknown>(room: Room, type: string): T[] {
+  const received: T[] = [];
+  room.onMessage(type, (payload: T) => received.push(payload));
+  return received;
+}

@@ -1,0 +1,173 @@
+/**
+ * In-memory {@link ChatStore}.
+ *
+ * Good for: unit and integration tests, the demo, and a single-process deployment. It behaves as
+ * the Redis store does where callers can tell: every method is async, bus delivery happens on a
+ * later turn (setImmediate) and hands each handler its own JSON copy, expiry is exact to the ms.
+ *
+ * Cannot: share anything with another process (each process would have its own bans, claims and
+ * bus, so two processes would both "own" a room id), or survive a restart. Use the Redis store as
+ * soon as there is more than one process.
+ */
+import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
+import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
+import type { ChatBus, ChatStore, ClaimStore, ExpiringEntry, ExpiringSetStore } from "./types";
+
+/** Options of {@link createMemoryStore}; all optional. */
+export interface MemoryStoreOptions extends StoreClockOptions {
+  /** Called when a bus handler throws (the other handlers still run). Default: console.error. */
+  onHandlerError?: BusErrorReporter;
+}
+
+/**
+ * Creates an empty in-memory store. Nothing is shared with other stores, even in one process.
+ * After `close()` the bus delivers nothing more; the data stays readable.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): ChatStore {
+  const clock = options.clock ?? Date.now;
+  const bus = new MemoryBus(options.onHandlerError ?? reportToConsole);
+  return {
+    sets: new MemorySets(clock),
+    claims: new MemoryClaims(),
+    bus,
+    close: async () => bus.close(),
+  };
+}
+
+class MemorySets implements ExpiringSetStore {
+  private readonly scopes = new Map<string, Map<string, number | null>>();
+
+  constructor(private readonly clock: () => number) {}
+
+  async add(scope: string, members: readonly string[], expiresAt: number | null): Promise<void> {
+    if (members.length === 0) return;
+    let entries = this.scopes.get(scope);
+    if (!entries) {
+      entries = new Map();
+      this.scopes.set(scope, entries);
+    }
+    for (const member of members) entries.set(member, expiresAt);
+    this.prune(scope, this.clock());
+  }
+
+  async remove(scope: string, members: readonly string[]): Promise<number> {
+    const entries = this.scopes.get(scope);
+    if (!entries) return 0;
+    const now = this.clock();
+    let removed = 0;
+    for (const member of members) {
+      const expiresAt = entries.get(member);
+      if (expiresAt === undefined) continue;
+      if (isLive(expiresAt, now)) removed++;
+      entries.delete(member);
+    }
+    if (entries.size === 0) this.scopes.delete(scope);
+    return removed;
+  }
+
+  async has(scope: string, member: string, now: number): Promise<boolean> {
+    const expiresAt = this.scopes.get(scope)?.get(member);
+    return expiresAt !== undefined && isLive(expiresAt, now);
+  }
+
+  async hasMany(scope: string, members: readonly string[], now: number): Promise<boolean[]> {
+    const entries = this.scopes.get(scope);
+    return members.map((member) => {
+      const expiresAt = entries?.get(member);
+      return expiresAt !== undefined && isLive(expiresAt, now);
+    });
+  }
+
+  async list(scope: string, now: number): Promise<ExpiringEntry[]> {
+    const entries = this.prune(scope, now);
+    const live: ExpiringEntry[] = [];
+    for (const [member, expiresAt] of entries ?? []) {
+      if (isLive(expiresAt, now)) live.push({ member, expiresAt });
+    }
+    return live;
+  }
+
+  async count(scope: string, now: number): Promise<number> {
+    let n = 0;
+    for (const expiresAt of this.prune(scope, now)?.values() ?? []) {
+      if (isLive(expiresAt, now)) n++;
+    }
+    return n;
+  }
+
+  async clear(scope: string): Promise<void> {
+    this.scopes.delete(scope);
+  }
+
+  /** Drops entries expired for longer than the grace; returns what is left of the scope. */
+  private prune(scope: string, now: number): Map<string, number | null> | undefined {
+    const entries = this.scopes.get(scope);
+    if (!entries) return undefined;
+    const cutoff = now - PRUNE_GRACE_MS;
+    for (const [member, expiresAt] of entries) {
+      if (!isLive(expiresAt, cutoff)) entries.delete(member);
+    }
+    if (entries.size > 0) return entries;
+    this.scopes.delete(scope);
+    return undefined;
+  }
+}
+
+class MemoryClaims implements ClaimStore {
+  private readonly holders = new Map<string, string>();
+
+  async claim(name: string, owner: string): Promise<boolean> {
+    const holder = this.holders.get(name);
+    if (holder !== undefined) return holder === owner;
+    this.holders.set(name, owner);
+    return true;
+  }
+
+  async release(name: string, owner: string): Promise<boolean> {
+    if (this.holders.get(name) !== owner) return false;
+    this.holders.delete(name);
+    return true;
+  }
+
+  async holder(name: string): Promise<string | undefined> {
+    return this.holders.get(name);
+  }
+}
+
+class MemoryBus implements ChatBus {
+  private readonly topics = new Map<string, Set<BusHandler>>();
+  private closed = false;
+
+  constructor(private readonly onError: BusErrorReporter) {}
+
+  async publish(topic: string, payload: unknown): Promise<void> {
+    const text = encodePayload(topic, payload);
+    // A later turn, as a Redis round trip would be; handlers are looked up at delivery time, so an
+    // unsubscribe that resolved before delivery stops it, as on Redis.
+    setImmediate(() => {
+      const handlers = this.topics.get(topic);
+      if (handlers && !this.closed) deliver(topic, text, handlers, this.onError);
+    });
+  }
+
+  async subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>> {
+    let handlers = this.topics.get(topic);
+    if (!handlers) {
+      handlers = new Set();
+      this.topics.set(topic, handlers);
+    }
+    // A wrapper, so subscribing one function twice gives two independent subscriptions.
+    const entry: BusHandler = (payload) => handler(payload);
+    handlers.add(entry);
+    return async () => {
+      const current = this.topics.get(topic);
+      if (!current?.delete(entry)) return;
+      if (current.size === 0) this.topics.delete(topic);
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.topics.clear();
+  }
+}
