@@ -1,0 +1,99 @@
+import { matchMaker } from "@colyseus/core";
+import { ExitReason, CloseCodeOf } from "../../src/core/exitReasons";
+import { createRoom, findRoom } from "../../src/service/entry";
+import { Scope } from "../../src/service/scopes";
+import { startServer, sdkEnter, waitFor, sleep, leaveCode, type TestServer } from "../helpers/server";
+
+/** The rooms' clock runs `offset` ms ahead of real time, so an hour passes in one assignment. */
+let offset = 0;
+const now = () => Date.now() + offset;
+const MINUTE = 60_000;
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer({ now, inactivityMin: 60, destroyDelayS: 0 });
+});
+afterAll(async () => {
+  await t.server.shutdown();
+});
+beforeEach(() => {
+  offset = 0;
+});
+
+const exists = async (roomId: string) => (await findRoom(roomId)) !== undefined;
+
+test("an empty room is destroyed at once with the default delay of 0 s", async () => {
+  const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "d0", userId: "alice" });
+  await room.leave();
+  await waitFor(async () => !(await exists("d0")), 2000, "room d0 destroyed");
+});
+
+test("a room's own destroy delay keeps it empty for that long, and a join in between saves it", async () => {
+  const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "d2", userId: "alice", config: { roomDestroyDelayTime: 2 } });
+  await room.leave();
+  await sleep(1200);
+  expect(await exists("d2")).toBe(true);
+  const again = await sdkEnter(t.httpUrl, { mode: "join", roomId: "d2", userId: "bob" });
+  await sleep(1500);
+  expect(await exists("d2")).toBe(true);
+  await again.leave();
+  const leftAt = Date.now();
+  await waitFor(async () => !(await exists("d2")), 4000, "room d2 destroyed");
+  expect(Date.now() - leftAt).toBeGreaterThanOrEqual(1900);
+});
+
+test("an out-of-range destroy delay is refused and makes no room", async () => {
+  const res = await fetch(t.httpUrl + "/chat/enter", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode: "create", roomId: "dbad", userId: "alice", config: { roomDestroyDelayTime: 10801 } }),
+  });
+  const body = await res.json();
+  expect(body.code).toBe(1002);
+  expect(body.message).toMatch(/10800/);
+  expect(await exists("dbad")).toBe(false);
+});
+
+test("inactivity expiry: members exit with EXPIRED after 60 min without join, leave or message", async () => {
+  const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "idle", userId: "alice" });
+  const code = leaveCode(alice);
+  offset = 59 * MINUTE;
+  await sleep(1200);
+  expect(await exists("idle")).toBe(true);
+  offset = 60 * MINUTE + 1000;
+  expect(await code).toBe(CloseCodeOf[ExitReason.EXPIRED]);
+  expect(await exists("idle")).toBe(false);
+});
+
+test("a join resets inactivity", async () => {
+  const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "reset", userId: "alice" });
+  offset = 50 * MINUTE;
+  const bob = await sdkEnter(t.httpUrl, { mode: "join", roomId: "reset", userId: "bob" });
+  offset = 100 * MINUTE; // 100 min after creation, 50 after the join
+  await sleep(1200);
+  expect(await exists("reset")).toBe(true);
+  const codes = Promise.all([leaveCode(alice), leaveCode(bob)]);
+  offset = 111 * MINUTE;
+  expect(await codes).toEqual([CloseCodeOf[ExitReason.EXPIRED], CloseCodeOf[ExitReason.EXPIRED]]);
+});
+
+test("a keep-alive room is never auto-destroyed", async () => {
+  await t.server.ctx.store.sets.add(Scope.keepAlive, ["kept"], null);
+  const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "kept", userId: "alice" });
+  offset = 7 * 24 * 60 * MINUTE;
+  await sleep(1300);
+  expect(await exists("kept")).toBe(true);
+  await alice.leave();
+  await sleep(1300);
+  expect(await exists("kept")).toBe(true);
+  const room = matchMaker.getLocalRoomById("kept")!;
+  await room.disconnect();
+});
+
+test("a room created without members lives until the inactivity rule", async () => {
+  await createRoom(t.server.ctx, { roomId: "apiroom", roomName: "API room", creatorId: null, config: {} });
+  await sleep(1300);
+  expect(await exists("apiroom")).toBe(true);
+  offset = 61 * MINUTE;
+  await waitFor(async () => !(await exists("apiroom")), 3000, "apiroom destroyed");
+});
