@@ -9,6 +9,9 @@ import { assertName } from "../src/core/ids";
 import { parseSend } from "../src/core/messages";
 import { ClientRequest, ServerMessage, type MemberInfo, type MembersChangedPayload, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
+import { canSend } from "../src/service/moderation";
+import { readRoomPolicy } from "../src/service/roomPolicy";
+import { forgetDestroyedRoom } from "../src/service/rooms";
 import type { CreateOptions, JoinOptions } from "../src/service/entry";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState, MemberState } from "./ChatState";
@@ -41,6 +44,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private readonly membership = new Membership();
   private kickout!: OfflineKickout;
   private policy!: DestroyPolicy;
+  /** The policy from config and room options, before operator overrides (service/roomPolicy). */
+  private basePolicy!: DestroyPolicy;
   private activity!: RoomActivity;
   /** Reconnection windows by sessionId (rejecting one ends the window). */
   private readonly windows = new Map<string, { reject?: (reason?: unknown) => void }>();
@@ -77,7 +82,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
 
     this.unsubscribers.push(await store.bus.subscribe(Topic.room(this.roomId), (payload) => this.onCommand(payload as RoomCommand)));
     await this.refreshModeration();
-    this.policy = { ...this.policy, keepAlive: await store.sets.has(Scope.keepAlive, this.roomId, now) };
+    this.basePolicy = this.policy;
+    this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
 
     this.onMessage(ClientRequest.INFO, () => this.info());
     this.onMessage(ClientRequest.SEND, (client: Client<{ userData: ConnectionData }>, body: unknown) => this.sendFromMember(client, body));
@@ -155,6 +161,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       await this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]);
     }
     await Promise.all(this.unsubscribers.map((unsubscribe) => unsubscribe()));
+    // Settings that die with the room (mute-all, exceptions, protected users, destroy override, keep-alive); not on shutdown.
+    if (this.claimed && (this.closingReason === ExitReason.DISMISSED || this.closingReason === ExitReason.EXPIRED)) await forgetDestroyedRoom(this.ctx, this.roomId);
     if (this.claimed) await this.ctx.store.claims.release(this.roomId, this.ctx.processToken);
   }
 
@@ -197,10 +205,11 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   }
 
   /** A member's send: validated, numbered and delivered to online members. Throws ChatError. */
-  private sendFromMember(client: Client<{ userData: ConnectionData }>, body: unknown): RoomMessage {
+  private async sendFromMember(client: Client<{ userData: ConnectionData }>, body: unknown): Promise<RoomMessage> {
     const userId = client.userData?.userId;
     if (userId === undefined || !this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `not a member of room ${this.roomId}`);
     const { type, content } = parseSend(body, this.ctx.config.maxMessageBytes);
+    await canSend(this.ctx, this.roomId, userId, this.ctx.now());
     return this.deliver(userId, type, content);
   }
 
@@ -249,8 +258,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   }
 
   private async refreshPolicy(): Promise<void> {
-    const keepAlive = await this.ctx.store.sets.has(Scope.keepAlive, this.roomId, this.ctx.now());
-    this.policy = { ...this.policy, keepAlive };
+    this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
     this.scheduleDestroyCheck();
   }
 

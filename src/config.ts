@@ -28,6 +28,10 @@ export interface ChatConfig {
   maxRoomsPerUser: number;
   /** Largest message content in UTF-8 bytes (CHAT_MAX_MESSAGE_BYTES) [8192]. */
   maxMessageBytes: number;
+  /** Messages one user may send per second (CHAT_SEND_RATE_PER_S) [5]. */
+  sendRatePerSecond: number;
+  /** Messages kept per room for history, join delivery and reconnect recovery (CHAT_HISTORY_SIZE) [100]. */
+  historySize: number;
   /** RongCloud-style App Key for the operator API (CHAT_APP_KEY). */
   appKey: string | undefined;
   /** App Secret; when set, the operator API requires signatures and rooms require user tokens (CHAT_APP_SECRET). */
@@ -63,6 +67,8 @@ export const DEFAULT_CONFIG: ChatConfig = {
   maxRooms: undefined,
   maxRoomsPerUser: 10,
   maxMessageBytes: 8192,
+  sendRatePerSecond: 5,
+  historySize: 100,
   appKey: undefined,
   appSecret: undefined,
   signatureMaxSkewS: 0,
@@ -98,6 +104,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Cha
     maxRooms: intFrom(env, "CHAT_MAX_ROOMS", 1, 10_000_000),
     maxRoomsPerUser: intFrom(env, "CHAT_MAX_ROOMS_PER_USER", 1, 10_000),
     maxMessageBytes: intFrom(env, "CHAT_MAX_MESSAGE_BYTES", 1, 1_048_576),
+    sendRatePerSecond: intFrom(env, "CHAT_SEND_RATE_PER_S", 1, 10_000),
+    historySize: intFrom(env, "CHAT_HISTORY_SIZE", 10, 10_000),
     appKey: env.CHAT_APP_KEY || undefined,
     appSecret: env.CHAT_APP_SECRET || undefined,
     signatureMaxSkewS: intFrom(env, "CHAT_SIGNATURE_MAX_SKEW_S", 0, 31_536_000),

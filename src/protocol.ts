@@ -70,6 +70,12 @@ export const ServerMessage = {
   MEMBERS_LEFT: "roomMemberLeft",
   /** {@link RoomMessage}[]: messages delivered to online members, in seq order. */
   MESSAGES: "roomMessages",
+  /** {@link HistorySync}: sent once on join: the last 10 messages and the room's current seq. */
+  JOIN_HISTORY: "roomJoinHistory",
+  /** {@link RecallNotice}: a message was recalled and left history. */
+  RECALLED: "roomMessageRecalled",
+  /** {@link AttributesUpdate}: room attributes were set or deleted. */
+  ATTRIBUTES_UPDATED: "roomAttributesUpdated",
 } as const;
 
 /** Client -> server request names (room.request / onRequest style, answered with a reply). */
@@ -78,7 +84,72 @@ export const ClientRequest = {
   INFO: "info",
   /** {@link SendMessageRequest} -> {@link RoomMessage} (the message as stored and delivered). */
   SEND: "sendMessage",
+  /** { messageID } -> {@link RoomMessage}: the sender recalls its message. */
+  RECALL: "recallMessage",
+  /** {@link HistoryRequest} -> {@link RoomMessage}[] (oldest first, at most 50). */
+  HISTORY: "queryHistory",
+  /** { afterSeq } -> {@link HistorySync}: what a reconnected client missed (send it from onReconnect). */
+  SYNC: "syncMessages",
+  /** {@link SetAttributesRequest} -> { keys: string[] } */
+  SET_ATTRIBUTES: "setAttributes",
+  /** {@link DeleteAttributesRequest} -> { keys: string[] } */
+  DELETE_ATTRIBUTES: "deleteAttributes",
+  /** nothing -> Record<string, {@link AttributeInfo}> */
+  QUERY_ATTRIBUTES: "queryAttributes",
 } as const;
+
+/** Body of HISTORY: bounds are optional; `direction` defaults to backward (newest first page) unless afterSeq/since is given. */
+export interface HistoryRequest {
+  afterSeq?: number;
+  beforeSeq?: number;
+  since?: number;
+  until?: number;
+  limit?: number;
+  direction?: "forward" | "backward";
+}
+
+/** Payload of JOIN_HISTORY and reply of SYNC: messages in seq order and the room's last seq at that moment. */
+export interface HistorySync {
+  messages: RoomMessage[];
+  lastSeq: number;
+}
+
+/** Payload of RECALLED. `recalledBy` is the sender, or null for the operator API. */
+export interface RecallNotice {
+  messageID: string;
+  seq: number;
+  recalledBy: string | null;
+}
+
+/** Body of SET_ATTRIBUTES. `expectedVersions` makes it a compare-and-set per key (0 = must not exist). */
+export interface SetAttributesRequest {
+  attributes: Record<string, string>;
+  isForce?: boolean;
+  isDeleteAfterOwnerLeft?: boolean;
+  expectedVersions?: Record<string, number>;
+}
+
+/** Body of DELETE_ATTRIBUTES. */
+export interface DeleteAttributesRequest {
+  keys: string[];
+  isForce?: boolean;
+}
+
+/** One attribute with its owner and version (reply of QUERY_ATTRIBUTES). */
+export interface AttributeInfo {
+  value: string;
+  ownerId: string;
+  autoDelete: boolean;
+  version: number;
+  updatedAt: number;
+}
+
+/** Payload of ATTRIBUTES_UPDATED: keys set (with new values) and keys deleted, and by whom (null = operator or owner left). */
+export interface AttributesUpdate {
+  set: Record<string, string>;
+  deleted: string[];
+  by: string | null;
+}
 
 /** Body of the SEND request. */
 export interface SendMessageRequest {

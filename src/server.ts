@@ -9,6 +9,7 @@ import { ChatRoom } from "../rooms/ChatRoom";
 import { resolveConfig, type ChatConfig } from "./config";
 import { ChatError, ErrorCode, httpStatusOf, isChatError } from "./core/errors";
 import { verifyUserToken } from "./core/tokens";
+import { createOperatorRouter } from "./http/router";
 import { CHATROOM, ENTER_PATH, type EnterResponse, type ErrorBody } from "./protocol";
 import type { ChatContext } from "./service/context";
 import { enter, parseEnterRequest } from "./service/entry";
@@ -83,6 +84,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
           sendError(res, e);
         }
       });
+      app.use(createOperatorRouter(ctx));
       app.use(express.static(DEMO_DIR));
     },
   });

@@ -33,3 +33,41 @@ export function parseSend(body: unknown, maxContentBytes: number): ValidSend {
   }
   return { type, content, priority: priority as ValidSend["priority"] };
 }
+
+/** A validated history query (see the store's HistoryQuery). */
+export interface ValidHistoryQuery {
+  afterSeq?: number;
+  beforeSeq?: number;
+  since?: number;
+  until?: number;
+  limit: number;
+  direction: "forward" | "backward";
+}
+
+function optionalInt(body: Record<string, unknown>, field: string): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new ChatError(ErrorCode.PARAMETER, `${field} must be an integer >= 0`);
+  }
+  return value;
+}
+
+/**
+ * Validates a history query: optional afterSeq / beforeSeq / since / until (integers >= 0),
+ * limit 1..maxLimit (default maxLimit), direction "forward" (oldest first from the bounds) or
+ * "backward" (the newest before the bounds; the default). Throws PARAMETER naming the field.
+ */
+export function parseHistoryQuery(body: unknown, maxLimit: number): ValidHistoryQuery {
+  const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const limit = optionalInt(b, "limit") ?? maxLimit;
+  if (limit < 1 || limit > maxLimit) throw new ChatError(ErrorCode.PARAMETER, `limit must be in 1..${maxLimit}`);
+  const direction = b.direction ?? (b.afterSeq !== undefined || b.since !== undefined ? "forward" : "backward");
+  if (direction !== "forward" && direction !== "backward") throw new ChatError(ErrorCode.PARAMETER, 'direction must be "forward" or "backward"');
+  const query: ValidHistoryQuery = { limit, direction };
+  for (const field of ["afterSeq", "beforeSeq", "since", "until"] as const) {
+    const value = optionalInt(b, field);
+    if (value !== undefined) query[field] = value;
+  }
+  return query;
+}

@@ -11,6 +11,16 @@ export const Scope = {
   banned: (roomId: string) => `banned:${roomId}`,
   /** Users protected from automatic kick-out in a room. */
   protectedUsers: (roomId: string) => `protected:${roomId}`,
+  /** Users muted (gagged) in a room: they read but cannot send. */
+  muted: (roomId: string) => `muted:${roomId}`,
+  /** Users muted in every room. */
+  globallyMuted: "global-muted",
+  /** Room ids in mute-all. */
+  muteAllRooms: "mute-all",
+  /** Users who may still send while their room is in mute-all. */
+  muteExceptions: (roomId: string) => `mute-exceptions:${roomId}`,
+  /** At most one member: the room's destroy type and time set by the operator API (core/destroyOverride). */
+  destroyOverride: (roomId: string) => `destroy-override:${roomId}`,
 } as const;
 
 export const Topic = {

@@ -1,0 +1,159 @@
+/**
+ * Reading RongCloud form bodies (application/x-www-form-urlencoded, lists as repeated keys).
+ * Every reader throws ChatError naming the parameter and the rule it broke: PARAMETER (1002) for
+ * a missing, malformed or out-of-range value or too many items, TOO_LONG (1005) for a value over
+ * its length limit. Unknown parameters are ignored (SDKs send extras such as msgRandom).
+ */
+import express, { type Request, type RequestHandler } from "express";
+import { ChatError, ErrorCode } from "../core/errors";
+import { MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN } from "../core/ids";
+
+/** A decoded form: each key maps to one value, or to an array when the key was repeated. */
+export type Form = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Longest room or user id (RongCloud: 64 bytes; ours are ASCII). */
+export const MAX_ID_LENGTH = 64;
+
+/**
+ * Body parser for every operator route: repeated keys become arrays (`extended: false` keeps
+ * `chatroom[id]` keys literal), `+` and percent escapes are decoded, any Content-Type is read as
+ * a form (some SDKs send none), and up to 5000 parameters fit (users/exist takes 1000 userIds).
+ */
+export function formBody(): RequestHandler {
+  return express.urlencoded({ extended: false, type: () => true, limit: "1mb", parameterLimit: 5000 });
+}
+
+/** The parsed form of `req` (empty when there was no body). */
+export function formOf(req: Request): Form {
+  const body: unknown = req.body;
+  return typeof body === "object" && body !== null ? (body as Form) : {};
+}
+
+function all(form: Form, name: string): string[] {
+  const value = form[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function single(form: Form, name: string): string | undefined {
+  const values = all(form, name);
+  if (values.length > 1) throw new ChatError(ErrorCode.PARAMETER, `${name} must be given once, got ${values.length} values`);
+  return values[0] === "" ? undefined : values[0];
+}
+
+function checkLength(name: string, value: string, maxLength: number): string {
+  if (value.length > maxLength) throw new ChatError(ErrorCode.TOO_LONG, `${name} is ${value.length} characters: at most ${maxLength}`);
+  return value;
+}
+
+/** A required single string of at most `maxLength` characters. */
+export function requiredString(form: Form, name: string, maxLength: number): string {
+  const value = single(form, name);
+  if (value === undefined) throw new ChatError(ErrorCode.PARAMETER, `${name} is required`);
+  return checkLength(name, value, maxLength);
+}
+
+/** An optional single string of at most `maxLength` characters (empty = absent). */
+export function optionalString(form: Form, name: string, maxLength: number): string | undefined {
+  const value = single(form, name);
+  return value === undefined ? undefined : checkLength(name, value, maxLength);
+}
+
+function checkId(name: string, value: string, pattern: RegExp, alphabet: string): string {
+  checkLength(name, value, MAX_ID_LENGTH);
+  if (!pattern.test(value)) throw new ChatError(ErrorCode.PARAMETER, `${name} must be 1..${MAX_ID_LENGTH} characters of ${alphabet}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Checks a room id taken from anywhere in a form (e.g. a `chatroom[<id>]` key). */
+export function checkRoomId(name: string, value: string): string {
+  return checkId(name, value, ROOM_ID_PATTERN, "[A-Za-z0-9_-]");
+}
+
+/** Checks one user id. */
+export function checkUserId(name: string, value: string): string {
+  return checkId(name, value, USER_ID_PATTERN, "[A-Za-z0-9+=_-]");
+}
+
+/** A required room id (`chatroomId` unless named otherwise). */
+export function roomIdParam(form: Form, name = "chatroomId"): string {
+  return checkRoomId(name, requiredString(form, name, Number.MAX_SAFE_INTEGER));
+}
+
+/** A required single user id. */
+export function userIdParam(form: Form, name = "userId"): string {
+  return checkUserId(name, requiredString(form, name, Number.MAX_SAFE_INTEGER));
+}
+
+/** Options of {@link listParam}. */
+export interface ListOptions {
+  /** most values per call */
+  max: number;
+  /** at least one value [true] */
+  required?: boolean;
+  /** checks and returns one value */
+  check: (name: string, value: string) => string;
+}
+
+/** A repeated parameter (`userId=a&userId=b`), duplicates removed, first order kept. */
+export function listParam(form: Form, name: string, options: ListOptions): string[] {
+  const values = all(form, name).filter((v) => v !== "");
+  if (values.length === 0 && options.required !== false) throw new ChatError(ErrorCode.PARAMETER, `${name} is required (repeat the key for several values)`);
+  if (values.length > options.max) throw new ChatError(ErrorCode.PARAMETER, `${name} takes at most ${options.max} values per call, got ${values.length}`);
+  return [...new Set(values.map((v) => options.check(name, v)))];
+}
+
+/** Repeated user ids, at most `max`. */
+export function userIdsParam(form: Form, max: number, name = "userId", required = true): string[] {
+  return listParam(form, name, { max, required, check: checkUserId });
+}
+
+/** Repeated room ids, at most `max`. */
+export function roomIdsParam(form: Form, max: number, name = "chatroomId"): string[] {
+  return listParam(form, name, { max, check: checkRoomId });
+}
+
+/** Options of {@link intParam}. */
+export interface IntOptions {
+  min: number;
+  max: number;
+  /** value when absent; without it the parameter is required */
+  default?: number;
+}
+
+/** A decimal integer in min..max. */
+export function intParam(form: Form, name: string, options: IntOptions): number {
+  const raw = single(form, name);
+  if (raw === undefined) {
+    if (options.default === undefined) throw new ChatError(ErrorCode.PARAMETER, `${name} is required (an integer in ${options.min}..${options.max})`);
+    return options.default;
+  }
+  const value = /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value < options.min || value > options.max) {
+    throw new ChatError(ErrorCode.PARAMETER, `${name} must be an integer in ${options.min}..${options.max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** An optional integer with no default: undefined when absent. */
+export function optionalIntParam(form: Form, name: string, min: number, max: number): number | undefined {
+  return single(form, name) === undefined ? undefined : intParam(form, name, { min, max });
+}
+
+const TRUE = new Set(["true", "1"]);
+const FALSE = new Set(["false", "0"]);
+
+/** A boolean sent as true/false or 1/0 (any case); `fallback` when absent. */
+export function boolParam(form: Form, name: string, fallback: boolean): boolean {
+  const raw = single(form, name);
+  if (raw === undefined) return fallback;
+  const v = raw.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  throw new ChatError(ErrorCode.PARAMETER, `${name} must be true, false, 1 or 0, got ${JSON.stringify(raw)}`);
+}
+
+/** A display name of at most {@link MAX_NAME_LENGTH} characters. */
+export function checkName(name: string, value: string): string {
+  return checkLength(name, value, MAX_NAME_LENGTH);
+}

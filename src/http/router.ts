@@ -1,0 +1,66 @@
+/**
+ * The operator HTTP API, wire-compatible with RongCloud's chatroom Server API
+ * (notes/server-api.md). Each endpoint runs: X-Request-ID echo -> signature -> form body ->
+ * rate limit -> handler -> JSON envelope. Only the endpoints' own paths are touched, so the rest of
+ * the Express app (entry route, demo) is unaffected.
+ */
+import { Router, type NextFunction, type Request, type Response } from "express";
+import { ChatError, ErrorCode } from "../core/errors";
+import type { ChatContext } from "../service/context";
+import { formBody, formOf } from "./form";
+import { OperatorRateLimiter } from "./rateLimit";
+import { echoRequestId, sendFailure, sendOk } from "./respond";
+import { keepAliveRoutes } from "./routes/keepAlive";
+import { memberRoutes } from "./routes/members";
+import { moderationRoutes } from "./routes/moderation";
+import type { OperatorRoute } from "./routes/route";
+import { roomRoutes } from "./routes/rooms";
+import { userRoutes } from "./routes/users";
+import { requireSignature, signatureHeaders } from "./signature";
+
+/** Every endpoint of this issue; later endpoints (messages, attributes) pass theirs as `extraRoutes`. */
+export const OPERATOR_ROUTES: readonly OperatorRoute[] = [...roomRoutes, ...memberRoutes, ...moderationRoutes, ...keepAliveRoutes, ...userRoutes];
+
+/** Options of {@link createOperatorRouter}. */
+export interface OperatorRouterOptions {
+  /** More endpoints, e.g. messages and attributes. */
+  extraRoutes?: readonly OperatorRoute[];
+  /** An ioredis client to share rate-limit counters across processes (memory when absent). */
+  rateLimitRedis?: unknown;
+}
+
+/** Answers body-parser failures (too large, too many parameters) in the RongCloud envelope. */
+function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (typeof err !== "object" || err === null || !("type" in err)) return next(err);
+  const type = String((err as { type: unknown }).type);
+  if (type === "entity.too.large") return sendFailure(res, new ChatError(ErrorCode.TOO_LONG, "request body is larger than 1 MB"));
+  if (type === "parameters.too.many") return sendFailure(res, new ChatError(ErrorCode.PARAMETER, "request has more than 5000 parameters"));
+  sendFailure(res, new ChatError(ErrorCode.PARAMETER, `request body could not be read as a form (${type})`));
+}
+
+/**
+ * Builds the Express router for the operator API. With `ctx.config.appSecret` unset every request
+ * is accepted unsigned (open development mode); otherwise App-Key/Nonce/Timestamp/Signature are
+ * required. Each endpoint is rate limited per App Key (`ctx.config.apiRateLimit` per second).
+ */
+export function createOperatorRouter(ctx: ChatContext, options: OperatorRouterOptions = {}): Router {
+  const { config } = ctx;
+  const router = Router();
+  const signature = requireSignature({ appKey: config.appKey, appSecret: config.appSecret, maxSkewS: config.signatureMaxSkewS, now: () => ctx.now() });
+  const limiter = new OperatorRateLimiter({ perSecond: config.apiRateLimit, redis: options.rateLimitRedis });
+  const parse = formBody();
+
+  for (const route of [...OPERATOR_ROUTES, ...(options.extraRoutes ?? [])]) {
+    router.post(route.path, echoRequestId, signature, parse, bodyErrors, async (req: Request, res: Response) => {
+      try {
+        const form = formOf(req);
+        const appKey = signatureHeaders(req).appKey ?? "";
+        await limiter.consume(appKey, route.bucket ?? route.path, route.cost?.(form) ?? 1, route.perSecond);
+        sendOk(res, (await route.handle(ctx, form)) ?? {});
+      } catch (e) {
+        sendFailure(res, e);
+      }
+    });
+  }
+  return router;
+}

@@ -1,0 +1,88 @@
+/** Room lifecycle endpoints: create, create_new, destroy, destroy/set, get, query. */
+import { makeDestroyOverride } from "../../core/destroyOverride";
+import { ChatError, ErrorCode } from "../../core/errors";
+import { MODERATION_LIMITS } from "../../core/moderation";
+import { setDestroyOverride } from "../../service/roomPolicy";
+import { createRoomWithOptions, createRooms, destroyRooms, getRoom, queryRooms } from "../../service/rooms";
+import { boolParam, checkName, checkRoomId, optionalIntParam, optionalString, roomIdParam, roomIdsParam, userIdsParam, type Form } from "../form";
+import { formatWireTime } from "../wireTime";
+import type { OperatorRoute } from "./route";
+
+/** Rooms per create.json call, rooms per query.json call and ids per destroy.json call. */
+export const ROOM_LIMITS = { createPerCall: 100, queryPerCall: 20, destroyPerCall: 100 } as const;
+
+const CREATE_KEY = /^chatroom\[(.*)\]$/;
+
+/** The `chatroom[<id>]=<name>` pairs of a create.json form. */
+function roomsToCreate(form: Form): { roomId: string; name: string }[] {
+  const rooms: { roomId: string; name: string }[] = [];
+  for (const [key, value] of Object.entries(form)) {
+    const match = CREATE_KEY.exec(key);
+    if (!match) continue;
+    if (Array.isArray(value)) throw new ChatError(ErrorCode.PARAMETER, `${key} must be given once`);
+    const roomId = checkRoomId(key, match[1]);
+    rooms.push({ roomId, name: value ? checkName(key, value) : roomId });
+  }
+  if (rooms.length === 0) throw new ChatError(ErrorCode.PARAMETER, "chatroom[<id>]=<name> is required (one key per room)");
+  if (rooms.length > ROOM_LIMITS.createPerCall) {
+    throw new ChatError(ErrorCode.PARAMETER, `chatroom[<id>] takes at most ${ROOM_LIMITS.createPerCall} rooms per call, got ${rooms.length}`);
+  }
+  return rooms;
+}
+
+/** Reads destroyType/destroyTime as create_new and destroy/set take them. */
+function destroyOverride(form: Form) {
+  return makeDestroyOverride(optionalIntParam(form, "destroyType", 0, 1), optionalIntParam(form, "destroyTime", 0, Number.MAX_SAFE_INTEGER));
+}
+
+export const roomRoutes: OperatorRoute[] = [
+  {
+    path: "/chatroom/create.json",
+    handle: async (ctx, form) => createRooms(ctx, roomsToCreate(form)),
+  },
+  {
+    path: "/chatroom/create_new.json",
+    handle: async (ctx, form) => {
+      const options = {
+        roomId: roomIdParam(form),
+        destroy: destroyOverride(form),
+        muteAll: boolParam(form, "isBan", false),
+        muteExceptions: userIdsParam(form, MODERATION_LIMITS.muteExceptionsPerRoom, "whiteUserIds", false),
+      };
+      // Initial attributes arrive with the attributes endpoints (chatroom/entry/*); refuse rather than drop them.
+      if (optionalString(form, "entryOwnerId", Number.MAX_SAFE_INTEGER) !== undefined || optionalString(form, "entryInfo", Number.MAX_SAFE_INTEGER) !== undefined) {
+        throw new ChatError(ErrorCode.PARAMETER, "entryOwnerId/entryInfo (initial attributes) are not supported yet");
+      }
+      await createRoomWithOptions(ctx, options);
+    },
+  },
+  {
+    path: "/chatroom/destroy.json",
+    handle: async (ctx, form) => destroyRooms(ctx, roomIdsParam(form, ROOM_LIMITS.destroyPerCall)),
+  },
+  {
+    path: "/chatroom/destroy/set.json",
+    handle: async (ctx, form) => setDestroyOverride(ctx, roomIdParam(form), destroyOverride(form)),
+  },
+  {
+    path: "/chatroom/get.json",
+    handle: async (ctx, form) => {
+      const room = await getRoom(ctx, roomIdParam(form));
+      return {
+        chatroomId: room.roomId,
+        createTime: room.createdAt,
+        memberCount: room.memberCount,
+        destroyType: room.destroyType,
+        destroyTime: room.destroyTime,
+        ban: room.muteAll,
+      };
+    },
+  },
+  {
+    path: "/chatroom/query.json",
+    handle: async (_ctx, form) => {
+      const rooms = await queryRooms(roomIdsParam(form, ROOM_LIMITS.queryPerCall));
+      return { chatRooms: rooms.map((r) => ({ chrmId: r.roomId, name: r.name, time: formatWireTime(r.createdAt) })) };
+    },
+  },
+];

@@ -1,0 +1,152 @@
+/**
+ * Operator room operations: create, destroy, inspect, list members, kick. They work for a room on
+ * any process: commands go over the bus (Topic.room) and reads through the matchmaker's
+ * remoteRoomCall, which reaches the process that hosts the room.
+ */
+import { matchMaker } from "@colyseus/core";
+import { DestroyType, type DestroyOverride } from "../core/destroyOverride";
+import { ChatError, ErrorCode } from "../core/errors";
+import { ExitReason } from "../core/exitReasons";
+import type { RoomInfo } from "../protocol";
+import type { ChatContext } from "./context";
+import { createRoom, findRoom } from "./entry";
+import { addMuteExceptions, clearRoomModeration, isMuteAll, setMuteAll } from "./moderation";
+import { assertRoomExists } from "./roomExists";
+import { clearRoomPolicy, getDestroyOverride, storeDestroyOverride } from "./roomPolicy";
+import { Topic, type RoomCommand } from "./scopes";
+
+/** How long {@link destroyRooms} waits for the rooms to be gone before answering anyway. */
+const DESTROY_WAIT_MS = 3000;
+const INFO_TIMEOUT_MS = 2000;
+
+/** A room as chatroom/get.json shows it. */
+export interface RoomSummary {
+  roomId: string;
+  name: string;
+  /** creation time, ms epoch */
+  createdAt: number;
+  memberCount: number;
+  destroyType: DestroyType;
+  /** minutes of the destroy rule in force */
+  destroyTime: number;
+  muteAll: boolean;
+}
+
+/** Options of {@link createRoomWithOptions}. */
+export interface NewRoomOptions {
+  roomId: string;
+  destroy: DestroyOverride;
+  muteAll: boolean;
+  /** users who may send while the room is in mute-all (at most 20) */
+  muteExceptions: readonly string[];
+}
+
+async function createIfMissing(ctx: ChatContext, roomId: string, name: string): Promise<boolean> {
+  try {
+    await createRoom(ctx, { roomId, roomName: name, creatorId: null, config: {} });
+    return true;
+  } catch (e) {
+    if (e instanceof ChatError && e.code === ErrorCode.ROOM_ALREADY_EXISTS) return false;
+    throw e;
+  }
+}
+
+/**
+ * Creates rooms that do not exist yet (an existing id is left as it is: idempotent). The rooms
+ * follow the server's default destroy rules. Throws ROOM_COUNT_LIMIT when the cluster is full.
+ */
+export async function createRooms(ctx: ChatContext, rooms: readonly { roomId: string; name: string }[]): Promise<void> {
+  for (const room of rooms) await createIfMissing(ctx, room.roomId, room.name);
+}
+
+/**
+ * Creates one room with its destroy type/time, mute-all state and mute exceptions. An existing
+ * room is left unchanged (idempotent success, as for {@link createRooms}).
+ */
+export async function createRoomWithOptions(ctx: ChatContext, options: NewRoomOptions): Promise<void> {
+  if (!(await createIfMissing(ctx, options.roomId, options.roomId))) return;
+  await storeDestroyOverride(ctx, options.roomId, options.destroy);
+  if (options.muteAll) await setMuteAll(ctx, options.roomId, true);
+  if (options.muteExceptions.length > 0) await addMuteExceptions(ctx, options.roomId, options.muteExceptions);
+}
+
+/**
+ * Destroys rooms wherever they run: members exit with DISMISSED; unknown ids are ignored.
+ * Resolves once the rooms are gone from the matchmaker (or after a few seconds).
+ */
+export async function destroyRooms(ctx: ChatContext, roomIds: readonly string[]): Promise<void> {
+  const command: RoomCommand = { type: "destroy", reason: ExitReason.DISMISSED };
+  await Promise.all(roomIds.map((roomId) => ctx.store.bus.publish(Topic.room(roomId), command)));
+  const deadline = Date.now() + DESTROY_WAIT_MS;
+  for (const roomId of roomIds) {
+    while ((await findRoom(roomId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Live info of a room, from whichever process hosts it; ROOM_NOT_EXIST when there is none. */
+export async function roomInfo(roomId: string): Promise<RoomInfo> {
+  await assertRoomExists(roomId);
+  try {
+    return (await matchMaker.remoteRoomCall(roomId, "info", undefined, INFO_TIMEOUT_MS)) as RoomInfo;
+  } catch {
+    throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `chatroom ${roomId} does not exist`);
+  }
+}
+
+/** What chatroom/get.json answers; ROOM_NOT_EXIST for a room that is not live. */
+export async function getRoom(ctx: ChatContext, roomId: string): Promise<RoomSummary> {
+  const [info, override, muteAll] = await Promise.all([roomInfo(roomId), getDestroyOverride(ctx, roomId), isMuteAll(ctx, roomId)]);
+  return {
+    roomId,
+    name: info.roomName,
+    createdAt: info.createdAt,
+    memberCount: info.memberCount,
+    destroyType: override?.type ?? DestroyType.INACTIVE,
+    destroyTime: override?.minutes ?? ctx.config.inactivityMin,
+    muteAll,
+  };
+}
+
+/** Name and creation time of each live room among `roomIds`, in the order asked; missing ids are skipped. */
+export async function queryRooms(roomIds: readonly string[]): Promise<{ roomId: string; name: string; createdAt: number }[]> {
+  const found = await Promise.all(
+    roomIds.map(async (roomId) => {
+      try {
+        const info = await roomInfo(roomId);
+        return { roomId, name: info.roomName, createdAt: info.createdAt };
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return found.filter((room) => room !== undefined);
+}
+
+/** Members by join time (`order` "asc" oldest first), at most `count`, with the member total. */
+export async function listMembers(roomId: string, count: number, order: "asc" | "desc"): Promise<{ total: number; members: { userId: string; joinedAt: number }[] }> {
+  const info = await roomInfo(roomId);
+  const sorted = info.members.map((m) => ({ userId: m.userId, joinedAt: m.joinedAt })).sort((a, b) => a.joinedAt - b.joinedAt);
+  if (order === "desc") sorted.reverse();
+  return { total: info.memberCount, members: sorted.slice(0, count) };
+}
+
+/** For each user, whether it is a member of the room (offline members inside their window count). */
+export async function membersPresent(roomId: string, userIds: readonly string[]): Promise<boolean[]> {
+  const members = new Set((await roomInfo(roomId)).members.map((m) => m.userId));
+  return userIds.map((userId) => members.has(userId));
+}
+
+/** Removes members from a live room without banning them: they exit with KICKED and may come back. */
+export async function kickMembers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
+  await assertRoomExists(roomId);
+  await ctx.store.bus.publish(Topic.room(roomId), { type: "remove", userIds: [...userIds], reason: ExitReason.KICKED } satisfies RoomCommand);
+}
+
+/**
+ * Forgets what dies with a destroyed room: mute-all, mute exceptions, protected users, destroy
+ * override and keep-alive. Bans and mutes stay (they are keyed by room id and outlive the room).
+ * The room calls this from onDispose after a destroy (not on shutdown).
+ */
+export async function forgetDestroyedRoom(ctx: ChatContext, roomId: string): Promise<void> {
+  await Promise.all([clearRoomModeration(ctx, roomId), clearRoomPolicy(ctx, roomId)]);
+}
