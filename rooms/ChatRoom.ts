@@ -1,20 +1,21 @@
-import { generateId, Room, type Client, type Deferred } from "@colyseus/core";
+import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
-import { ChatError, ErrorCode } from "../src/core/errors";
+import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../src/core/exitReasons";
 import { Membership } from "../src/core/membership";
 import { OfflineKickout } from "../src/core/kickout";
 import { dueDestroy, makeDestroyPolicy, nextDestroy, type DestroyCause, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
 import { assertName } from "../src/core/ids";
-import { parseSend } from "../src/core/messages";
-import { ClientRequest, ServerMessage, type MemberInfo, type MembersChangedPayload, type RoomInfo, type RoomMessage } from "../src/protocol";
+import { ClientRequest, ServerMessage, type AttributesUpdate, type ErrorBody, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
-import { canSend } from "../src/service/moderation";
 import { readRoomPolicy } from "../src/service/roomPolicy";
 import { forgetDestroyedRoom } from "../src/service/rooms";
 import type { CreateOptions, JoinOptions } from "../src/service/entry";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState, MemberState } from "./ChatState";
+import { MessagePipeline } from "./MessagePipeline";
+import { RoomAttributes } from "./RoomAttributes";
+import { outcome, type Outcome } from "../src/service/remote";
 
 /**
  * Timers re-check their rule at least this often, so a deadline is met to the second even when
@@ -58,7 +59,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private kickoutTimer: Delayed | undefined;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
   private claimed = false;
-  private seq = 0;
+  private pipeline!: MessagePipeline;
+  private attributes!: RoomAttributes;
   private closingReason: ExitReason | undefined;
 
   override async onCreate(options: CreateOptions): Promise<void> {
@@ -80,17 +82,57 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.state.roomName = options.roomName;
     this.state.createdAt = now;
 
-    this.unsubscribers.push(await store.bus.subscribe(Topic.room(this.roomId), (payload) => this.onCommand(payload as RoomCommand)));
-    await this.refreshModeration();
+    this.pipeline = new MessagePipeline(this.ctx, {
+      roomId: this.roomId,
+      broadcastMessages: (messages) => this.broadcast(ServerMessage.MESSAGES, messages),
+      onDelivered: () => this.noteRoomMessage(),
+      isProtectedUser: (userId) => this.protectedUsers.has(userId),
+    });
+    this.attributes = new RoomAttributes({
+      stateAttributes: this.state.attributes,
+      broadcastAttributes: (update: AttributesUpdate) => this.broadcast(ServerMessage.ATTRIBUTES_UPDATED, update),
+    });
+    if (options.config.roomAttributes && options.creatorId) {
+      this.attributes.setFromRequest(options.creatorId, { attributes: options.config.roomAttributes }, now);
+    }
+    await this.pipeline.init();
+    const onCommand = (payload: unknown) => this.onCommand(payload as RoomCommand);
+    this.unsubscribers.push(await store.bus.subscribe(Topic.room(this.roomId), onCommand));
+    this.unsubscribers.push(await store.bus.subscribe(Topic.allRooms, onCommand));
+    await Promise.all([this.refreshModeration(), this.refreshLists()]);
     this.basePolicy = this.policy;
     this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
 
     this.onMessage(ClientRequest.INFO, () => this.info());
-    this.onMessage(ClientRequest.SEND, (client: Client<{ userData: ConnectionData }>, body: unknown) => this.sendFromMember(client, body));
+    type Handler = (userId: string, body: unknown) => unknown;
+    // A refused request is answered with { code, message } (the SDK's error.reason); only faults are thrown (and logged).
+    const member = (handler: Handler) => async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
+      try {
+        return await handler(this.memberOf(client), body);
+      } catch (e) {
+        if (!isChatError(e)) throw e;
+        return reply.reject({ code: e.code, message: e.message } satisfies ErrorBody);
+      }
+    };
+    this.onMessage(ClientRequest.SEND, member((userId, body) => this.pipeline.sendFromMember(userId, body)));
+    this.onMessage(ClientRequest.RECALL, member((userId, body) => this.recall((body as { messageID?: unknown } | undefined)?.messageID, userId)));
+    this.onMessage(ClientRequest.HISTORY, member((_userId, body) => this.pipeline.history(body)));
+    this.onMessage(ClientRequest.SYNC, member((_userId, body) => this.pipeline.sync(body)));
+    this.onMessage(ClientRequest.SET_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.setFromRequest(userId, body, this.ctx.now()) })));
+    this.onMessage(ClientRequest.DELETE_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.deleteFromRequest(userId, body) })));
+    this.onMessage(ClientRequest.QUERY_ATTRIBUTES, member(() => this.attributes.query()));
     this.scheduleDestroyCheck();
   }
 
-  override onJoin(client: Client<{ userData: ConnectionData }>, options: JoinOptions): void {
+  /** Re-checks the ban at the socket: a ban set between the entry route and the connection still holds. */
+  override async onAuth(_client: Client<{ userData: ConnectionData }>, options: JoinOptions): Promise<boolean> {
+    if (await this.ctx.store.sets.has(Scope.banned(this.roomId), options.userId, this.ctx.now())) {
+      throw new ChatError(ErrorCode.BANNED, `user ${options.userId} is banned from room ${this.roomId}`);
+    }
+    return true;
+  }
+
+  override async onJoin(client: Client<{ userData: ConnectionData }>, options: JoinOptions): Promise<void> {
     const now = this.ctx.now();
     client.userData = { userId: options.userId };
     const change = this.membership.connect(client.sessionId, options.userId, options.userName, now);
@@ -112,6 +154,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     if (change.cameOnline) this.kickout.forget(options.userId);
     this.syncMember(options.userId);
     this.scheduleDestroyCheck();
+    client.send(ServerMessage.JOIN_HISTORY, (await this.pipeline.joinHistory()) satisfies HistorySync);
   }
 
   override onDrop(client: Client<{ userData: ConnectionData }>, code?: number): void {
@@ -204,21 +247,48 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     void this.disconnect(CloseCodeOf[reason]);
   }
 
-  /** A member's send: validated, numbered and delivered to online members. Throws ChatError. */
-  private async sendFromMember(client: Client<{ userData: ConnectionData }>, body: unknown): Promise<RoomMessage> {
+  /** The member behind a connection; throws NOT_IN_ROOM for a connection that is no member (left meanwhile). */
+  private memberOf(client: Client<{ userData: ConnectionData }>): string {
     const userId = client.userData?.userId;
     if (userId === undefined || !this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `not a member of room ${this.roomId}`);
-    const { type, content } = parseSend(body, this.ctx.config.maxMessageBytes);
-    await canSend(this.ctx, this.roomId, userId, this.ctx.now());
-    return this.deliver(userId, type, content);
+    return userId;
   }
 
-  /** Numbers a message and broadcasts it; the one place every accepted message goes through. */
-  protected deliver(senderUserID: string, type: string, content: string): RoomMessage {
-    const message: RoomMessage = { messageID: generateId(), seq: ++this.seq, timestamp: this.ctx.now(), senderUserID, type, content };
-    this.broadcast(ServerMessage.MESSAGES, [message]);
-    this.noteRoomMessage();
+  /** Recalls a message (by its sender, or by the operator with null) and tells every member. */
+  private async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
+    const message = await this.pipeline.recall(messageID, byUserId);
+    this.broadcast(ServerMessage.RECALLED, { messageID: message.messageID, seq: message.seq, recalledBy: byUserId } satisfies RecallNotice);
     return message;
+  }
+
+  /** Operator API (any process, via matchMaker.remoteRoomCall): publish a message ignoring mutes. */
+  operatorPublish(senderUserID: string, type: string, content: string): Outcome<RoomMessage | null> {
+    return outcome(() => this.pipeline.publish(senderUserID, type, content) ?? null);
+  }
+
+  /** Operator API: recall any message. */
+  operatorRecall(messageID: string): Promise<Outcome<RoomMessage>> {
+    return outcome(() => this.recall(messageID, null));
+  }
+
+  /** Operator API: set attributes owned by `ownerId` (forced when `isForce`). */
+  operatorSetAttributes(ownerId: string, attributes: Record<string, string>, autoDelete: boolean, isForce: boolean): Outcome<string[]> {
+    return outcome(() => this.attributes.setFromRequest(null, { attributes, isDeleteAfterOwnerLeft: autoDelete, isForce }, this.ctx.now(), ownerId));
+  }
+
+  /** Operator API: delete attributes; `actor` null ignores ownership. */
+  operatorDeleteAttributes(actor: string | null, keys: string[]): Outcome<string[]> {
+    return outcome(() => this.attributes.deleteFromRequest(actor, { keys, isForce: actor === null }));
+  }
+
+  /** Operator API: every attribute with owner and version. */
+  operatorQueryAttributes(): Outcome<ReturnType<RoomAttributes["query"]>> {
+    return outcome(() => this.attributes.query());
+  }
+
+  /** Operator API: admission counters (messages admitted and dropped since creation). */
+  operatorMessageStats(): Outcome<{ admitted: number; dropped: number; lastSeq: number }> {
+    return outcome(() => ({ ...this.pipeline.stats(), lastSeq: this.pipeline.lastSeq }));
   }
 
   /** Records a room message for the inactivity and offline kick-out rules. */
@@ -243,6 +313,16 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       case "policy":
         void this.refreshPolicy();
         break;
+      case "lists":
+        void this.refreshLists();
+        break;
+      case "publish":
+        try {
+          this.pipeline.publish(command.senderUserID, command.messageType, command.content);
+        } catch {
+          // distribution stopped: an app-wide broadcast skips this room
+        }
+        break;
     }
   }
 
@@ -255,6 +335,21 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       // protected users are never auto-kicked, so they leave the kick-out rule altogether
       this.kickout.forget(entry.member);
     }
+  }
+
+  private async refreshLists(): Promise<void> {
+    const { sets } = this.ctx.store;
+    const now = this.ctx.now();
+    const [low, protectedTypes, stopped] = await Promise.all([
+      sets.list(Scope.lowPriorityTypes, now),
+      sets.list(Scope.protectedTypes, now),
+      sets.has(Scope.distributionStopped, this.roomId, now),
+    ]);
+    this.pipeline.setLists({
+      lowPriorityTypes: new Set(low.map((e) => e.member)),
+      protectedTypes: new Set(protectedTypes.map((e) => e.member)),
+      distributionStopped: stopped,
+    });
   }
 
   private async refreshPolicy(): Promise<void> {
@@ -280,6 +375,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     if (this.membership.size === 0) this.activity.emptySince = now;
     this.touch(now);
     this.kickout.forget(userId);
+    this.pipeline.forgetUser(userId);
+    this.attributes.ownerLeft(userId);
     void this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]);
     this.scheduleDestroyCheck();
   }

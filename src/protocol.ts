@@ -121,12 +121,15 @@ export interface RecallNotice {
   recalledBy: string | null;
 }
 
-/** Body of SET_ATTRIBUTES. `expectedVersions` makes it a compare-and-set per key (0 = must not exist). */
+/**
+ * Body of SET_ATTRIBUTES. `expectedVersion` makes it a compare-and-set: every key must be at that
+ * version (0 = must not exist yet), or nothing is set (ATTRIBUTE_VERSION_CONFLICT).
+ */
 export interface SetAttributesRequest {
   attributes: Record<string, string>;
   isForce?: boolean;
   isDeleteAfterOwnerLeft?: boolean;
-  expectedVersions?: Record<string, number>;
+  expectedVersion?: number;
 }
 
 /** Body of DELETE_ATTRIBUTES. */

@@ -46,6 +46,14 @@ export function parseEnterRequest(body: unknown): EnterRequest {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ChatError(ErrorCode.PARAMETER, "config must be an object");
   }
+  const delay = (config as RoomConfig).roomDestroyDelayTime;
+  if (delay !== undefined && (typeof delay !== "number" || !Number.isInteger(delay) || delay < 0 || delay > 10800)) {
+    throw new ChatError(ErrorCode.PARAMETER, `config.roomDestroyDelayTime must be an integer number of seconds in 0..10800, got ${JSON.stringify(delay)}`);
+  }
+  const attributes = (config as RoomConfig).roomAttributes;
+  if (attributes !== undefined && (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))) {
+    throw new ChatError(ErrorCode.PARAMETER, "config.roomAttributes must be an object of string values");
+  }
   return {
     mode: b.mode as EnterMode,
     roomId,

@@ -19,6 +19,12 @@ export const Scope = {
   muteAllRooms: "mute-all",
   /** Users who may still send while their room is in mute-all. */
   muteExceptions: (roomId: string) => `mute-exceptions:${roomId}`,
+  /** Message types dropped first under load, app-wide (chatroom/message/priority). */
+  lowPriorityTypes: "low-priority-types",
+  /** Message types never dropped, app-wide (chatroom/whitelist). */
+  protectedTypes: "protected-types",
+  /** Room ids whose message distribution is stopped. */
+  distributionStopped: "distribution-stopped",
   /** At most one member: the room's destroy type and time set by the operator API (core/destroyOverride). */
   destroyOverride: (roomId: string) => `destroy-override:${roomId}`,
 } as const;
@@ -26,7 +32,7 @@ export const Scope = {
 export const Topic = {
   /** Commands and change notices for one room, wherever it lives: {@link RoomCommand}. */
   room: (roomId: string) => `room:${roomId}`,
-  /** Changes that concern every room (global mute, app-wide lists). */
+  /** Changes that concern every room (global mute, app-wide lists, broadcast): {@link RoomCommand} too. */
   allRooms: "rooms:*",
 } as const;
 
@@ -35,4 +41,8 @@ export type RoomCommand =
   | { type: "remove"; userIds: string[]; reason: number }
   | { type: "destroy"; reason: number }
   | { type: "moderation" }
-  | { type: "policy" };
+  | { type: "policy" }
+  /** message settings changed: low-priority/protected types or the distribution switch */
+  | { type: "lists" }
+  /** a message from the operator API */
+  | { type: "publish"; senderUserID: string; messageType: string; content: string };

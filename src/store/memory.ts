@@ -3,15 +3,26 @@
  *
  * Good for: unit and integration tests, the demo, and a single-process deployment. It behaves as
  * the Redis store does where callers can tell: every method is async, bus delivery happens on a
- * later turn (setImmediate) and hands each handler its own JSON copy, expiry is exact to the ms.
+ * later turn (setImmediate) and hands each handler its own JSON copy, expiry is exact to the ms,
+ * and history keeps and returns JSON copies of messages, never the caller's objects.
  *
  * Cannot: share anything with another process (each process would have its own bans, claims and
  * bus, so two processes would both "own" a room id), or survive a restart. Use the Redis store as
  * soon as there is more than one process.
  */
 import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
+import type { RoomMessage } from "../protocol";
+import { checkAppend, checkQuery, selectHistory, seqNotIncreasing } from "./history";
 import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
-import type { ChatBus, ChatStore, ClaimStore, ExpiringEntry, ExpiringSetStore } from "./types";
+import type {
+  ChatBus,
+  ChatStore,
+  ClaimStore,
+  ExpiringEntry,
+  ExpiringSetStore,
+  HistoryQuery,
+  HistoryStore,
+} from "./types";
 
 /** Options of {@link createMemoryStore}; all optional. */
 export interface MemoryStoreOptions extends StoreClockOptions {
@@ -30,6 +41,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ChatStore {
     sets: new MemorySets(clock),
     claims: new MemoryClaims(),
     bus,
+    history: new MemoryHistory(),
     close: async () => bus.close(),
   };
 }
@@ -131,6 +143,52 @@ class MemoryClaims implements ClaimStore {
 
   async holder(name: string): Promise<string | undefined> {
     return this.holders.get(name);
+  }
+}
+
+/** A JSON copy, so stored messages share nothing with callers (as if read back from Redis). */
+const copy = (message: RoomMessage): RoomMessage => JSON.parse(JSON.stringify(message)) as RoomMessage;
+
+class MemoryHistory implements HistoryStore {
+  /** Kept messages of each room, ascending seq. */
+  private readonly rooms = new Map<string, RoomMessage[]>();
+  /** Kept apart from the messages: it outlives their trimming and removal. */
+  private readonly lastSeqs = new Map<string, number>();
+
+  async append(roomId: string, message: RoomMessage, keep: number): Promise<void> {
+    checkAppend(roomId, message, keep);
+    const last = this.lastSeqs.get(roomId) ?? 0;
+    if (message.seq <= last) throw seqNotIncreasing(roomId, message.seq, last);
+    this.lastSeqs.set(roomId, message.seq);
+    let messages = this.rooms.get(roomId);
+    if (!messages) {
+      messages = [];
+      this.rooms.set(roomId, messages);
+    }
+    messages.push(copy(message));
+    if (messages.length > keep) messages.splice(0, messages.length - keep);
+  }
+
+  async query(roomId: string, query: HistoryQuery): Promise<RoomMessage[]> {
+    checkQuery(roomId, query);
+    return selectHistory(this.rooms.get(roomId) ?? [], query).map(copy);
+  }
+
+  async lastSeq(roomId: string): Promise<number> {
+    return this.lastSeqs.get(roomId) ?? 0;
+  }
+
+  async remove(roomId: string, messageID: string): Promise<RoomMessage | undefined> {
+    const messages = this.rooms.get(roomId);
+    const index = messages?.findIndex((message) => message.messageID === messageID) ?? -1;
+    if (!messages || index < 0) return undefined;
+    const [removed] = messages.splice(index, 1);
+    return removed;
+  }
+
+  async clear(roomId: string): Promise<void> {
+    this.rooms.delete(roomId);
+    this.lastSeqs.delete(roomId);
   }
 }
 

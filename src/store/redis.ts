@@ -15,13 +15,26 @@
  * reconnect attempts, about 10 s), and subscriptions are re-established on reconnect.
  *
  * Keys: every key and channel starts with `prefix` (default "chat:"): `<prefix>set:<scope>`,
- * `<prefix>claim:<name>`, channel `<prefix>bus:<topic>`. Colyseus' own keys are never touched.
+ * `<prefix>claim:<name>`, channel `<prefix>bus:<topic>`, and per room of history
+ * `<prefix>history:msgs:<roomId>` (ZSET, message JSON scored by seq), `<prefix>history:ids:<roomId>`
+ * (HASH messageID -> seq, for recall) and `<prefix>history:seq:<roomId>` (string, last seq). History
+ * keys have no Redis expiry: they live until `history.clear()`. Colyseus' own keys are never touched.
  */
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
+import type { RoomMessage } from "../protocol";
 import { PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
+import { checkAppend, checkQuery, hasTimeBounds, selectHistory, seqNotIncreasing } from "./history";
 import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
-import type { ChatBus, ChatStore, ClaimStore, ExpiringEntry, ExpiringSetStore } from "./types";
+import type {
+  ChatBus,
+  ChatStore,
+  ClaimStore,
+  ExpiringEntry,
+  ExpiringSetStore,
+  HistoryQuery,
+  HistoryStore,
+} from "./types";
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions extends StoreClockOptions {
@@ -53,6 +66,7 @@ export function createRedisStore(options: RedisStoreOptions): ChatStore {
     sets: new RedisSets(commands, prefix, options.clock ?? Date.now),
     claims: new RedisClaims(commands, prefix),
     bus,
+    history: new RedisHistory(commands, prefix),
     close: async () => {
       bus.close();
       await Promise.all([quit(commands), quit(subscriber)]);
@@ -104,6 +118,36 @@ return live`);
 const RELEASE = new Script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
+
+/**
+ * KEYS: msgs, ids, seq. ARGV: seq, message JSON, messageID, keep. Appends unless seq is not above
+ * the last seq, then trims to the newest `keep` (dropping their ids). Returns {1} or {0, lastSeq}.
+ */
+const APPEND = new Script(`
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
+if tonumber(ARGV[1]) <= last then return {0, last} end
+redis.call('SET', KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+if excess > 0 then
+  local old = redis.call('ZRANGE', KEYS[1], 0, excess - 1, 'WITHSCORES')
+  for i = 1, #old, 2 do
+    local id = cjson.decode(old[i]).messageID
+    if tonumber(redis.call('HGET', KEYS[2], id)) == tonumber(old[i + 1]) then redis.call('HDEL', KEYS[2], id) end
+  end
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+end
+return {1}`);
+
+/** KEYS: msgs, ids. ARGV: messageID. Removes the message; returns its JSON, or nil. */
+const RECALL = new Script(`
+local seq = redis.call('HGET', KEYS[2], ARGV[1])
+if not seq then return false end
+redis.call('HDEL', KEYS[2], ARGV[1])
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], seq, seq)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], seq, seq)
+return found[1] or false`);
 
 /** Parses a ZSET score reply; +inf is a member that never expires. */
 function parseScore(score: string): number | null {
@@ -190,6 +234,64 @@ class RedisClaims implements ClaimStore {
 
   async holder(name: string): Promise<string | undefined> {
     return (await this.redis.get(this.key(name))) ?? undefined;
+  }
+}
+
+/** Reads a message this store wrote (trusted JSON, so no validation). */
+const parseMessage = (text: string): RoomMessage => JSON.parse(text) as RoomMessage;
+
+class RedisHistory implements HistoryStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private keys(roomId: string): [msgs: string, ids: string, seq: string] {
+    const base = `${this.prefix}history:`;
+    return [`${base}msgs:${roomId}`, `${base}ids:${roomId}`, `${base}seq:${roomId}`];
+  }
+
+  async append(roomId: string, message: RoomMessage, keep: number): Promise<void> {
+    checkAppend(roomId, message, keep);
+    const reply = (await APPEND.run(this.redis, this.keys(roomId), [
+      message.seq,
+      JSON.stringify(message),
+      message.messageID,
+      keep,
+    ])) as number[];
+    if (reply[0] !== 1) throw seqNotIncreasing(roomId, message.seq, Number(reply[1]));
+  }
+
+  async query(roomId: string, query: HistoryQuery): Promise<RoomMessage[]> {
+    checkQuery(roomId, query);
+    if (query.limit === 0) return [];
+    const [msgs] = this.keys(roomId);
+    const min = query.afterSeq === undefined ? "-inf" : `(${query.afterSeq}`;
+    const max = query.beforeSeq === undefined ? "+inf" : `(${query.beforeSeq}`;
+    let texts: string[];
+    if (hasTimeBounds(query)) {
+      // Timestamps are not indexed: fetch the seq range (at most `keep` messages) and filter here.
+      texts = await this.redis.zrangebyscore(msgs, min, max);
+    } else if (query.direction === "forward") {
+      texts = await this.redis.zrangebyscore(msgs, min, max, "LIMIT", 0, query.limit);
+    } else {
+      texts = (await this.redis.zrevrangebyscore(msgs, max, min, "LIMIT", 0, query.limit)).reverse();
+    }
+    return selectHistory(texts.map(parseMessage), query);
+  }
+
+  async lastSeq(roomId: string): Promise<number> {
+    return Number((await this.redis.get(this.keys(roomId)[2])) ?? 0);
+  }
+
+  async remove(roomId: string, messageID: string): Promise<RoomMessage | undefined> {
+    const [msgs, ids] = this.keys(roomId);
+    const text = (await RECALL.run(this.redis, [msgs, ids], [messageID])) as string | null;
+    return text === null ? undefined : parseMessage(text);
+  }
+
+  async clear(roomId: string): Promise<void> {
+    await this.redis.del(...this.keys(roomId));
   }
 }
 

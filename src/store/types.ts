@@ -3,6 +3,7 @@
  * callers are written once for both backends (see STYLE.md). Rooms learn about changes through
  * {@link ChatBus}, never by polling.
  */
+import type { RoomMessage } from "../protocol";
 
 /** One entry of an {@link ExpiringSetStore}: a member and when it expires (ms epoch; null = never). */
 export interface ExpiringEntry {
@@ -60,11 +61,35 @@ export interface ChatBus {
   subscribe(topic: string, handler: (payload: unknown) => void): Promise<() => Promise<void>>;
 }
 
+/** How to read history: `forward` = the oldest `limit` matches, `backward` = the newest `limit` matches. Results are always oldest-first (ascending seq). */
+export interface HistoryQuery {
+  afterSeq?: number;   // seq > afterSeq
+  beforeSeq?: number;  // seq < beforeSeq
+  since?: number;      // timestamp >= since (ms)
+  until?: number;      // timestamp <= until (ms)
+  limit: number;
+  direction: "forward" | "backward";
+}
+
+/** Per-room message history: the newest `keep` messages of each room, for join delivery, paging and reconnect recovery. */
+export interface HistoryStore {
+  /** Appends a message (seq strictly greater than any before in that room) and trims the room to its newest `keep`. */
+  append(roomId: string, message: RoomMessage, keep: number): Promise<void>;
+  query(roomId: string, query: HistoryQuery): Promise<RoomMessage[]>;
+  /** Highest seq ever appended to the room (0 if none); survives remove() and trimming, reset only by clear(). */
+  lastSeq(roomId: string): Promise<number>;
+  /** Removes one message by id (recall); resolves with it, or undefined if not (or no longer) kept. */
+  remove(roomId: string, messageID: string): Promise<RoomMessage | undefined>;
+  /** Forgets the room's history and seq. */
+  clear(roomId: string): Promise<void>;
+}
+
 /** Everything the server keeps outside a single room. */
 export interface ChatStore {
   sets: ExpiringSetStore;
   claims: ClaimStore;
   bus: ChatBus;
+  history: HistoryStore;
   /** Releases connections/timers held by the store. */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * wall-clock based (`Date.now()` plus offsets) because the Redis store gives keys a Redis expiry.
  */
 import type { ChatStore } from "../../src/store/types";
+import { describeHistoryContract } from "./describeHistory";
 
 /** Collects bus payloads and lets a test await the n-th one (fails after `timeoutMs`). */
 export class Inbox {
@@ -144,6 +145,8 @@ export function describeStore(
         expect(await store.sets.has("room:42/bans", "user:1", now())).toBe(false);
       });
     });
+
+    describeHistoryContract(() => store);
 
     describe("claims", () => {
       test("the first claimant wins; a second claimant is refused; re-claiming one's own is true", async () => {

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { createRedisStore } from "../../src/store/redis";
 import type { ChatStore } from "../../src/store/types";
 import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { message } from "./describeHistory";
 import { describeStore, Inbox } from "./describeStore";
 
 const RUN_PREFIX = `chattest:${randomUUID().slice(0, 8)}:`;
@@ -126,6 +127,50 @@ describeWithRedis("Redis store", () => {
       expect(keys).toEqual([`${prefix}claim:room`, `${prefix}set:forever`, `${prefix}set:timed`]);
       expect(await admin.pexpiretime(`${prefix}set:timed`)).toBe(t + 60_000);
       expect(await admin.pttl(`${prefix}set:forever`)).toBe(-1);
+    });
+
+    test("two instances with one prefix share history: appends, seq, recall and clear", async () => {
+      const [a, b] = [open(), open()];
+      for (const seq of [1, 2, 3]) await a.history.append("room-1", message(seq), 10);
+      expect(await b.history.query("room-1", { limit: 10, direction: "forward" })).toEqual(
+        [1, 2, 3].map((seq) => message(seq)),
+      );
+      expect(await b.history.lastSeq("room-1")).toBe(3);
+      await expect(b.history.append("room-1", message(3), 10)).rejects.toThrow(RangeError);
+      await b.history.append("room-1", message(4), 10);
+      expect(await a.history.remove("room-1", "m4")).toEqual(message(4));
+      expect(await b.history.remove("room-1", "m4")).toBeUndefined();
+      expect(await a.history.lastSeq("room-1")).toBe(4);
+      await b.history.clear("room-1");
+      expect(await a.history.query("room-1", { limit: 10, direction: "backward" })).toEqual([]);
+      expect(await a.history.lastSeq("room-1")).toBe(0);
+    });
+
+    test("the seq check is atomic: of 10 instances appending the same seq, exactly one succeeds", async () => {
+      const many = Array.from({ length: 10 }, () => open());
+      const results = await Promise.allSettled(
+        many.map((s, i) => s.history.append("room-1", { ...message(1), messageID: `from-${i}` }, 10)),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(await many[0]?.history.query("room-1", { limit: 10, direction: "forward" })).toHaveLength(1);
+    });
+
+    test("history keys: three per room under the prefix, no expiry, ids trimmed with messages", async () => {
+      const store = open();
+      for (const seq of [1, 2, 3, 4, 5]) await store.history.append("room-1", message(seq), 2);
+      await store.history.remove("room-1", "m5");
+      const base = `${prefix}history:`;
+      expect((await keysUnder(admin, `${prefix}*`)).sort()).toEqual([
+        `${base}ids:room-1`,
+        `${base}msgs:room-1`,
+        `${base}seq:room-1`,
+      ]);
+      expect(await admin.hgetall(`${base}ids:room-1`)).toEqual({ m4: "4" });
+      expect(await admin.zcard(`${base}msgs:room-1`)).toBe(1);
+      expect(await admin.get(`${base}seq:room-1`)).toBe("5");
+      for (const kind of ["ids", "msgs", "seq"]) expect(await admin.pttl(`${base}${kind}:room-1`)).toBe(-1);
+      await store.history.clear("room-1");
+      expect(await keysUnder(admin, `${prefix}*`)).toEqual([]);
     });
 
     test("after Redis drops both connections, commands and subscriptions recover", async () => {

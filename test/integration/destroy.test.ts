@@ -50,7 +50,7 @@ test("an out-of-range destroy delay is refused and makes no room", async () => {
   });
   const body = await res.json();
   expect(body.code).toBe(1002);
-  expect(body.message).toMatch(/10800/);
+  expect(body.message).toMatch(/roomDestroyDelayTime.*10800/);
   expect(await exists("dbad")).toBe(false);
 });
 

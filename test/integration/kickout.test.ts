@@ -5,13 +5,13 @@ import { startServer, sdkEnter, waitFor, sleep, localRoom, dropConnection, colle
 import type { Room } from "@colyseus/sdk";
 
 async function send(room: Room, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await room.request(ClientRequest.SEND, { type: "text", content: `m${i}` });
+  for (let i = 0; i < n; i++) await room.request(ClientRequest.SEND, { type: "text", content: `m${i}`, priority: "high" });
 }
 
 describe("RongCloud mode (window 1 s)", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startServer({ reconnectWindowS: 1, kickoutMode: "rongcloud" });
+    t = await startServer({ reconnectWindowS: 1, kickoutMode: "rongcloud", sendRatePerSecond: 1000 });
   });
   afterAll(async () => {
     await t.server.shutdown();

@@ -51,7 +51,7 @@ test("a muted member keeps receiving, its sends are refused with 23408, and allo
   const received: unknown[] = [];
   mia.onMessage("roomMessages", (m: unknown[]) => received.push(...m));
   await post("/chatroom/user/gag/add.json", { chatroomId: "gag1", userId: "mia", minute: 5 });
-  await expect(send(mia)).rejects.toMatchObject({ code: ErrorCode.MUTED });
+  await expect(send(mia)).rejects.toMatchObject({ reason: { code: ErrorCode.MUTED } });
   await send(ned, "to mia");
   await waitFor(() => received.length === 1, 2000, "mia receives while muted");
   await post("/chatroom/user/gag/rollback.json", { chatroomId: "gag1", userId: "mia" });
@@ -64,7 +64,7 @@ test("mute-all refuses every member but those on the mute-exceptions list", asyn
   const host = await enterAs(t.httpUrl, "all1", "host", creds);
   const guest = await enterAs(t.httpUrl, "all1", "guest", creds);
   await expect(send(host)).resolves.toMatchObject({ senderUserID: "host" });
-  await expect(send(guest)).rejects.toMatchObject({ code: ErrorCode.MUTED });
+  await expect(send(guest)).rejects.toMatchObject({ reason: { code: ErrorCode.MUTED } });
   await post("/chatroom/ban/rollback.json", { chatroomId: "all1" });
   await expect(send(guest)).resolves.toMatchObject({ senderUserID: "guest" });
   await Promise.all([host.leave(), guest.leave()]);
@@ -78,8 +78,8 @@ test("a global mute refuses the user in every room and overrides a mute exceptio
   const inTwo = await enterAs(t.httpUrl, "gm2", "zoe", creds);
   await expect(send(inTwo)).resolves.toBeDefined();
   await post("/chatroom/user/ban/add.json", { userId: "zoe", minute: 10 });
-  await expect(send(inOne)).rejects.toMatchObject({ code: ErrorCode.MUTED });
-  await expect(send(inTwo)).rejects.toMatchObject({ code: ErrorCode.MUTED });
+  await expect(send(inOne)).rejects.toMatchObject({ reason: { code: ErrorCode.MUTED } });
+  await expect(send(inTwo)).rejects.toMatchObject({ reason: { code: ErrorCode.MUTED } });
   await expect(canSend(t.server.ctx, "gm-any", "zoe", clock.now())).rejects.toMatchObject({ code: ErrorCode.MUTED });
   await post("/chatroom/user/ban/remove.json", { userId: "zoe" });
   await expect(send(inOne)).resolves.toBeDefined();

@@ -1,0 +1,173 @@
+import { generateId } from "@colyseus/core";
+import { RoomAdmission, SendRateLimiter, type Priority } from "../src/core/admission";
+import { ChatError, ErrorCode } from "../src/core/errors";
+import { parseHistoryQuery, parseSend } from "../src/core/messages";
+import type { HistorySync, RoomMessage } from "../src/protocol";
+import type { ChatContext } from "../src/service/context";
+import { canSend } from "../src/service/moderation";
+import type { HistoryQuery } from "../src/store/types";
+
+/** What the pipeline needs from its room. */
+export interface PipelineHost {
+  readonly roomId: string;
+  /** Sends messages to every online member. */
+  broadcastMessages(messages: RoomMessage[]): void;
+  /** A message was delivered: inactivity and offline kick-out rules count it. */
+  onDelivered(): void;
+  /** Protected users are never dropped by admission. */
+  isProtectedUser(userId: string): boolean;
+}
+
+/** Room-side message settings, cached from the store and refreshed on bus notices. */
+export interface MessageLists {
+  lowPriorityTypes: ReadonlySet<string>;
+  protectedTypes: ReadonlySet<string>;
+  distributionStopped: boolean;
+}
+
+/** Messages delivered to a member when it joins (DESIGN.md). */
+export const JOIN_HISTORY_COUNT = 10;
+/** Largest page of a history query (DESIGN.md). */
+export const MAX_HISTORY_PAGE = 50;
+
+/**
+ * Everything a room does with messages: validation, per-user rate, mutes, distribution switch,
+ * admission, numbering, history and recall. Every accepted message goes through {@link deliver}.
+ */
+export class MessagePipeline {
+  private seq = 0;
+  private readonly admission = new RoomAdmission({ windowSize: 40, windowMs: 200, reservedHigh: 20 });
+  private readonly rate: SendRateLimiter;
+  private lists: MessageLists = { lowPriorityTypes: new Set(), protectedTypes: new Set(), distributionStopped: false };
+
+  constructor(
+    private readonly ctx: ChatContext,
+    private readonly host: PipelineHost,
+  ) {
+    this.rate = new SendRateLimiter(ctx.config.sendRatePerSecond);
+  }
+
+  /** Continues the room's sequence where its history left it (a room id that comes back keeps counting). */
+  async init(): Promise<void> {
+    this.seq = await this.ctx.store.history.lastSeq(this.host.roomId);
+  }
+
+  setLists(lists: MessageLists): void {
+    this.lists = lists;
+  }
+
+  /** Sequence number of the last message delivered in this room. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /**
+   * A member's send. Throws ChatError: PARAMETER / MESSAGE_TOO_LARGE (bad message),
+   * SEND_RATE_LIMITED, MUTED, DISTRIBUTION_STOPPED, MESSAGE_DROPPED (room over its admission window).
+   */
+  async sendFromMember(userId: string, body: unknown): Promise<RoomMessage> {
+    const { type, content, priority } = parseSend(body, this.ctx.config.maxMessageBytes);
+    const now = this.ctx.now();
+    if (!this.rate.tryConsume(userId, now)) {
+      throw new ChatError(ErrorCode.SEND_RATE_LIMITED, `sending too fast: at most ${this.ctx.config.sendRatePerSecond} messages per second per user`);
+    }
+    await canSend(this.ctx, this.host.roomId, userId, now);
+    this.assertDistributing();
+    this.admit(type, priority, this.host.isProtectedUser(userId));
+    return this.deliver(userId, type, content);
+  }
+
+  /**
+   * A message from the operator API: ignores mutes and rates, still honours the distribution
+   * switch and admission (as high priority). Returns undefined when admission dropped it.
+   */
+  publish(senderUserID: string, type: string, content: string): RoomMessage | undefined {
+    this.assertDistributing();
+    try {
+      this.admit(type, "high", false);
+    } catch {
+      return undefined;
+    }
+    return this.deliver(senderUserID, type, content);
+  }
+
+  /** Drops the message (counted) unless the room's admission window has room for it. */
+  private admit(type: string, priority: Priority, protectedSender: boolean): void {
+    const decision = this.admission.decide(this.ctx.now(), {
+      priority,
+      lowPriorityType: this.lists.lowPriorityTypes.has(type),
+      protected: protectedSender || this.lists.protectedTypes.has(type),
+    });
+    if (decision === "drop") {
+      throw new ChatError(ErrorCode.MESSAGE_DROPPED, `room ${this.host.roomId} is over its message rate (40 per 200 ms); ${priority}-priority message dropped`);
+    }
+  }
+
+  private assertDistributing(): void {
+    if (this.lists.distributionStopped) {
+      throw new ChatError(ErrorCode.DISTRIBUTION_STOPPED, `message distribution is stopped in room ${this.host.roomId}`);
+    }
+  }
+
+  /** Numbers, stores and broadcasts one message. History is written in send order on one connection. */
+  private deliver(senderUserID: string, type: string, content: string): RoomMessage {
+    const message: RoomMessage = { messageID: generateId(), seq: ++this.seq, timestamp: this.ctx.now(), senderUserID, type, content };
+    this.ctx.store.history.append(this.host.roomId, message, this.ctx.config.historySize).catch((e: unknown) => {
+      console.error(`history append failed in room ${this.host.roomId}:`, e);
+    });
+    this.host.broadcastMessages([message]);
+    this.host.onDelivered();
+    return message;
+  }
+
+  /**
+   * Recalls a message: only its sender may, or the operator (`byUserId` null). Removes it from
+   * history and returns it. Throws MESSAGE_NOT_FOUND or NOT_MESSAGE_SENDER.
+   */
+  async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
+    if (typeof messageID !== "string" || messageID.length === 0 || messageID.length > 64) {
+      throw new ChatError(ErrorCode.PARAMETER, "messageID must be a string of 1..64 characters");
+    }
+    const history = this.ctx.store.history;
+    const [found] = (await history.query(this.host.roomId, { limit: this.ctx.config.historySize, direction: "backward" })).filter((m) => m.messageID === messageID);
+    if (!found) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, `message ${messageID} is not in the history of room ${this.host.roomId}`);
+    if (byUserId !== null && found.senderUserID !== byUserId) {
+      throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `only the sender (${found.senderUserID}) may recall message ${messageID}`);
+    }
+    await history.remove(this.host.roomId, messageID);
+    return found;
+  }
+
+  /** A history page (at most 50), oldest first. Throws PARAMETER naming a bad bound. */
+  async history(body: unknown): Promise<RoomMessage[]> {
+    const query: HistoryQuery = parseHistoryQuery(body, MAX_HISTORY_PAGE);
+    return this.ctx.store.history.query(this.host.roomId, query);
+  }
+
+  /** Messages after `afterSeq` (reconnect recovery) plus the room's last seq, so gaps from recalls close too. */
+  async sync(body: unknown): Promise<HistorySync> {
+    const afterSeq = (body as { afterSeq?: unknown } | undefined)?.afterSeq;
+    if (typeof afterSeq !== "number" || !Number.isInteger(afterSeq) || afterSeq < 0) {
+      throw new ChatError(ErrorCode.PARAMETER, "afterSeq must be an integer >= 0");
+    }
+    const lastSeq = this.seq;
+    const messages = await this.ctx.store.history.query(this.host.roomId, { afterSeq, limit: this.ctx.config.historySize, direction: "forward" });
+    return { messages: messages.filter((m) => m.seq <= lastSeq), lastSeq };
+  }
+
+  /** The last messages a joining member receives, with the seq they bring it up to. */
+  async joinHistory(): Promise<HistorySync> {
+    const lastSeq = this.seq;
+    const messages = await this.ctx.store.history.query(this.host.roomId, { beforeSeq: lastSeq + 1, limit: JOIN_HISTORY_COUNT, direction: "backward" });
+    return { messages, lastSeq };
+  }
+
+  /** Admission counters since the room was created. */
+  stats(): { admitted: number; dropped: number } {
+    return { admitted: this.admission.admitted, dropped: this.admission.dropped };
+  }
+
+  forgetUser(userId: string): void {
+    this.rate.forget(userId);
+  }
+}

@@ -1,0 +1,93 @@
+import { AttributeTable, type AttributeEntry } from "../src/core/attributes";
+import { ChatError, ErrorCode } from "../src/core/errors";
+import type { AttributeInfo, AttributesUpdate } from "../src/protocol";
+
+/** What the attributes need from their room. */
+export interface AttributesHost {
+  /** The synchronized `attributes` map of the room state. */
+  readonly stateAttributes: { set(key: string, value: string): unknown; delete(key: string): unknown };
+  /** Tells every member what changed. */
+  broadcastAttributes(update: AttributesUpdate): void;
+}
+
+function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== "boolean") throw new ChatError(ErrorCode.PARAMETER, `${field} must be a boolean`);
+  return value;
+}
+
+function stringRecord(value: unknown, field: string): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ChatError(ErrorCode.PARAMETER, `${field} must be an object of string values`);
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== "string") throw new ChatError(ErrorCode.PARAMETER, `${field}.${key} must be a string`);
+  }
+  return value as Record<string, string>;
+}
+
+function toInfo(entry: AttributeEntry): AttributeInfo {
+  return { value: entry.value, ownerId: entry.ownerId, autoDelete: entry.autoDelete, version: entry.version, updatedAt: entry.updatedAt };
+}
+
+/**
+ * A room's key-value attributes: the rules are core/attributes' AttributeTable; this keeps the
+ * schema state in step and notifies members of every change.
+ */
+export class RoomAttributes {
+  private readonly table = new AttributeTable();
+
+  constructor(private readonly host: AttributesHost) {}
+
+  /** A member's (or, with actor null, the operator's) set request. Returns the keys set. */
+  setFromRequest(actor: string | null, body: unknown, now: number, ownerId?: string): string[] {
+    if (typeof body !== "object" || body === null) throw new ChatError(ErrorCode.PARAMETER, "body must be { attributes, isForce?, isDeleteAfterOwnerLeft?, expectedVersion? }");
+    const b = body as Record<string, unknown>;
+    const pairs = stringRecord(b.attributes, "attributes");
+    const expectedVersion = b.expectedVersion;
+    if (expectedVersion !== undefined && (typeof expectedVersion !== "number" || !Number.isInteger(expectedVersion) || expectedVersion < 0)) {
+      throw new ChatError(ErrorCode.PARAMETER, "expectedVersion must be an integer >= 0");
+    }
+    const keys = this.table.set(actor, pairs, {
+      isForce: optionalBoolean(b, "isForce"),
+      isDeleteAfterOwnerLeft: optionalBoolean(b, "isDeleteAfterOwnerLeft"),
+      expectedVersion: expectedVersion as number | undefined,
+      ownerId,
+    }, now);
+    this.applied(keys, [], actor);
+    return keys;
+  }
+
+  /** A member's (or the operator's) delete request. Returns the keys deleted. */
+  deleteFromRequest(actor: string | null, body: unknown): string[] {
+    if (typeof body !== "object" || body === null) throw new ChatError(ErrorCode.PARAMETER, "body must be { keys, isForce? }");
+    const b = body as Record<string, unknown>;
+    if (!Array.isArray(b.keys) || b.keys.some((k) => typeof k !== "string")) throw new ChatError(ErrorCode.PARAMETER, "keys must be an array of strings");
+    const keys = this.table.delete(actor, b.keys as string[], { isForce: optionalBoolean(b, "isForce") });
+    this.applied([], keys, actor);
+    return keys;
+  }
+
+  /** The owner left: its auto-delete keys go. */
+  ownerLeft(userId: string): void {
+    const deleted = this.table.ownerLeft(userId);
+    if (deleted.length > 0) this.applied([], deleted, null);
+  }
+
+  /** Every attribute with owner and version. */
+  query(): Record<string, AttributeInfo> {
+    const out: Record<string, AttributeInfo> = {};
+    for (const [key, entry] of Object.entries(this.table.entries())) out[key] = toInfo(entry);
+    return out;
+  }
+
+  private applied(set: string[], deleted: string[], by: string | null): void {
+    const values: Record<string, string> = {};
+    for (const key of set) {
+      const value = this.table.get(key)!.value;
+      values[key] = value;
+      this.host.stateAttributes.set(key, value);
+    }
+    for (const key of deleted) this.host.stateAttributes.delete(key);
+    if (set.length > 0 || deleted.length > 0) this.host.broadcastAttributes({ set: values, deleted, by });
+  }
+}

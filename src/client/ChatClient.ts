@@ -1,0 +1,324 @@
+import { Client, type SeatReservation } from "@colyseus/sdk";
+import { ErrorCode } from "../core/errors";
+import { ExitReason } from "../core/exitReasons";
+import { ENTER_PATH, type EnterMode, type EnterRequest, type MembersChangedPayload, type RoomConfig, type RoomInfo } from "../protocol";
+import { ChatClientError, ClientErrorCode, errorFromBody, toClientError } from "./errors";
+import { TypedEmitter, type ChatClientEvents, type RoomEvent } from "./events";
+import { RoomSession, type ChatSdkRoom, type ChatStateView, type SessionEvent } from "./RoomSession";
+
+/** The SDK's automatic reconnection settings ChatClient lets you tune (see @colyseus/sdk `room.reconnection`). */
+export interface ReconnectionSettings {
+  /** Reconnect automatically after a network drop [true]. */
+  enabled: boolean;
+  /** Attempts before giving up [15]. */
+  maxRetries: number;
+  /** Shortest delay between attempts, ms [100]. */
+  minDelay: number;
+  /** Longest delay between attempts, ms [5000]. */
+  maxDelay: number;
+  /** A room must have been joined this long (ms) before a drop is retried [0; the SDK's own default is 5000]. */
+  minUptime: number;
+}
+
+/** Options of {@link ChatClient}. */
+export interface ChatClientOptions {
+  /** This user's id: 1..64 characters of [A-Za-z0-9+=_-]. */
+  userId: string;
+  /** Display name shown to other members [userId]. */
+  userName?: string;
+  /** User token from the operator API (`/user/getToken.json`); required when the server has an app secret. */
+  token?: string;
+  /** Entering a room fails with CONNECT_TIMEOUT (event `connectTimeout`) after this many ms [15000]. */
+  connectTimeoutMs?: number;
+  /** Overrides of the SDK's reconnection settings, applied to every room. */
+  reconnection?: Partial<ReconnectionSettings>;
+}
+
+/** Name and id of a room to create, enter or switch to (ZIM's ZIMRoomInfo). */
+export interface RoomTarget {
+  roomID: string;
+  roomName?: string;
+}
+
+/** An entry into one room as the internal `enter` performs it. */
+interface EntryPlan {
+  mode: EnterMode;
+  target: RoomTarget;
+  config?: RoomConfig;
+  /** Event with state `connecting` announcing the attempt. */
+  start: RoomEvent;
+  /** Event with state `disconnected` when the attempt fails (`roomNotExist`/`connectTimeout` may replace it). */
+  failed: RoomEvent;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/** The `roomStateChanged` event after a room ends for `reason`. */
+const EVENT_OF_EXIT: Readonly<Record<ExitReason, RoomEvent>> = {
+  [ExitReason.LEFT]: "success",
+  [ExitReason.KICKED]: "kickedOut",
+  [ExitReason.BANNED]: "kickedOut",
+  [ExitReason.OFFLINE]: "kickedOut",
+  [ExitReason.DISMISSED]: "roomNotExist",
+  [ExitReason.EXPIRED]: "roomNotExist",
+  [ExitReason.SHUTDOWN]: "interrupted",
+};
+
+/**
+ * Chatrooms for apps, with ZEGOCLOUD ZIM's room API over @colyseus/sdk. Works in Node and in
+ * browsers. Every call resolves with the room's {@link RoomInfo} or rejects with a
+ * {@link ChatClientError}; `roomStateChanged`, `roomMemberJoined`, `roomMemberLeft` and
+ * `exitRoom` report what happens to the rooms this client is in.
+ *
+ * One ChatClient is one device of one user: `leaveAllRoom` leaves this client's rooms only.
+ */
+export class ChatClient extends TypedEmitter<ChatClientEvents> {
+  /** The underlying SDK client (for its `http` and `auth` helpers). */
+  readonly sdk: Client;
+  /** This client's user id. */
+  readonly userId: string;
+  private readonly userName: string | undefined;
+  private readonly token: string | undefined;
+  private readonly connectTimeoutMs: number;
+  private readonly reconnection: Partial<ReconnectionSettings>;
+  /** The one owner of each joined room's SDK Room, by room id. */
+  private readonly sessions = new Map<string, RoomSession>();
+  /** Entries under way, by room id, so two calls for one room share one connection. */
+  private readonly entering = new Map<string, Promise<RoomInfo>>();
+
+  /**
+   * @param endpoint the server's address, e.g. "ws://localhost:2567" (http(s):// works too).
+   */
+  constructor(endpoint: string, options: ChatClientOptions) {
+    super();
+    this.sdk = new Client(endpoint);
+    this.userId = options.userId;
+    this.userName = options.userName;
+    this.token = options.token;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.reconnection = { minUptime: 0, ...options.reconnection };
+  }
+
+  /** The rooms this client is in, as their schema state describes them now. */
+  get rooms(): RoomInfo[] {
+    return [...this.sessions.values()].map((session) => session.info());
+  }
+
+  /** One room this client is in, as its schema state describes it now; undefined when not in it. */
+  room(roomID: string): RoomInfo | undefined {
+    return this.sessions.get(roomID)?.info();
+  }
+
+  /**
+   * Creates room `roomID` and joins it. Events: connecting/activeCreate, then connected/success
+   * or disconnected/createFailed. Rejects with ROOM_ALREADY_EXISTS when the id exists anywhere,
+   * ROOM_COUNT_LIMIT, JOINED_ROOMS_LIMIT, ILLEGAL_ARGUMENT (bad id, name or config), BANNED.
+   */
+  async createRoom(roomInfo: RoomTarget, config?: RoomConfig): Promise<RoomInfo> {
+    return this.enter({ mode: "create", target: roomInfo, config, start: "activeCreate", failed: "createFailed" });
+  }
+
+  /**
+   * Joins the existing room `roomID`. Events: connecting/activeEnter, then connected/success,
+   * or disconnected/roomNotExist (ROOM_NOT_EXIST) or disconnected/enterFailed (BANNED,
+   * JOINED_ROOMS_LIMIT, ILLEGAL_ARGUMENT, ...). Resolves at once, without events, when this
+   * client is already in the room.
+   */
+  async joinRoom(roomID: string): Promise<RoomInfo> {
+    return this.enter({ mode: "join", target: { roomID }, start: "activeEnter", failed: "enterFailed" });
+  }
+
+  /**
+   * Joins room `roomID`, creating it (with `roomName` and `config`) when it does not exist.
+   * Events and errors as {@link joinRoom}, plus ROOM_COUNT_LIMIT when it had to be created.
+   */
+  async enterRoom(roomInfo: RoomTarget, config?: RoomConfig): Promise<RoomInfo> {
+    return this.enter({ mode: "enter", target: roomInfo, config, start: "activeEnter", failed: "enterFailed" });
+  }
+
+  /**
+   * Moves from room `fromRoomID` to room `toRoomInfo.roomID`: joins the target first (creating
+   * it when missing and `isCreateWhenRoomNotExisted`), and leaves the source only once in it.
+   * Events: connecting/activeSwitch for the target; then connected/success for the target and
+   * disconnected/success for the source (plus `exitRoom(from, LEFT)`); or, when the target
+   * cannot be joined, disconnected/switchFailed for the target and the source is kept.
+   * Rejects with NOT_IN_ROOM (not in `fromRoomID`, no events), ILLEGAL_ARGUMENT (same room),
+   * or the target's error (ROOM_NOT_EXIST, ROOM_COUNT_LIMIT, ...).
+   */
+  async switchRoom(fromRoomID: string, toRoomInfo: RoomTarget, isCreateWhenRoomNotExisted: boolean, config?: RoomConfig): Promise<RoomInfo> {
+    const from = this.sessions.get(fromRoomID);
+    if (!from) throw new ChatClientError(ErrorCode.NOT_IN_ROOM, `cannot switch from room ${fromRoomID}: this client is not in it`);
+    if (toRoomInfo?.roomID === fromRoomID) {
+      throw new ChatClientError(ErrorCode.ILLEGAL_ARGUMENT, `cannot switch from room ${fromRoomID} to itself`);
+    }
+    let info: RoomInfo;
+    const target = this.sessions.get(toRoomInfo?.roomID);
+    if (target) {
+      this.emit("roomStateChanged", target.roomID, "connecting", "activeSwitch");
+      this.emit("roomStateChanged", target.roomID, "connected", "success");
+      info = target.info();
+    } else {
+      const mode = isCreateWhenRoomNotExisted ? "enter" : "join";
+      info = await this.enter({ mode, target: toRoomInfo, config, start: "activeSwitch", failed: "switchFailed" });
+    }
+    await from.leave();
+    return info;
+  }
+
+  /**
+   * Leaves room `roomID` (consented: other members see it with reason LEFT). Events:
+   * disconnected/success and `exitRoom(roomID, LEFT)`. Resolves with the room as it was just
+   * before leaving; rejects with NOT_IN_ROOM when this client is not in it.
+   */
+  async leaveRoom(roomID: string): Promise<RoomInfo> {
+    const session = this.sessions.get(roomID);
+    if (!session) throw new ChatClientError(ErrorCode.NOT_IN_ROOM, `cannot leave room ${roomID}: this client is not in it`);
+    const info = session.info();
+    await session.leave();
+    return info;
+  }
+
+  /**
+   * Leaves every room this client is in (other devices of the user stay) and resolves with
+   * their ids; each room emits disconnected/success and `exitRoom(roomID, LEFT)`.
+   */
+  async leaveAllRoom(): Promise<string[]> {
+    const sessions = [...this.sessions.values()];
+    await Promise.all(sessions.map((session) => session.leave()));
+    return sessions.map((session) => session.roomID);
+  }
+
+  /** The session of a room this client is in (for features layered on ChatClient). */
+  protected session(roomID: string): RoomSession | undefined {
+    return this.sessions.get(roomID);
+  }
+
+  private async enter(plan: EntryPlan): Promise<RoomInfo> {
+    const roomID = plan.target?.roomID;
+    if (typeof roomID !== "string") throw new ChatClientError(ErrorCode.ILLEGAL_ARGUMENT, "roomID must be a string");
+    const pending = this.entering.get(roomID);
+    if (pending) {
+      await pending.catch(() => undefined);
+      return this.enter(plan);
+    }
+    const joined = this.sessions.get(roomID);
+    if (joined) {
+      if (plan.mode === "create") throw new ChatClientError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${roomID} already exists (this client is in it)`);
+      return joined.info();
+    }
+    const attempt = this.connect(plan);
+    this.entering.set(roomID, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.entering.delete(roomID);
+    }
+  }
+
+  private async connect(plan: EntryPlan): Promise<RoomInfo> {
+    const roomID = plan.target.roomID;
+    this.emit("roomStateChanged", roomID, "connecting", plan.start);
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new ChatClientError(ClientErrorCode.CONNECT_TIMEOUT, `entering room ${roomID} took longer than ${this.connectTimeoutMs} ms`));
+      }, this.connectTimeoutMs);
+    });
+    const joining = this.join(plan, abort.signal);
+    let session: RoomSession;
+    try {
+      session = await Promise.race([joining, deadline]);
+      if (session.isEnded) throw new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed as it was joined`);
+    } catch (e) {
+      // a join that completes after the deadline must not leave a member behind
+      joining.then((late) => late.leave(), () => undefined).catch(() => undefined);
+      const error = toClientError(e, `entering room ${roomID}`);
+      this.emit("roomStateChanged", roomID, "disconnected", this.failureEvent(plan, error));
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.sessions.set(roomID, session);
+    this.emit("roomStateChanged", roomID, "connected", "success");
+    return session.info();
+  }
+
+  /** Entry request, seat consumption and first state: the room is joined when this resolves. */
+  private async join(plan: EntryPlan, signal: AbortSignal): Promise<RoomSession> {
+    const request: EnterRequest = {
+      mode: plan.mode,
+      roomId: plan.target.roomID,
+      roomName: plan.target.roomName,
+      userId: this.userId,
+      userName: this.userName,
+      token: this.token,
+      config: plan.config,
+    };
+    let body: unknown;
+    try {
+      const response = await this.sdk.http.post(ENTER_PATH, { body: request, signal });
+      body = response.data;
+    } catch (e) {
+      throw toClientError(e, "the entry request");
+    }
+    const refused = errorFromBody(body);
+    if (refused) throw refused;
+    const seat = (body as { seat?: unknown } | null)?.seat as Partial<SeatReservation> | undefined;
+    if (typeof seat?.roomId !== "string" || typeof seat.sessionId !== "string") {
+      throw new ChatClientError(ClientErrorCode.CONNECT_FAILED, `the entry request answered without a seat: ${JSON.stringify(body)}`);
+    }
+    let room: ChatSdkRoom;
+    try {
+      room = (await this.sdk.consumeSeatReservation<ChatStateView>(seat as SeatReservation)) as ChatSdkRoom;
+    } catch (e) {
+      throw toClientError(e, "the room connection");
+    }
+    Object.assign(room.reconnection, this.reconnection);
+    // Created at once so no drop or message slips by; its events count once it is in `sessions`.
+    const session: RoomSession = new RoomSession(plan.target.roomID, room, (event) => this.onSessionEvent(session, event));
+    await session.ready;
+    return session;
+  }
+
+  private failureEvent(plan: EntryPlan, error: ChatClientError): RoomEvent {
+    if (plan.start === "activeSwitch") return plan.failed;
+    if (error.code === ClientErrorCode.CONNECT_TIMEOUT) return "connectTimeout";
+    if (error.code === ErrorCode.ROOM_NOT_EXIST && plan.mode === "join") return "roomNotExist";
+    return plan.failed;
+  }
+
+  private onSessionEvent(session: RoomSession, event: SessionEvent): void {
+    const roomID = session.roomID;
+    // a session still joining (or abandoned after a timeout) reports through its `ready` promise
+    if (this.sessions.get(roomID) !== session) return;
+    switch (event.type) {
+      case "interrupted":
+        this.emit("roomStateChanged", roomID, "connecting", "interrupted");
+        break;
+      case "reconnected":
+        this.emit("roomStateChanged", roomID, "connected", "success");
+        break;
+      case "ended":
+        this.sessions.delete(roomID);
+        this.emit("roomStateChanged", roomID, "disconnected", EVENT_OF_EXIT[event.reason]);
+        this.emit("exitRoom", roomID, event.reason);
+        break;
+      case "membersJoined":
+      case "membersLeft": {
+        const others = this.others(event.payload);
+        if (others.members.length === 0) break;
+        if (event.type === "membersJoined") this.emit("roomMemberJoined", others.members, roomID);
+        else this.emit("roomMemberLeft", others.members, roomID, others.reasons ?? {});
+        break;
+      }
+    }
+  }
+
+  /** The payload without this client's own user (its join is the call's result, not news). */
+  private others(payload: MembersChangedPayload): MembersChangedPayload {
+    const members = (payload?.members ?? []).filter((m) => m.userId !== this.userId);
+    return { members, reasons: payload?.reasons };
+  }
+}

@@ -1,0 +1,213 @@
+import type { Room } from "@colyseus/sdk";
+import { ErrorCode } from "../core/errors";
+import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../core/exitReasons";
+import { ServerMessage, type MemberInfo, type MembersChangedPayload, type RoomInfo } from "../protocol";
+import { ChatClientError, ClientErrorCode, toClientError } from "./errors";
+
+/** A member as the SDK decodes it from the room's schema state (rooms/ChatState.ts). */
+interface MemberView {
+  userName: string;
+  joinedAt: number;
+  online: boolean;
+  devices: number;
+}
+
+/** Read-only view of a schema MapSchema: what the client needs of it. */
+export interface MapView<V> {
+  readonly size: number;
+  forEach(callback: (value: V, key: string) => void): void;
+  get(key: string): V | undefined;
+}
+
+/** The room's schema state as the SDK decodes it (by reflection: the client does not import the server's classes). */
+export interface ChatStateView {
+  roomId: string;
+  roomName: string;
+  createdAt: number;
+  memberCount: number;
+  members?: MapView<MemberView>;
+  attributes?: MapView<string>;
+}
+
+/** An SDK room carrying the chat state. */
+export type ChatSdkRoom = Room<unknown, ChatStateView>;
+
+/** What a session reports to its owner. */
+export type SessionEvent =
+  | { type: "interrupted" }
+  | { type: "reconnected" }
+  /** The session is over for good; `reason` is the exit reason, `closeCode` the WebSocket close code. */
+  | { type: "ended"; reason: ExitReason; closeCode: number }
+  | { type: "membersJoined"; payload: MembersChangedPayload }
+  | { type: "membersLeft"; payload: MembersChangedPayload };
+
+/** How long a consented leave waits for the server's close before closing the socket itself. */
+const LEAVE_TIMEOUT_MS = 5000;
+
+/**
+ * One joined room: the only owner of its SDK Room. Turns the SDK's drop/reconnect/leave
+ * callbacks and the room's member messages into {@link SessionEvent}s, and answers the room's
+ * live info from the schema state.
+ */
+export class RoomSession {
+  private interrupted = false;
+  private ended = false;
+  private leaveRequested = false;
+  private readonly endWaiters: (() => void)[] = [];
+  /**
+   * joinedAt of the members in the room's first state, by userId. The server batches member
+   * events, so the first batch after this client's join can announce members that were already
+   * in that state; those are not news and are filtered out (a later rejoin has a new joinedAt).
+   */
+  private readonly initialMembers = new Map<string, number>();
+  /** Resolves on the room's first state (the join is complete); rejects if the session ends first. */
+  readonly ready: Promise<void>;
+
+  constructor(
+    /** The room id (the server's Colyseus roomId). */
+    readonly roomID: string,
+    private readonly room: ChatSdkRoom,
+    private readonly sink: (event: SessionEvent) => void,
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      room.onStateChange.once((state: ChatStateView) => {
+        state?.members?.forEach((m, userId) => this.initialMembers.set(userId, m.joinedAt));
+        resolve();
+      });
+      this.endWaiters.push(() => reject(new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed before its state arrived`)));
+    });
+    this.ready.catch(() => undefined);
+    room.onDrop(() => {
+      if (this.ended) return;
+      this.interrupted = true;
+      this.sink({ type: "interrupted" });
+    });
+    room.onReconnect(() => {
+      if (this.ended || this.leaveRequested) {
+        // a leave was requested while the connection was down: finish it now that it is back
+        void this.room.leave(true);
+        return;
+      }
+      this.interrupted = false;
+      this.sink({ type: "reconnected" });
+    });
+    room.onLeave((code: number) => this.end(code));
+    room.onMessage(ServerMessage.MEMBERS_JOINED, (payload: MembersChangedPayload) => this.onMembersJoined(payload));
+    room.onMessage(ServerMessage.MEMBERS_LEFT, (payload: MembersChangedPayload) => {
+      for (const m of payload?.members ?? []) this.initialMembers.delete(m.userId);
+      this.sink({ type: "membersLeft", payload });
+    });
+    // messages this client version has no handler for are ignored rather than logged
+    room.onMessage("*", () => undefined);
+  }
+
+  /** True while the connection is down and the SDK is reconnecting. */
+  get isInterrupted(): boolean {
+    return this.interrupted;
+  }
+
+  /** True once the session has ended (left, removed, or given up reconnecting). */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** The room as the schema state describes it now. */
+  info(): RoomInfo {
+    const state = this.room.state as ChatStateView | undefined;
+    const members: MemberInfo[] = [];
+    state?.members?.forEach((m, userId) => members.push({ userId, userName: m.userName, joinedAt: m.joinedAt, online: m.online, devices: m.devices }));
+    return {
+      roomID: this.roomID,
+      roomName: state?.roomName ?? this.roomID,
+      createdAt: state?.createdAt ?? 0,
+      memberCount: state?.memberCount ?? members.length,
+      members,
+    };
+  }
+
+  /** The room's attributes as the schema state holds them now. */
+  attributes(): Record<string, string> {
+    const result: Record<string, string> = {};
+    (this.room.state as ChatStateView | undefined)?.attributes?.forEach((value, key) => (result[key] = value));
+    return result;
+  }
+
+  /**
+   * Registers `handler` for server message `type` (for features built on top of the session);
+   * returns a function that removes it.
+   */
+  onMessage<T>(type: string, handler: (payload: T) => void): () => void {
+    return this.room.onMessage(type, handler);
+  }
+
+  /**
+   * Sends request `type` and resolves with the server's reply; rejects with a ChatClientError
+   * carrying the server's code (NOT_IN_ROOM while the connection is down).
+   */
+  async request<T>(type: string, payload?: unknown): Promise<T> {
+    if (this.ended || this.interrupted) throw new ChatClientError(ErrorCode.NOT_IN_ROOM, `not connected to room ${this.roomID}`);
+    try {
+      return (await this.room.request(type, payload)) as T;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === "number" && (Object.values(ErrorCode) as number[]).includes(code)) {
+        throw new ChatClientError(code as ErrorCode, (e as Error).message);
+      }
+      throw toClientError(e, `request "${type}"`);
+    }
+  }
+
+  /**
+   * Leaves the room (consented: the server removes the member at once, reason LEFT) and
+   * resolves once the session has ended. While the connection is down the leave cannot reach
+   * the server: the session ends here at once and the SDK stops reconnecting (or leaves as soon
+   * as an attempt already under way gets through).
+   */
+  leave(): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.endWaiters.push(resolve));
+    if (this.leaveRequested) return done;
+    this.leaveRequested = true;
+    if (this.interrupted) {
+      this.room.reconnection.enabled = false;
+      this.room.reconnection.maxRetries = 0;
+      this.end(CloseCodeOf[ExitReason.LEFT]);
+      return done;
+    }
+    const timer = setTimeout(() => {
+      this.room.reconnection.enabled = false;
+      this.room.connection.close();
+      this.end(CloseCodeOf[ExitReason.LEFT]);
+    }, LEAVE_TIMEOUT_MS);
+    void this.room.leave(true).finally(() => clearTimeout(timer));
+    return done;
+  }
+
+  private onMembersJoined(payload: MembersChangedPayload): void {
+    const members = (payload?.members ?? []).filter((m) => {
+      const known = this.initialMembers.get(m.userId);
+      if (known === undefined) return true;
+      this.initialMembers.delete(m.userId);
+      return known !== m.joinedAt;
+    });
+    if (members.length > 0) this.sink({ type: "membersJoined", payload: { ...payload, members } });
+  }
+
+  private end(closeCode: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.interrupted = false;
+    this.sink({ type: "ended", reason: this.reasonOf(closeCode), closeCode });
+    for (const resolve of this.endWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * The exit reason of a close: the exit table's entry for the close code when there is one
+   * (4000 = LEFT, 4101 = KICKED, ...); LEFT for our own leave; otherwise the SDK gave up
+   * reconnecting (or the server closed with an error), and the server removes such a member as
+   * OFFLINE when its window ends.
+   */
+  private reasonOf(closeCode: number): ExitReason {
+    return exitReasonOfCloseCode(closeCode) ?? (this.leaveRequested ? ExitReason.LEFT : ExitReason.OFFLINE);
+  }
+}

@@ -1,0 +1,81 @@
+import type { ExitReason } from "../core/exitReasons";
+import type { MemberInfo } from "../protocol";
+
+/** Connection state of one room, as in ZIM's ZIMRoomState. */
+export type RoomState = "connecting" | "connected" | "disconnected";
+
+/**
+ * Why a room's state changed, as in ZIM's ZIMRoomEvent:
+ * - `activeCreate` / `activeEnter` / `activeSwitch`: a createRoom / joinRoom or enterRoom / switchRoom call started (connecting);
+ * - `success`: the room is connected, or (disconnected) it was left on request;
+ * - `createFailed` / `enterFailed` / `switchFailed` / `roomNotExist` / `connectTimeout`: the call failed (disconnected);
+ * - `interrupted`: the connection dropped and the SDK is reconnecting (connecting), or the server shut down (disconnected);
+ * - `kickedOut`: removed by the server (kicked, banned, or offline too long; disconnected);
+ * - `roomNotExist` (disconnected, after connected): the room was dismissed or expired.
+ */
+export type RoomEvent =
+  | "success"
+  | "activeCreate"
+  | "activeEnter"
+  | "activeSwitch"
+  | "createFailed"
+  | "enterFailed"
+  | "switchFailed"
+  | "roomNotExist"
+  | "kickedOut"
+  | "interrupted"
+  | "connectTimeout";
+
+/**
+ * Events of {@link ChatClient}, by name. Add a member here to add an event; `on`/`off`/`emit`
+ * are typed from this map.
+ */
+export interface ChatClientEvents {
+  /** A room's connection state changed (see {@link RoomEvent} for the sequences). */
+  roomStateChanged: (roomID: string, state: RoomState, event: RoomEvent) => void;
+  /** Other users joined a room this client is in (batched; this client's own user is left out). */
+  roomMemberJoined: (members: MemberInfo[], roomID: string) => void;
+  /** Other users left a room this client is in; `reasons` maps each userId to its exit reason. */
+  roomMemberLeft: (members: MemberInfo[], roomID: string, reasons: Record<string, ExitReason>) => void;
+  /** This client is no longer in the room, for `reason` (LEFT after leaveRoom/switchRoom, KICKED, ...). */
+  exitRoom: (roomID: string, reason: ExitReason) => void;
+}
+
+/** Listener type of event `E` of the map `M`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener<M, E extends keyof M> = M[E] extends (...args: any[]) => void ? M[E] : never;
+
+/**
+ * A small typed event emitter. A listener that throws is reported on `console.error` and does
+ * not stop the other listeners or the client's own bookkeeping.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class TypedEmitter<M extends { [K in keyof M]: (...args: any[]) => void }> {
+  private readonly listeners = new Map<keyof M, Set<M[keyof M]>>();
+
+  /** Adds `listener` for `event`; returns a function that removes it. */
+  on<E extends keyof M>(event: E, listener: Listener<M, E>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => this.off(event, listener);
+  }
+
+  /** Removes `listener` from `event` (no-op when it was not added). */
+  off<E extends keyof M>(event: E, listener: Listener<M, E>): void {
+    this.listeners.get(event)?.delete(listener);
+  }
+
+  /** Calls every listener of `event` with `args`, in the order they were added. */
+  protected emit<E extends keyof M>(event: E, ...args: Parameters<M[E]>): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as (...a: Parameters<M[E]>) => void)(...args);
+      } catch (e) {
+        console.error(`ChatClient: a "${String(event)}" listener threw`, e);
+      }
+    }
+  }
+}

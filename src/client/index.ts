@@ -1,0 +1,11 @@
+/**
+ * `colyseus-chatrooms/client`: the ZIM-style chatroom client over @colyseus/sdk, for Node and
+ * browsers. Imports nothing from the server side but the shared wire types and tables.
+ */
+export { ChatClient, type ChatClientOptions, type ReconnectionSettings, type RoomTarget } from "./ChatClient";
+export { ChatClientError, ClientErrorCode, type ChatClientErrorCode } from "./errors";
+export type { ChatClientEvents, RoomEvent, RoomState } from "./events";
+export { RoomSession } from "./RoomSession";
+export { ErrorCode } from "../core/errors";
+export { ExitReason, exitReasonName } from "../core/exitReasons";
+export type { MemberInfo, RoomConfig, RoomInfo } from "../protocol";

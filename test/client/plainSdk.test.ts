@@ -1,0 +1,75 @@
+/**
+ * The plain @colyseus/sdk (colyseus.js) way into a chatroom, without ChatClient: the example of
+ * docs/client-api.md ("Plain @colyseus/sdk clients"), kept honest by running it.
+ */
+import { Client, type Room, type SeatReservation } from "@colyseus/sdk";
+import { ENTER_PATH, ServerMessage, type EnterRequest, type MembersChangedPayload, type RoomInfo } from "../../src/protocol";
+import { ErrorCode } from "../../src/core/errors";
+import { ExitReason, exitReasonOfCloseCode } from "../../src/core/exitReasons";
+import { Topic } from "../../src/service/scopes";
+import { startServer, waitFor, type TestServer } from "../helpers/server";
+import { chatClient, serverMembers } from "./helpers";
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(async () => {
+  await t.server.shutdown();
+});
+
+// --- the documented example -------------------------------------------------------------------
+
+/** Enters a chatroom with a plain SDK client: POST the entry request, then consume the seat. */
+async function enterChatroom(client: Client, httpUrl: string, request: EnterRequest): Promise<Room> {
+  const res = await fetch(httpUrl + ENTER_PATH, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(request),
+  });
+  const body = (await res.json()) as { seat?: SeatReservation; code?: number; message?: string };
+  // business errors (23xxx/24xxx) come with HTTP 200 and a code, like RongCloud's API
+  if (!body.seat) throw Object.assign(new Error(body.message), { code: body.code });
+  return client.consumeSeatReservation(body.seat);
+}
+
+// ------------------------------------------------------------------------------------------------
+
+test("a plain SDK client enters, reads the state and the info request, hears members, and leaves", async () => {
+  const client = new Client(t.httpUrl);
+  const room = await enterChatroom(client, t.httpUrl, { mode: "enter", roomId: "plain1", roomName: "Plain", userId: "gamer", userName: "Gamer" });
+  const joined: MembersChangedPayload[] = [];
+  room.onMessage(ServerMessage.MEMBERS_JOINED, (payload: MembersChangedPayload) => joined.push(payload));
+  room.onMessage(ServerMessage.MEMBERS_LEFT, () => undefined);
+
+  const info = (await room.request("info")) as RoomInfo;
+  expect(info).toMatchObject({ roomID: "plain1", roomName: "Plain", memberCount: 1, members: [expect.objectContaining({ userId: "gamer", userName: "Gamer" })] });
+  await waitFor(() => (room.state as { memberCount?: number }).memberCount === 1, 2000, "the state");
+
+  // ChatClient users and plain SDK users share rooms
+  const { chat, seen } = chatClient(t, "app-user");
+  await chat.joinRoom("plain1");
+  await waitFor(() => joined.some((p) => p.members.some((m) => m.userId === "app-user")), 2000, "the plain client hears the app user");
+
+  const code = await room.leave(); // consented: close code 4000, reason LEFT for everyone else
+  expect(exitReasonOfCloseCode(code)).toBe(ExitReason.LEFT);
+  await waitFor(() => seen.left.length === 1, 2000, "the app user hears the plain client leave");
+  expect(seen.left).toEqual([`plain1:gamer:${ExitReason.LEFT}`]);
+  await chat.leaveAllRoom();
+});
+
+test("a refused entry answers { code, message } with the error table's code", async () => {
+  const client = new Client(t.httpUrl);
+  await expect(enterChatroom(client, t.httpUrl, { mode: "join", roomId: "plain-missing", userId: "gamer" })).rejects.toMatchObject({ code: ErrorCode.ROOM_NOT_EXIST });
+});
+
+test("a plain SDK client removed by the server gets the exit table's close code in onLeave", async () => {
+  const client = new Client(t.httpUrl);
+  const room = await enterChatroom(client, t.httpUrl, { mode: "enter", roomId: "plain2", userId: "gamer" });
+  const closed = new Promise<number>((resolve) => room.onLeave((code: number) => resolve(code)));
+  await waitFor(() => serverMembers("plain2").length === 1, 2000, "the join");
+  await t.server.ctx.store.bus.publish(Topic.room("plain2"), { type: "remove", userIds: ["gamer"], reason: ExitReason.KICKED });
+  const code = await closed;
+  expect(code).toBe(4101);
+  expect(exitReasonOfCloseCode(code)).toBe(ExitReason.KICKED);
+});
