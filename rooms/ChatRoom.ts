@@ -71,7 +71,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       { emptyDelayS: config.destroyDelayS, inactivityMin: config.inactivityMin },
     );
     assertName(options.roomName, options.roomId, "roomName");
-    if (!(await store.claims.claim(options.roomId, this.ctx.processToken))) {
+    if (!(await this.ctx.claims.claim(options.roomId))) {
       throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
     }
     this.claimed = true;
@@ -206,7 +206,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     await Promise.all(this.unsubscribers.map((unsubscribe) => unsubscribe()));
     // Settings that die with the room (mute-all, exceptions, protected users, destroy override, keep-alive); not on shutdown.
     if (this.claimed && (this.closingReason === ExitReason.DISMISSED || this.closingReason === ExitReason.EXPIRED)) await forgetDestroyedRoom(this.ctx, this.roomId);
-    if (this.claimed) await this.ctx.store.claims.release(this.roomId, this.ctx.processToken);
+    if (this.claimed) await this.ctx.claims.release(this.roomId);
   }
 
   override onBeforeShutdown(): void {
@@ -271,9 +271,10 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     return outcome(() => this.recall(messageID, null));
   }
 
-  /** Operator API: set attributes owned by `ownerId` (forced when `isForce`). */
+  /** Operator API: set attributes owned by `ownerId`; without `isForce` only keys that are new or already `ownerId`'s. */
   operatorSetAttributes(ownerId: string, attributes: Record<string, string>, autoDelete: boolean, isForce: boolean): Outcome<string[]> {
-    return outcome(() => this.attributes.setFromRequest(null, { attributes, isDeleteAfterOwnerLeft: autoDelete, isForce }, this.ctx.now(), ownerId));
+    // acting as the owner unless forced: the operator actor (null) would overwrite anything
+    return outcome(() => this.attributes.setFromRequest(isForce ? null : ownerId, { attributes, isDeleteAfterOwnerLeft: autoDelete, isForce }, this.ctx.now(), ownerId));
   }
 
   /** Operator API: delete attributes; `actor` null ignores ownership. */

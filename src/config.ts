@@ -52,6 +52,12 @@ export interface ChatConfig {
    * as RongCloud tokens, which apps commonly store once per user].
    */
   tokenTtlS: number;
+  /**
+   * Password of the demo's operator panel and its signing proxy (/operator/), asked through HTTP
+   * basic auth (CHAT_OPERATOR_PASSWORD). Unset: the panel is off, except in open development mode
+   * (no appSecret), where it is open to anyone.
+   */
+  operatorPassword: string | undefined;
 }
 
 /** The defaults of DESIGN.md. */
@@ -75,6 +81,7 @@ export const DEFAULT_CONFIG: ChatConfig = {
   apiRateLimit: 100,
   keepAliveMax: 5,
   tokenTtlS: 0,
+  operatorPassword: undefined,
 };
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
@@ -112,6 +119,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Cha
     apiRateLimit: intFrom(env, "CHAT_API_RATE_LIMIT", 1, 1_000_000),
     keepAliveMax: intFrom(env, "CHAT_KEEPALIVE_MAX", 0, 1_000_000),
     tokenTtlS: intFrom(env, "CHAT_TOKEN_TTL_S", 0, 3_153_600_000),
+    operatorPassword: env.CHAT_OPERATOR_PASSWORD || undefined,
   };
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<ChatConfig>;
 }

@@ -1,20 +1,18 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import express, { type Request, type Response } from "express";
 import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import { RedisPresence } from "@colyseus/redis-presence";
-import { RedisDriver } from "@colyseus/redis-driver";
 import { ChatRoom } from "../rooms/ChatRoom";
 import { resolveConfig, type ChatConfig } from "./config";
 import { ChatError, ErrorCode, httpStatusOf, isChatError } from "./core/errors";
+import { createDemoRouter } from "./demoRoutes";
 import { verifyUserToken } from "./core/tokens";
 import { createOperatorRouter } from "./http/router";
 import { CHATROOM, ENTER_PATH, type EnterResponse, type ErrorBody } from "./protocol";
+import { ClaimKeeper } from "./service/claimKeeper";
 import type { ChatContext } from "./service/context";
 import { enter, parseEnterRequest } from "./service/entry";
-import { createMemoryStore } from "./store/memory";
-import { createRedisStore } from "./store/redis";
+import { createBackends } from "./backends";
 import type { ChatStore } from "./store/types";
 
 /** A running (or ready to run) chat server. */
@@ -38,8 +36,6 @@ export interface ChatServerOptions extends Partial<ChatConfig> {
   store?: ChatStore;
 }
 
-const DEMO_DIR = path.resolve(__dirname, "..", "client-demo");
-
 /** Sends a ChatError (or an unexpected fault) as `{ code, message }` with its HTTP status. */
 export function sendError(res: Response, e: unknown): void {
   const err = isChatError(e) ? e : new ChatError(ErrorCode.INTERNAL, "internal error");
@@ -54,8 +50,10 @@ export function sendError(res: Response, e: unknown): void {
 export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const { handleSignals = false, now = Date.now, store: givenStore, ...overrides } = options;
   const config = resolveConfig(overrides);
-  const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore());
-  const ctx: ChatContext = { config, store, now, processToken: randomUUID() };
+  const backends = createBackends(config, givenStore);
+  const { store } = backends;
+  const processToken = randomUUID();
+  const ctx: ChatContext = { config, store, now, processToken, claims: new ClaimKeeper(store.claims, processToken) };
 
   class BoundChatRoom extends ChatRoom {
     protected readonly ctx = ctx;
@@ -70,8 +68,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     // The payload limit sits well above the message limit, so an over-size message is answered
     // with MESSAGE_TOO_LARGE instead of the transport dropping the connection.
     transport: new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: 4 * config.maxMessageBytes + 16 * 1024 }),
-    presence: config.redisUrl ? new RedisPresence(config.redisUrl) : undefined,
-    driver: config.redisUrl ? new RedisDriver(config.redisUrl) : undefined,
+    presence: backends.presence,
+    driver: backends.driver,
     publicAddress: config.publicAddress,
     greet: false,
     gracefullyShutdown: handleSignals,
@@ -84,13 +82,16 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
           sendError(res, e);
         }
       });
-      app.use(createOperatorRouter(ctx));
-      app.use(express.static(DEMO_DIR));
+      app.use(createOperatorRouter(ctx, { rateLimitRedis: backends.rateLimitRedis }));
+      app.use(createDemoRouter(config));
     },
   });
   // Every way into a room goes through ENTER_PATH, so bans and limits cannot be bypassed.
   matchMaker.controller.exposedMethods = ["reconnect"];
-  colyseus.onShutdown(() => store.close());
+  colyseus.onShutdown(async () => {
+    ctx.claims.stop();
+    await backends.stop();
+  });
 
   let listening = false;
   return {
@@ -100,12 +101,16 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     async listen() {
       await colyseus.listen(config.port);
       listening = true;
+      backends.start();
       const address = colyseus.transport.server?.address();
       return typeof address === "object" && address ? address.port : config.port;
     },
     async shutdown() {
       if (listening) await colyseus.gracefullyShutdown(false);
-      else await store.close();
+      else {
+        ctx.claims.stop();
+        await backends.stop();
+      }
     },
   };
 }

@@ -1,7 +1,21 @@
 import { Client, type SeatReservation } from "@colyseus/sdk";
 import { ErrorCode } from "../core/errors";
 import { ExitReason } from "../core/exitReasons";
-import { ENTER_PATH, type EnterMode, type EnterRequest, type MembersChangedPayload, type RoomConfig, type RoomInfo } from "../protocol";
+import {
+  ClientRequest,
+  ENTER_PATH,
+  type AttributeInfo,
+  type DeleteAttributesRequest,
+  type EnterMode,
+  type EnterRequest,
+  type HistoryRequest,
+  type MembersChangedPayload,
+  type RoomConfig,
+  type RoomInfo,
+  type RoomMessage,
+  type SendMessageRequest,
+  type SetAttributesRequest,
+} from "../protocol";
 import { ChatClientError, ClientErrorCode, errorFromBody, toClientError } from "./errors";
 import { TypedEmitter, type ChatClientEvents, type RoomEvent } from "./events";
 import { RoomSession, type ChatSdkRoom, type ChatStateView, type SessionEvent } from "./RoomSession";
@@ -39,6 +53,12 @@ export interface RoomTarget {
   roomID: string;
   roomName?: string;
 }
+
+/** Options of {@link ChatClient.setRoomAttributes} (ZIM's ZIMRoomAttributesSetConfig, plus compare-and-set). */
+export type RoomAttributesSetConfig = Omit<SetAttributesRequest, "attributes">;
+
+/** Options of {@link ChatClient.deleteRoomAttributes} (ZIM's ZIMRoomAttributesDeleteConfig). */
+export type RoomAttributesDeleteConfig = Omit<DeleteAttributesRequest, "keys">;
 
 /** An entry into one room as the internal `enter` performs it. */
 interface EntryPlan {
@@ -188,9 +208,93 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     return sessions.map((session) => session.roomID);
   }
 
+  /**
+   * Sends a message to room `roomID` and resolves with it as the server numbered and stored it
+   * (`{ messageID, seq, timestamp, senderUserID, type, content }`); every member, this client
+   * included, also receives it through `roomMessageReceived`. `priority` ["normal"] decides
+   * what a flooded room drops first. Rejects with NOT_IN_ROOM (not in the room, or its
+   * connection is down: nothing is sent), MUTED, MESSAGE_TOO_LARGE, SEND_RATE_LIMITED,
+   * DISTRIBUTION_STOPPED, MESSAGE_DROPPED (the room is over its admission window) or PARAMETER
+   * (bad type, content or priority). A refused message never costs the connection.
+   */
+  async sendRoomMessage(roomID: string, message: SendMessageRequest): Promise<RoomMessage> {
+    return this.joinedSession(roomID, "send to").request<RoomMessage>(ClientRequest.SEND, message);
+  }
+
+  /**
+   * Recalls a message this user sent: it leaves the room's history and every member gets
+   * `roomMessageRecalled`. Resolves with the recalled message. Rejects with NOT_IN_ROOM,
+   * NOT_MESSAGE_SENDER (someone else's message), MESSAGE_NOT_FOUND (unknown, already recalled or
+   * no longer kept) or PARAMETER.
+   */
+  async recallRoomMessage(roomID: string, messageID: string): Promise<RoomMessage> {
+    return this.joinedSession(roomID, "recall in").request<RoomMessage>(ClientRequest.RECALL, { messageID });
+  }
+
+  /**
+   * A page of room `roomID`'s kept history (the server keeps the last 100 by default), oldest
+   * first. Bounds are exclusive for seqs (`afterSeq`, `beforeSeq`) and inclusive for server times
+   * (`since`, `until`); `limit` 1..50 [50]; `direction` "backward" (the newest matches; the
+   * default) or "forward" (the oldest matches; the default when `afterSeq` or `since` is given).
+   * Page back with `beforeSeq` = the first seq of the last page, forward with `afterSeq` = its
+   * last seq. Rejects with NOT_IN_ROOM or PARAMETER (naming the bad field, e.g. limit 51).
+   */
+  async queryRoomHistory(roomID: string, query: HistoryRequest = {}): Promise<RoomMessage[]> {
+    return this.joinedSession(roomID, "query the history of").request<RoomMessage[]>(ClientRequest.HISTORY, query);
+  }
+
+  /**
+   * Sets 1..20 attributes of room `roomID`, all or nothing, owned by this user, and resolves with
+   * the keys set; every member gets `roomAttributesUpdated`. `isForce` overwrites keys owned by
+   * others; `isDeleteAfterOwnerLeft` deletes the keys when this user leaves the room;
+   * `expectedVersion` makes it a compare-and-set: every key must be at that version (0 = must not
+   * exist yet; see {@link queryRoomAttributeInfo}), so of two racing clients only one wins.
+   * Rejects with NOT_IN_ROOM, ATTRIBUTE_BATCH_LIMIT (more than 20), ILLEGAL_ARGUMENT (a key not of
+   * 1..128 characters of [A-Za-z0-9+=_-], a value over 4096 characters), ATTRIBUTE_NOT_OWNER,
+   * ATTRIBUTE_VERSION_CONFLICT, ATTRIBUTE_COUNT_LIMIT (more than 100 keys in the room), PARAMETER.
+   */
+  async setRoomAttributes(roomID: string, attributes: Record<string, string>, config: RoomAttributesSetConfig = {}): Promise<string[]> {
+    const request: SetAttributesRequest = { ...config, attributes };
+    const reply = await this.joinedSession(roomID, "set attributes of").request<{ keys: string[] }>(ClientRequest.SET_ATTRIBUTES, request);
+    return reply.keys;
+  }
+
+  /**
+   * Deletes 1..20 attributes of room `roomID`, all or nothing, and resolves with the keys deleted;
+   * every member gets `roomAttributesUpdated`. Only the owner may delete a key unless `isForce`.
+   * Rejects with NOT_IN_ROOM, ATTRIBUTE_KEY_MISSING, ATTRIBUTE_NOT_OWNER, ATTRIBUTE_BATCH_LIMIT,
+   * ILLEGAL_ARGUMENT, PARAMETER.
+   */
+  async deleteRoomAttributes(roomID: string, keys: string[], config: RoomAttributesDeleteConfig = {}): Promise<string[]> {
+    const request: DeleteAttributesRequest = { ...config, keys };
+    const reply = await this.joinedSession(roomID, "delete attributes of").request<{ keys: string[] }>(ClientRequest.DELETE_ATTRIBUTES, request);
+    return reply.keys;
+  }
+
+  /** Every attribute of room `roomID` as `{ key: value }`, asked of the server. Rejects with NOT_IN_ROOM. */
+  async queryRoomAllAttributes(roomID: string): Promise<Record<string, string>> {
+    const infos = await this.queryRoomAttributeInfo(roomID);
+    return Object.fromEntries(Object.entries(infos).map(([key, info]) => [key, info.value]));
+  }
+
+  /**
+   * Every attribute of room `roomID` with its owner, auto-delete flag, version (for
+   * `expectedVersion`) and last change time. Rejects with NOT_IN_ROOM.
+   */
+  async queryRoomAttributeInfo(roomID: string): Promise<Record<string, AttributeInfo>> {
+    return this.joinedSession(roomID, "query attributes of").request<Record<string, AttributeInfo>>(ClientRequest.QUERY_ATTRIBUTES);
+  }
+
   /** The session of a room this client is in (for features layered on ChatClient). */
   protected session(roomID: string): RoomSession | undefined {
     return this.sessions.get(roomID);
+  }
+
+  /** The session of room `roomID`; throws NOT_IN_ROOM, without asking the server, when this client is not in it. */
+  private joinedSession(roomID: string, what: string): RoomSession {
+    const session = this.sessions.get(roomID);
+    if (!session) throw new ChatClientError(ErrorCode.NOT_IN_ROOM, `cannot ${what} room ${roomID}: this client is not in it`);
+    return session;
   }
 
   private async enter(plan: EntryPlan): Promise<RoomInfo> {
@@ -242,6 +346,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     }
     this.sessions.set(roomID, session);
     this.emit("roomStateChanged", roomID, "connected", "success");
+    session.start();
     return session.info();
   }
 
@@ -313,6 +418,15 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         else this.emit("roomMemberLeft", others.members, roomID, others.reasons ?? {});
         break;
       }
+      case "messages":
+        this.emit("roomMessageReceived", event.messages, roomID);
+        break;
+      case "recalled":
+        this.emit("roomMessageRecalled", event.notice, roomID);
+        break;
+      case "attributesUpdated":
+        this.emit("roomAttributesUpdated", event.update, roomID);
+        break;
     }
   }
 

@@ -1,8 +1,9 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../core/exitReasons";
-import { ServerMessage, type MemberInfo, type MembersChangedPayload, type RoomInfo } from "../protocol";
-import { ChatClientError, ClientErrorCode, toClientError } from "./errors";
+import { ServerMessage, type AttributesUpdate, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../protocol";
+import { ChatClientError, ClientErrorCode, errorFromBody, toClientError } from "./errors";
+import { MessageFeed } from "./MessageFeed";
 
 /** A member as the SDK decodes it from the room's schema state (rooms/ChatState.ts). */
 interface MemberView {
@@ -39,7 +40,14 @@ export type SessionEvent =
   /** The session is over for good; `reason` is the exit reason, `closeCode` the WebSocket close code. */
   | { type: "ended"; reason: ExitReason; closeCode: number }
   | { type: "membersJoined"; payload: MembersChangedPayload }
-  | { type: "membersLeft"; payload: MembersChangedPayload };
+  | { type: "membersLeft"; payload: MembersChangedPayload }
+  /** Room messages in seq order, each once (the join history first, then live and recovered ones). */
+  | { type: "messages"; messages: RoomMessage[] }
+  | { type: "recalled"; notice: RecallNotice }
+  | { type: "attributesUpdated"; update: AttributesUpdate };
+
+/** Events about the room's content: held until {@link RoomSession.start}, so none is lost while joining. */
+type ContentEvent = Extract<SessionEvent, { type: "messages" | "recalled" | "attributesUpdated" }>;
 
 /** How long a consented leave waits for the server's close before closing the socket itself. */
 const LEAVE_TIMEOUT_MS = 5000;
@@ -62,6 +70,9 @@ export class RoomSession {
   private readonly initialMembers = new Map<string, number>();
   /** Resolves on the room's first state (the join is complete); rejects if the session ends first. */
   readonly ready: Promise<void>;
+  private readonly feed: MessageFeed;
+  /** Content events waiting for {@link start}; null once started. */
+  private contentQueue: ContentEvent[] | null = [];
 
   constructor(
     /** The room id (the server's Colyseus roomId). */
@@ -77,6 +88,16 @@ export class RoomSession {
       this.endWaiters.push(() => reject(new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed before its state arrived`)));
     });
     this.ready.catch(() => undefined);
+    // Registered before the first frame is read: JOIN_HISTORY follows the first state at once.
+    this.feed = new MessageFeed({
+      request: (type, payload) => this.request(type, payload),
+      isConnected: () => !this.ended && !this.interrupted,
+      deliver: (messages) => this.content({ type: "messages", messages }),
+    });
+    room.onMessage(ServerMessage.JOIN_HISTORY, (history: HistorySync) => this.feed.joined(history));
+    room.onMessage(ServerMessage.MESSAGES, (messages: RoomMessage[]) => this.feed.received(messages));
+    room.onMessage(ServerMessage.RECALLED, (notice: RecallNotice) => this.content({ type: "recalled", notice }));
+    room.onMessage(ServerMessage.ATTRIBUTES_UPDATED, (update: AttributesUpdate) => this.content({ type: "attributesUpdated", update }));
     room.onDrop(() => {
       if (this.ended) return;
       this.interrupted = true;
@@ -90,6 +111,8 @@ export class RoomSession {
       }
       this.interrupted = false;
       this.sink({ type: "reconnected" });
+      // messages broadcast while this connection was down never arrive live
+      this.feed.reconnected();
     });
     room.onLeave((code: number) => this.end(code));
     room.onMessage(ServerMessage.MEMBERS_JOINED, (payload: MembersChangedPayload) => this.onMembersJoined(payload));
@@ -109,6 +132,14 @@ export class RoomSession {
   /** True once the session has ended (left, removed, or given up reconnecting). */
   get isEnded(): boolean {
     return this.ended;
+  }
+
+  /** Starts reporting content events (messages, recalls, attribute changes), first those held since the join. */
+  start(): void {
+    const queued = this.contentQueue;
+    if (queued === null) return;
+    this.contentQueue = null;
+    for (const event of queued) this.sink(event);
   }
 
   /** The room as the schema state describes it now. */
@@ -149,6 +180,9 @@ export class RoomSession {
     try {
       return (await this.room.request(type, payload)) as T;
     } catch (e) {
+      // a refusal (ctx.reject) carries the server's { code, message } as `reason`
+      const refused = errorFromBody((e as { reason?: unknown }).reason);
+      if (refused) throw refused;
       const code = (e as { code?: unknown }).code;
       if (typeof code === "number" && (Object.values(ErrorCode) as number[]).includes(code)) {
         throw new ChatClientError(code as ErrorCode, (e as Error).message);
@@ -193,10 +227,18 @@ export class RoomSession {
     if (members.length > 0) this.sink({ type: "membersJoined", payload: { ...payload, members } });
   }
 
+  private content(event: ContentEvent): void {
+    if (this.ended) return;
+    if (this.contentQueue) this.contentQueue.push(event);
+    else this.sink(event);
+  }
+
   private end(closeCode: number): void {
     if (this.ended) return;
     this.ended = true;
     this.interrupted = false;
+    this.feed.stop();
+    this.contentQueue = null;
     this.sink({ type: "ended", reason: this.reasonOf(closeCode), closeCode });
     for (const resolve of this.endWaiters.splice(0)) resolve();
   }

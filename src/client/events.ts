@@ -1,5 +1,5 @@
 import type { ExitReason } from "../core/exitReasons";
-import type { MemberInfo } from "../protocol";
+import type { AttributesUpdate, MemberInfo, RecallNotice, RoomMessage } from "../protocol";
 
 /** Connection state of one room, as in ZIM's ZIMRoomState. */
 export type RoomState = "connecting" | "connected" | "disconnected";
@@ -39,6 +39,16 @@ export interface ChatClientEvents {
   roomMemberLeft: (members: MemberInfo[], roomID: string, reasons: Record<string, ExitReason>) => void;
   /** This client is no longer in the room, for `reason` (LEFT after leaveRoom/switchRoom, KICKED, ...). */
   exitRoom: (roomID: string, reason: ExitReason) => void;
+  /**
+   * Messages of a room this client is in, in seq order and each exactly once, this client's own
+   * included: first the room's recent history on join, then live ones, and after a reconnect
+   * the ones sent while this client was offline.
+   */
+  roomMessageReceived: (messages: RoomMessage[], roomID: string) => void;
+  /** A message was recalled (by its sender, or by the operator when `recalledBy` is null) and left history. */
+  roomMessageRecalled: (notice: RecallNotice, roomID: string) => void;
+  /** Room attributes were set or deleted (`by` null: the operator API, or deleted as their owner left). */
+  roomAttributesUpdated: (update: AttributesUpdate, roomID: string) => void;
 }
 
 /** Listener type of event `E` of the map `M`. */

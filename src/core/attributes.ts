@@ -69,8 +69,9 @@ export class AttributeTable {
   /**
    * All-or-nothing set. Validates, in this order: batch size 1..20 (ATTRIBUTE_BATCH_LIMIT, or
    * PARAMETER when empty); each key's format and length and each value's length (ILLEGAL_ARGUMENT,
-   * naming the key and the limit); ownership of existing keys unless `isForce` or the actor is the
-   * operator (ATTRIBUTE_NOT_OWNER); `expectedVersion` (ATTRIBUTE_VERSION_CONFLICT); the key count
+   * naming the key and the limit); `expectedVersion` (ATTRIBUTE_VERSION_CONFLICT, checked before
+   * ownership so the loser of a race learns it lost); ownership of existing keys unless `isForce` or
+   * the actor is the operator (ATTRIBUTE_NOT_OWNER); the key count
    * including the new keys (ATTRIBUTE_COUNT_LIMIT). Then applies every pair, each getting a new
    * version, and returns the keys set. `actor` null = operator (server API), which may overwrite anything.
    */
@@ -89,14 +90,14 @@ export class AttributeTable {
     }
     for (const key of keys) {
       const current = this.table.get(key);
-      if (current && !canOverride(actor, current, options.isForce)) {
-        throw new ChatError(ErrorCode.ATTRIBUTE_NOT_OWNER, `attribute "${key}" is owned by another user; set isForce to overwrite it`);
-      }
       if (options.expectedVersion !== undefined && (current?.version ?? 0) !== options.expectedVersion) {
         throw new ChatError(
           ErrorCode.ATTRIBUTE_VERSION_CONFLICT,
           `attribute "${key}" is at version ${current?.version ?? 0}, expectedVersion was ${options.expectedVersion}`,
         );
+      }
+      if (current && !canOverride(actor, current, options.isForce)) {
+        throw new ChatError(ErrorCode.ATTRIBUTE_NOT_OWNER, `attribute "${key}" is owned by another user; set isForce to overwrite it`);
       }
     }
     const newKeys = keys.filter((key) => !this.table.has(key)).length;

@@ -7,6 +7,7 @@
 import express, { type Request, type RequestHandler } from "express";
 import { ChatError, ErrorCode } from "../core/errors";
 import { MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN } from "../core/ids";
+import { MAX_MESSAGE_TYPE_LENGTH } from "../core/messages";
 
 /** A decoded form: each key maps to one value, or to an array when the key was repeated. */
 export type Form = Readonly<Record<string, string | string[] | undefined>>;
@@ -156,4 +157,58 @@ export function boolParam(form: Form, name: string, fallback: boolean): boolean 
 /** A display name of at most {@link MAX_NAME_LENGTH} characters. */
 export function checkName(name: string, value: string): string {
   return checkLength(name, value, MAX_NAME_LENGTH);
+}
+
+/** Checks a message type (RongCloud `objectName`): 1..32 characters, TOO_LONG (1005) over 32. */
+export function checkMessageType(name: string, value: string): string {
+  if (value === "") throw new ChatError(ErrorCode.PARAMETER, `${name} must not be empty`);
+  return checkLength(name, value, MAX_MESSAGE_TYPE_LENGTH);
+}
+
+/** A required message type (`objectName` unless named otherwise). */
+export function messageTypeParam(form: Form, name = "objectName"): string {
+  return checkMessageType(name, requiredString(form, name, Number.MAX_SAFE_INTEGER));
+}
+
+/**
+ * A required JSON object of string values, e.g. `entryInfo={"k1":"v1"}`. Throws PARAMETER naming
+ * the parameter when it is not JSON, not an object, or a value is not a string.
+ */
+export function stringRecordParam(form: Form, name: string): Record<string, string> {
+  const raw = requiredString(form, name, Number.MAX_SAFE_INTEGER);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON object such as {"key":"value"}, got text that is not JSON`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON object such as {"key":"value"}`);
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== "string") throw new ChatError(ErrorCode.PARAMETER, `${name}: the value of "${key}" must be a string, got ${typeof value}`);
+  }
+  return parsed as Record<string, string>;
+}
+
+/**
+ * A list sent either as one JSON array string (`entryKeys=["k1","k2"]`, RongCloud's documented
+ * form) or as the key repeated (`entryKeys=k1&entryKeys=k2`). Duplicates removed, order kept.
+ * Throws PARAMETER when absent or when the JSON is not an array of strings.
+ */
+export function jsonOrRepeatedListParam(form: Form, name: string): string[] {
+  const values = all(form, name).filter((v) => v !== "");
+  if (values.length === 0) throw new ChatError(ErrorCode.PARAMETER, `${name} is required: a JSON array string such as ["k1","k2"] or the key repeated`);
+  if (values.length > 1 || !values[0].trimStart().startsWith("[")) return [...new Set(values)];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(values[0]);
+  } catch {
+    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON array of strings such as ["k1","k2"]`);
+  }
+  if (!Array.isArray(parsed) || parsed.some((v) => typeof v !== "string")) {
+    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON array of strings such as ["k1","k2"]`);
+  }
+  if (parsed.length === 0) throw new ChatError(ErrorCode.PARAMETER, `${name} must name at least one key`);
+  return [...new Set(parsed as string[])];
 }

@@ -10,7 +10,10 @@ import type { ChatContext } from "../service/context";
 import { formBody, formOf } from "./form";
 import { OperatorRateLimiter } from "./rateLimit";
 import { echoRequestId, sendFailure, sendOk } from "./respond";
+import { attributeRoutes } from "./routes/attributes";
 import { keepAliveRoutes } from "./routes/keepAlive";
+import { messageListRoutes } from "./routes/messageLists";
+import { messageRoutes } from "./routes/messages";
 import { memberRoutes } from "./routes/members";
 import { moderationRoutes } from "./routes/moderation";
 import type { OperatorRoute } from "./routes/route";
@@ -18,12 +21,21 @@ import { roomRoutes } from "./routes/rooms";
 import { userRoutes } from "./routes/users";
 import { requireSignature, signatureHeaders } from "./signature";
 
-/** Every endpoint of this issue; later endpoints (messages, attributes) pass theirs as `extraRoutes`. */
-export const OPERATOR_ROUTES: readonly OperatorRoute[] = [...roomRoutes, ...memberRoutes, ...moderationRoutes, ...keepAliveRoutes, ...userRoutes];
+/** Every endpoint the server answers. */
+export const OPERATOR_ROUTES: readonly OperatorRoute[] = [
+  ...roomRoutes,
+  ...memberRoutes,
+  ...moderationRoutes,
+  ...keepAliveRoutes,
+  ...userRoutes,
+  ...messageRoutes,
+  ...messageListRoutes,
+  ...attributeRoutes,
+];
 
 /** Options of {@link createOperatorRouter}. */
 export interface OperatorRouterOptions {
-  /** More endpoints, e.g. messages and attributes. */
+  /** More endpoints (e.g. an application's own). */
   extraRoutes?: readonly OperatorRoute[];
   /** An ioredis client to share rate-limit counters across processes (memory when absent). */
   rateLimitRedis?: unknown;

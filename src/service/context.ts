@@ -1,5 +1,6 @@
 import type { ChatConfig } from "../config";
 import type { ChatStore } from "../store/types";
+import type { ClaimKeeper } from "./claimKeeper";
 
 /** What rooms and services share on one server: its configuration, its store and its clock. */
 export interface ChatContext {
@@ -9,4 +10,6 @@ export interface ChatContext {
   now(): number;
   /** Unique id of this server process (owner of its room-id claims). */
   readonly processToken: string;
+  /** This process's room-id claims, renewed while their rooms live. */
+  readonly claims: ClaimKeeper;
 }

@@ -92,7 +92,13 @@ export async function createRoom(ctx: ChatContext, options: CreateOptions): Prom
   try {
     return await matchMaker.createRoom(CHATROOM, options);
   } catch (e) {
-    throw toChatError(e);
+    const err = toChatError(e);
+    // A room created on another process fails over IPC with its message only, not its code:
+    // a claimed id means another creator won.
+    if (err.code === ErrorCode.INTERNAL && (await ctx.store.claims.holder(options.roomId)) !== undefined) {
+      throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
+    }
+    throw err;
   }
 }
 
@@ -110,11 +116,18 @@ async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoom
 
 async function assertMayJoinMoreRooms(ctx: ChatContext, userId: string, roomId: string): Promise<void> {
   const rooms = await ctx.store.sets.list(Scope.userRooms(userId), ctx.now());
-  const others = rooms.filter((r) => r.member !== roomId).length;
-  if (others >= ctx.config.maxRoomsPerUser) {
+  let others = rooms.filter((r) => r.member !== roomId).map((r) => r.member);
+  if (others.length >= ctx.config.maxRoomsPerUser) {
+    // A crashed process leaves its members in the index: count only rooms whose id is still claimed.
+    const live = await Promise.all(others.map(async (id) => (await ctx.store.claims.holder(id)) !== undefined));
+    const stale = others.filter((_, i) => !live[i]);
+    if (stale.length > 0) await ctx.store.sets.remove(Scope.userRooms(userId), stale);
+    others = others.filter((_, i) => live[i]);
+  }
+  if (others.length >= ctx.config.maxRoomsPerUser) {
     throw new ChatError(
       ErrorCode.JOINED_ROOMS_LIMIT,
-      `user ${userId} is already in ${others} rooms: at most ${ctx.config.maxRoomsPerUser} (CHAT_MAX_ROOMS_PER_USER)`,
+      `user ${userId} is already in ${others.length} rooms: at most ${ctx.config.maxRoomsPerUser} (CHAT_MAX_ROOMS_PER_USER)`,
     );
   }
 }

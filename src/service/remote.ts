@@ -1,5 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import { ChatError, ErrorCode, isChatError } from "../core/errors";
+import { assertRoomExists } from "./roomExists";
 
 /**
  * Result of a room method called through matchMaker.remoteRoomCall. Errors travel as data because
@@ -28,9 +29,11 @@ export function outcome<T>(fn: () => T | Promise<T>): Outcome<T> | Promise<Outco
 
 /**
  * Calls an operator method of a room wherever it lives and unwraps its {@link Outcome}.
- * Throws ROOM_NOT_EXIST when no such room answers, or the method's ChatError.
+ * Throws ROOM_NOT_EXIST when no such room is listed (at once) or none answers, or the method's ChatError.
  */
 export async function callRoom<T>(roomId: string, method: string, args: unknown[]): Promise<T> {
+  // an unlisted room would otherwise cost the remote call's whole timeout
+  await assertRoomExists(roomId);
   let result: Outcome<T>;
   try {
     result = (await matchMaker.remoteRoomCall(roomId, method, args)) as Outcome<T>;

@@ -10,6 +10,7 @@ import { ExitReason } from "../core/exitReasons";
 import type { RoomInfo } from "../protocol";
 import type { ChatContext } from "./context";
 import { createRoom, findRoom } from "./entry";
+import { clearDistribution } from "./messageLists";
 import { addMuteExceptions, clearRoomModeration, isMuteAll, setMuteAll } from "./moderation";
 import { assertRoomExists } from "./roomExists";
 import { clearRoomPolicy, getDestroyOverride, storeDestroyOverride } from "./roomPolicy";
@@ -61,13 +62,15 @@ export async function createRooms(ctx: ChatContext, rooms: readonly { roomId: st
 
 /**
  * Creates one room with its destroy type/time, mute-all state and mute exceptions. An existing
- * room is left unchanged (idempotent success, as for {@link createRooms}).
+ * room is left unchanged (idempotent success, as for {@link createRooms}). Resolves with true
+ * when this call created the room.
  */
-export async function createRoomWithOptions(ctx: ChatContext, options: NewRoomOptions): Promise<void> {
-  if (!(await createIfMissing(ctx, options.roomId, options.roomId))) return;
+export async function createRoomWithOptions(ctx: ChatContext, options: NewRoomOptions): Promise<boolean> {
+  if (!(await createIfMissing(ctx, options.roomId, options.roomId))) return false;
   await storeDestroyOverride(ctx, options.roomId, options.destroy);
   if (options.muteAll) await setMuteAll(ctx, options.roomId, true);
   if (options.muteExceptions.length > 0) await addMuteExceptions(ctx, options.roomId, options.muteExceptions);
+  return true;
 }
 
 /**
@@ -144,9 +147,10 @@ export async function kickMembers(ctx: ChatContext, roomId: string, userIds: rea
 
 /**
  * Forgets what dies with a destroyed room: mute-all, mute exceptions, protected users, destroy
- * override and keep-alive. Bans and mutes stay (they are keyed by room id and outlive the room).
- * The room calls this from onDispose after a destroy (not on shutdown).
+ * override, keep-alive and the distribution switch. Bans and mutes stay (they are keyed by room id
+ * and outlive the room), and so does message history. The room calls this from onDispose after a
+ * destroy (not on shutdown).
  */
 export async function forgetDestroyedRoom(ctx: ChatContext, roomId: string): Promise<void> {
-  await Promise.all([clearRoomModeration(ctx, roomId), clearRoomPolicy(ctx, roomId)]);
+  await Promise.all([clearRoomModeration(ctx, roomId), clearRoomPolicy(ctx, roomId), clearDistribution(ctx, roomId)]);
 }

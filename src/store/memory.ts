@@ -39,7 +39,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ChatStore {
   const bus = new MemoryBus(options.onHandlerError ?? reportToConsole);
   return {
     sets: new MemorySets(clock),
-    claims: new MemoryClaims(),
+    claims: new MemoryClaims(clock),
     bus,
     history: new MemoryHistory(),
     close: async () => bus.close(),
@@ -126,23 +126,44 @@ class MemorySets implements ExpiringSetStore {
 }
 
 class MemoryClaims implements ClaimStore {
-  private readonly holders = new Map<string, string>();
+  private readonly holders = new Map<string, { owner: string; expiresAt: number }>();
 
-  async claim(name: string, owner: string): Promise<boolean> {
-    const holder = this.holders.get(name);
-    if (holder !== undefined) return holder === owner;
-    this.holders.set(name, owner);
+  constructor(private readonly clock: () => number) {}
+
+  private live(name: string): { owner: string; expiresAt: number } | undefined {
+    const entry = this.holders.get(name);
+    if (entry && entry.expiresAt <= this.clock()) {
+      this.holders.delete(name);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async claim(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const entry = this.live(name);
+    if (entry !== undefined) return entry.owner === owner;
+    this.holders.set(name, { owner, expiresAt: this.clock() + ttlMs });
     return true;
   }
 
+  async renew(names: readonly string[], owner: string, ttlMs: number): Promise<string[]> {
+    const lost: string[] = [];
+    for (const name of names) {
+      const entry = this.live(name);
+      if (entry?.owner === owner) entry.expiresAt = this.clock() + ttlMs;
+      else lost.push(name);
+    }
+    return lost;
+  }
+
   async release(name: string, owner: string): Promise<boolean> {
-    if (this.holders.get(name) !== owner) return false;
+    if (this.live(name)?.owner !== owner) return false;
     this.holders.delete(name);
     return true;
   }
 
   async holder(name: string): Promise<string | undefined> {
-    return this.holders.get(name);
+    return this.live(name)?.owner;
   }
 }
 

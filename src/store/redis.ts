@@ -3,12 +3,11 @@
  *
  * Good for: sharing sets, claims and the bus between every process of a cluster (they only need
  * the same `url` and `prefix`). Sets are ZSETs scored by `expiresAt` (+inf = never); claims are
- * `SET NX` with a compare-and-delete release; the bus is PUBLISH/SUBSCRIBE with JSON payloads.
+ * `SET NX PX` (a TTL the owner renews) with a compare-and-delete release; the bus is PUBLISH/SUBSCRIBE with JSON payloads.
  *
  * Cannot: deliver a bus message to a process that is disconnected when it is published (Redis
  * pub/sub is fire-and-forget: after a Redis restart the subscriptions come back, the missed
- * messages do not), keep data across a restart of a Redis that persists nothing, or expire claims
- * (a crashed process keeps its claims until someone releases them).
+ * messages do not), or keep data across a restart of a Redis that persists nothing.
  *
  * Connections: two of its own (commands, subscriptions). ioredis reconnects by itself; commands
  * issued meanwhile are queued and retried (failing after ioredis' `maxRetriesPerRequest`, 20
@@ -113,6 +112,14 @@ for i = 2, #ARGV do
   redis.call('ZREM', KEYS[1], ARGV[i])
 end
 return live`);
+
+/** ARGV: owner, ttl ms. Extends each KEY `owner` holds; returns the indexes (1-based) of keys it does not hold. */
+const RENEW = new Script(`
+local lost = {}
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('PEXPIRE', KEYS[i], ARGV[2]) else lost[#lost + 1] = i end
+end
+return lost`);
 
 /** ARGV: owner. Deletes the claim only if `owner` holds it. */
 const RELEASE = new Script(`
@@ -222,10 +229,16 @@ class RedisClaims implements ClaimStore {
     return `${this.prefix}claim:${name}`;
   }
 
-  async claim(name: string, owner: string): Promise<boolean> {
-    if ((await this.redis.set(this.key(name), owner, "NX")) === "OK") return true;
+  async claim(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    if ((await this.redis.set(this.key(name), owner, "PX", ttlMs, "NX")) === "OK") return true;
     // Claiming again what one already holds succeeds (a retried claim whose reply was lost).
     return (await this.redis.get(this.key(name))) === owner;
+  }
+
+  async renew(names: readonly string[], owner: string, ttlMs: number): Promise<string[]> {
+    if (names.length === 0) return [];
+    const lost = (await RENEW.run(this.redis, names.map((n) => this.key(n)), [owner, String(ttlMs)])) as number[];
+    return lost.map((i) => names[i - 1]);
   }
 
   async release(name: string, owner: string): Promise<boolean> {

@@ -36,16 +36,22 @@ export interface ExpiringSetStore {
   clear(scope: string): Promise<void>;
 }
 
-/** Exclusive claims on names (room ids), so one id makes one room in the whole cluster. */
+/**
+ * Exclusive claims on names (room ids), so one id makes one room in the whole cluster. Claims
+ * expire unless renewed, so a process that dies without releasing frees its names within the TTL.
+ */
 export interface ClaimStore {
   /**
-   * Claims `name` for `owner`; false when someone else holds it. Atomic across the cluster: of
-   * concurrent claimants exactly one gets true. Claiming again what `owner` already holds is true.
+   * Claims `name` for `owner` for `ttlMs`; false when someone else holds it. Atomic across the
+   * cluster: of concurrent claimants exactly one gets true. Claiming again what `owner` already
+   * holds is true (and does not shorten it).
    */
-  claim(name: string, owner: string): Promise<boolean>;
+  claim(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends each of `names` that `owner` still holds to `ttlMs` from now; resolves with the names it no longer holds. */
+  renew(names: readonly string[], owner: string, ttlMs: number): Promise<string[]>;
   /** Releases `name` if `owner` holds it; true when released. */
   release(name: string, owner: string): Promise<boolean>;
-  /** Current holder of `name`, if any. */
+  /** Current holder of `name`, if any (an expired claim has none). */
   holder(name: string): Promise<string | undefined>;
 }
 

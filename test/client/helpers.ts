@@ -1,5 +1,7 @@
 import { matchMaker } from "@colyseus/core";
 import { ChatClient, type ChatClientOptions, type ExitReason, type RoomEvent, type RoomState } from "../../src/client";
+import type { ChatRoom } from "../../rooms/ChatRoom";
+import type { RoomMessage } from "../../src/protocol";
 import type { TestServer } from "../helpers/server";
 
 /** Everything one ChatClient reported, in order. */
@@ -64,4 +66,22 @@ export function dropConnections(roomId: string, userId: string): void {
   const clients = [...room.clients].filter((c) => (c.userData as { userId?: string } | undefined)?.userId === userId);
   if (clients.length === 0) throw new Error(`no connection of ${userId} in ${roomId}`);
   for (const client of clients) (client.ref as unknown as { terminate(): void }).terminate();
+}
+
+/** Every message `chat` delivers for `roomID` from now on, in delivery order (call before entering to see the join history). */
+export function receivedMessages(chat: ChatClient, roomID: string): RoomMessage[] {
+  const received: RoomMessage[] = [];
+  chat.on("roomMessageReceived", (messages, id) => {
+    if (id === roomID) received.push(...messages);
+  });
+  return received;
+}
+
+/** The server room's admission counters and last seq (operatorMessageStats). */
+export function messageStats(roomId: string): { admitted: number; dropped: number; lastSeq: number } {
+  const room = matchMaker.getLocalRoomById(roomId) as unknown as ChatRoom | undefined;
+  if (!room) throw new Error(`no local room ${roomId}`);
+  const stats = room.operatorMessageStats();
+  if (!stats.ok) throw new Error(`operatorMessageStats failed in ${roomId}`);
+  return stats.value;
 }

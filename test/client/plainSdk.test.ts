@@ -3,11 +3,12 @@
  * docs/client-api.md ("Plain @colyseus/sdk clients"), kept honest by running it.
  */
 import { Client, type Room, type SeatReservation } from "@colyseus/sdk";
-import { ENTER_PATH, ServerMessage, type EnterRequest, type MembersChangedPayload, type RoomInfo } from "../../src/protocol";
+import { ClientRequest, ENTER_PATH, ServerMessage, type EnterRequest, type HistorySync, type MembersChangedPayload, type RoomInfo, type RoomMessage } from "../../src/protocol";
+import { MessageSequencer, type SequencerStep } from "../../src/client";
 import { ErrorCode } from "../../src/core/errors";
 import { ExitReason, exitReasonOfCloseCode } from "../../src/core/exitReasons";
 import { Topic } from "../../src/service/scopes";
-import { startServer, waitFor, type TestServer } from "../helpers/server";
+import { dropConnection, startServer, waitFor, type TestServer } from "../helpers/server";
 import { chatClient, serverMembers } from "./helpers";
 
 let t: TestServer;
@@ -72,4 +73,45 @@ test("a plain SDK client removed by the server gets the exit table's close code 
   const code = await closed;
   expect(code).toBe(4101);
   expect(exitReasonOfCloseCode(code)).toBe(ExitReason.KICKED);
+});
+
+test("a plain SDK client sends, receives in order, and recovers what it missed offline with syncMessages (the documented MessageSequencer wiring)", async () => {
+  const client = new Client(t.httpUrl);
+  const room = await enterChatroom(client, t.httpUrl, { mode: "enter", roomId: "plain3", userId: "gamer" });
+
+  // --- the documented example ---
+  const shown: RoomMessage[] = [];
+  const sequencer = new MessageSequencer();
+  const apply = ({ deliver, syncAfter }: SequencerStep) => {
+    shown.push(...deliver);
+    if (syncAfter === undefined) return;
+    room.request("syncMessages", { afterSeq: syncAfter }).then(
+      (reply: HistorySync) => apply(sequencer.synced(reply)),
+      () => sequencer.syncFailed(),
+    );
+  };
+  room.onMessage("roomJoinHistory", (history: HistorySync) => apply(sequencer.joined(history)));
+  room.onMessage("roomMessages", (messages: RoomMessage[]) => apply(sequencer.received(messages)));
+  room.onReconnect(() => apply(sequencer.reconnected()));
+  // ---
+
+  const sent = (await room.request(ClientRequest.SEND, { type: "text", content: "hi from a plain client" })) as RoomMessage;
+  expect(sent).toMatchObject({ seq: 1, senderUserID: "gamer", content: "hi from a plain client" });
+  const refused = await room.request(ClientRequest.SEND, { type: "", content: "x" }).then(() => undefined, (e: { reason?: unknown }) => e.reason);
+  expect(refused).toMatchObject({ code: ErrorCode.PARAMETER });
+
+  const { chat } = chatClient(t, "app-user");
+  await chat.joinRoom("plain3");
+  room.reconnection.minDelay = 1000;
+  room.reconnection.maxDelay = 1000;
+  const back = new Promise<void>((resolve) => room.onReconnect(() => resolve()));
+  await dropConnection(room, true);
+  await waitFor(() => serverMembers("plain3").length === 2 && chat.room("plain3")?.members.find((m) => m.userId === "gamer")?.online === false, 2000, "the drop");
+  for (let i = 0; i < 5; i++) await chat.sendRoomMessage("plain3", { type: "text", content: `missed ${i}` });
+  await back;
+  await room.request(ClientRequest.SEND, { type: "text", content: "after" });
+  await waitFor(() => shown.length === 7, 3000, "every message");
+  expect(shown.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  await room.leave();
+  await chat.leaveAllRoom();
 });

@@ -151,27 +151,40 @@ export function describeStore(
     describe("claims", () => {
       test("the first claimant wins; a second claimant is refused; re-claiming one's own is true", async () => {
         expect(await store.claims.holder("room-1")).toBeUndefined();
-        expect(await store.claims.claim("room-1", "p1")).toBe(true);
-        expect(await store.claims.claim("room-1", "p2")).toBe(false);
-        expect(await store.claims.claim("room-1", "p1")).toBe(true);
+        expect(await store.claims.claim("room-1", "p1", 60_000)).toBe(true);
+        expect(await store.claims.claim("room-1", "p2", 60_000)).toBe(false);
+        expect(await store.claims.claim("room-1", "p1", 60_000)).toBe(true);
         expect(await store.claims.holder("room-1")).toBe("p1");
-        expect(await store.claims.claim("room-2", "p2")).toBe(true);
+        expect(await store.claims.claim("room-2", "p2", 60_000)).toBe(true);
       });
 
       test("only the holder can release; after release another can claim", async () => {
-        await store.claims.claim("room-1", "p1");
+        await store.claims.claim("room-1", "p1", 60_000);
         expect(await store.claims.release("room-1", "p2")).toBe(false);
         expect(await store.claims.holder("room-1")).toBe("p1");
         expect(await store.claims.release("room-1", "p1")).toBe(true);
         expect(await store.claims.holder("room-1")).toBeUndefined();
         expect(await store.claims.release("room-1", "p1")).toBe(false);
-        expect(await store.claims.claim("room-1", "p2")).toBe(true);
+        expect(await store.claims.claim("room-1", "p2", 60_000)).toBe(true);
         expect(await store.claims.holder("room-1")).toBe("p2");
+      });
+
+      test("a claim not renewed expires after its TTL; renew keeps it and reports names no longer held", async () => {
+        expect(await store.claims.claim("short", "p1", 150)).toBe(true);
+        expect(await store.claims.claim("kept", "p1", 150)).toBe(true);
+        await new Promise((r) => setTimeout(r, 80));
+        expect(await store.claims.renew(["kept", "short-never-held"], "p1", 400)).toEqual(["short-never-held"]);
+        await new Promise((r) => setTimeout(r, 120));
+        expect(await store.claims.holder("short")).toBeUndefined();
+        expect(await store.claims.holder("kept")).toBe("p1");
+        expect(await store.claims.claim("short", "p2", 60_000)).toBe(true);
+        expect(await store.claims.renew(["short", "kept"], "p1", 400)).toEqual(["short"]);
+        expect(await store.claims.holder("short")).toBe("p2");
       });
 
       test("20 concurrent claims: exactly one wins and holds the name", async () => {
         const owners = Array.from({ length: 20 }, (_, i) => `p${i}`);
-        const results = await Promise.all(owners.map((owner) => store.claims.claim("contested", owner)));
+        const results = await Promise.all(owners.map((owner) => store.claims.claim("contested", owner, 60_000)));
         expect(results.filter(Boolean)).toHaveLength(1);
         expect(await store.claims.holder("contested")).toBe(owners[results.indexOf(true)]);
       });

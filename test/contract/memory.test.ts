@@ -18,8 +18,8 @@ describe("memory store specifics", () => {
   test("two memory stores share nothing", async () => {
     const one = createMemoryStore();
     const two = createMemoryStore();
-    await one.claims.claim("room", "p1");
-    expect(await two.claims.claim("room", "p2")).toBe(true);
+    await one.claims.claim("room", "p1", 60_000);
+    expect(await two.claims.claim("room", "p2", 60_000)).toBe(true);
     await Promise.all([one.close(), two.close()]);
   });
 });

@@ -79,8 +79,8 @@ describeWithRedis("Redis store", () => {
       const [a, b] = [open(), open()];
       await a.sets.add("bans", ["alice"], Date.now() + 60_000);
       expect(await b.sets.has("bans", "alice", Date.now())).toBe(true);
-      expect(await a.claims.claim("room-1", "process-a")).toBe(true);
-      expect(await b.claims.claim("room-1", "process-b")).toBe(false);
+      expect(await a.claims.claim("room-1", "process-a", 60_000)).toBe(true);
+      expect(await b.claims.claim("room-1", "process-b", 60_000)).toBe(false);
       expect(await b.claims.holder("room-1")).toBe("process-a");
       expect(await b.claims.release("room-1", "process-b")).toBe(false);
 
@@ -95,7 +95,7 @@ describeWithRedis("Redis store", () => {
 
     test("concurrent claims from 20 instances: exactly one wins", async () => {
       const many = Array.from({ length: 20 }, () => open());
-      const results = await Promise.all(many.map((s, i) => s.claims.claim("contested", `p${i}`)));
+      const results = await Promise.all(many.map((s, i) => s.claims.claim("contested", `p${i}`, 60_000)));
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
@@ -103,9 +103,9 @@ describeWithRedis("Redis store", () => {
       const a = open();
       const other = open({ prefix: nextPrefix() });
       await a.sets.add("s", ["m"], null);
-      await a.claims.claim("room", "p1");
+      await a.claims.claim("room", "p1", 60_000);
       expect(await other.sets.has("s", "m", Date.now())).toBe(false);
-      expect(await other.claims.claim("room", "p2")).toBe(true);
+      expect(await other.claims.claim("room", "p2", 60_000)).toBe(true);
       const inOther = new Inbox();
       const inA = new Inbox();
       await other.bus.subscribe("t", inOther.handler);
@@ -122,7 +122,7 @@ describeWithRedis("Redis store", () => {
       await store.sets.add("timed", ["m"], t);
       await store.sets.add("forever", ["m"], t);
       await store.sets.add("forever", ["n"], null);
-      await store.claims.claim("room", "p1");
+      await store.claims.claim("room", "p1", 60_000);
       const keys = (await keysUnder(admin, `${prefix}*`)).sort();
       expect(keys).toEqual([`${prefix}claim:room`, `${prefix}set:forever`, `${prefix}set:timed`]);
       expect(await admin.pexpiretime(`${prefix}set:timed`)).toBe(t + 60_000);

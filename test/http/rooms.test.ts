@@ -22,7 +22,7 @@ describe("chatroom/create.json", () => {
   test("creates several rooms (Node encoding); get.json sees them with the server defaults", async () => {
     expect((await post("/chatroom/create.json", { "chatroom[cr1]": "Room 1", "chatroom[cr2]": "Room 2" })).body).toEqual({ code: 200 });
     const got = await post("/chatroom/get.json", { chatroomId: "cr1" });
-    expect(got.body).toEqual({ code: 200, chatroomId: "cr1", createTime: expect.any(Number), memberCount: 0, destroyType: 0, destroyTime: 90, ban: false });
+    expect(got.body).toEqual({ code: 200, chatroomId: "cr1", createTime: expect.any(Number), memberCount: 0, destroyType: 0, destroyTime: 90, ban: false, messageCount: 0, droppedCount: 0 });
     const q = await post("/chatroom/query.json", { chatroomId: ["cr1", "cr2", "missing"] });
     expect(q.body).toEqual({
       code: 200,

@@ -154,6 +154,15 @@ describe("AttributeTable atomicity and versions", () => {
     expect(codeOf(() => t.set("alice", { k: "again" }, { expectedVersion: 0 }, NOW))).toBe(ErrorCode.ATTRIBUTE_VERSION_CONFLICT);
   });
 
+  it("the loser of a compare-and-set race for a free key conflicts (24009) even though the winner now owns it", () => {
+    const t = new AttributeTable();
+    t.set("alice", { seat: "alice" }, { expectedVersion: 0 }, NOW);
+    expect(codeOf(() => t.set("bob", { seat: "bob" }, { expectedVersion: 0 }, NOW))).toBe(ErrorCode.ATTRIBUTE_VERSION_CONFLICT);
+    // at the right version, ownership still applies
+    const current = t.get("seat")!.version;
+    expect(codeOf(() => t.set("bob", { seat: "bob" }, { expectedVersion: current }, NOW))).toBe(ErrorCode.ATTRIBUTE_NOT_OWNER);
+  });
+
   it("never reuses a version after delete and re-create, also when restored from entries", () => {
     const t = new AttributeTable();
     t.set("alice", { k: "1" }, {}, NOW);

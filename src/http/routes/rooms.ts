@@ -2,9 +2,12 @@
 import { makeDestroyOverride } from "../../core/destroyOverride";
 import { ChatError, ErrorCode } from "../../core/errors";
 import { MODERATION_LIMITS } from "../../core/moderation";
+import { checkAttributePairs, setAttributes } from "../../service/attributes";
+import { messageStats } from "../../service/messages";
 import { setDestroyOverride } from "../../service/roomPolicy";
 import { createRoomWithOptions, createRooms, destroyRooms, getRoom, queryRooms } from "../../service/rooms";
-import { boolParam, checkName, checkRoomId, optionalIntParam, optionalString, roomIdParam, roomIdsParam, userIdsParam, type Form } from "../form";
+import { boolParam, checkName, checkRoomId, optionalIntParam, optionalString, roomIdParam, roomIdsParam, userIdParam, userIdsParam, type Form } from "../form";
+import { entryInfoParam } from "./attributes";
 import { formatWireTime } from "../wireTime";
 import type { OperatorRoute } from "./route";
 
@@ -35,6 +38,20 @@ function destroyOverride(form: Form) {
   return makeDestroyOverride(optionalIntParam(form, "destroyType", 0, 1), optionalIntParam(form, "destroyTime", 0, Number.MAX_SAFE_INTEGER));
 }
 
+/**
+ * create_new's initial attributes: entryOwnerId and entryInfo together or neither (PARAMETER).
+ * Checked against the attribute rules before the room is created, so a bad pair creates nothing.
+ */
+function initialAttributes(form: Form): { ownerId: string; pairs: Record<string, string> } | undefined {
+  const owner = optionalString(form, "entryOwnerId", Number.MAX_SAFE_INTEGER);
+  const info = optionalString(form, "entryInfo", Number.MAX_SAFE_INTEGER);
+  if (owner === undefined && info === undefined) return undefined;
+  if (owner === undefined || info === undefined) throw new ChatError(ErrorCode.PARAMETER, "entryOwnerId and entryInfo (initial attributes) must be given together");
+  const attributes = { ownerId: userIdParam(form, "entryOwnerId"), pairs: entryInfoParam(form) };
+  checkAttributePairs(attributes.pairs);
+  return attributes;
+}
+
 export const roomRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/create.json",
@@ -49,11 +66,9 @@ export const roomRoutes: OperatorRoute[] = [
         muteAll: boolParam(form, "isBan", false),
         muteExceptions: userIdsParam(form, MODERATION_LIMITS.muteExceptionsPerRoom, "whiteUserIds", false),
       };
-      // Initial attributes arrive with the attributes endpoints (chatroom/entry/*); refuse rather than drop them.
-      if (optionalString(form, "entryOwnerId", Number.MAX_SAFE_INTEGER) !== undefined || optionalString(form, "entryInfo", Number.MAX_SAFE_INTEGER) !== undefined) {
-        throw new ChatError(ErrorCode.PARAMETER, "entryOwnerId/entryInfo (initial attributes) are not supported yet");
-      }
-      await createRoomWithOptions(ctx, options);
+      const attributes = initialAttributes(form);
+      if (!(await createRoomWithOptions(ctx, options)) || !attributes) return;
+      await setAttributes(options.roomId, attributes.ownerId, attributes.pairs, { autoDelete: false, isForce: true });
     },
   },
   {
@@ -67,7 +82,8 @@ export const roomRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/get.json",
     handle: async (ctx, form) => {
-      const room = await getRoom(ctx, roomIdParam(form));
+      const roomId = roomIdParam(form);
+      const [room, stats] = await Promise.all([getRoom(ctx, roomId), messageStats(roomId)]);
       return {
         chatroomId: room.roomId,
         createTime: room.createdAt,
@@ -75,6 +91,9 @@ export const roomRoutes: OperatorRoute[] = [
         destroyType: room.destroyType,
         destroyTime: room.destroyTime,
         ban: room.muteAll,
+        // our extension: admission counters (messages delivered and dropped since creation)
+        messageCount: stats.admitted,
+        droppedCount: stats.dropped,
       };
     },
   },

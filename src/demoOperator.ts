@@ -1,0 +1,116 @@
+/**
+ * The demo's operator panel guard and signing proxy. The panel (a browser page) calls
+ * `POST /operator/api/<RongCloud path>`; the proxy signs the request with the configured App Key
+ * and Secret and forwards it to this server's own operator API, so the secret never reaches the
+ * browser. Who may use it is decided by {@link operatorAccess}.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import type { ChatConfig } from "./config";
+import { rcSignature } from "./http/signature";
+
+/**
+ * Who may use the operator panel and proxy:
+ * - `password`: `operatorPassword` is set; HTTP basic auth with that password (any user name);
+ * - `open`: no password and no app secret (open development mode): anyone;
+ * - `off`: an app secret but no password: nobody (the panel answers 404 saying how to turn it on).
+ */
+export type OperatorAccess = "password" | "open" | "off";
+
+/** The settings the operator panel reads. */
+export type OperatorConfig = Pick<ChatConfig, "appKey" | "appSecret" | "operatorPassword">;
+
+/** Decides {@link OperatorAccess} from the configuration. */
+export function operatorAccess(config: OperatorConfig): OperatorAccess {
+  if (config.operatorPassword) return "password";
+  return config.appSecret ? "off" : "open";
+}
+
+/** Paths the proxy forwards: RongCloud-style `area/op.json`, letters, digits, `_` and `/` only. */
+const OPERATOR_PATH = /^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*\.json$/;
+
+const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
+
+/** True when `given` equals `expected`, in time independent of where they differ (and of their lengths). */
+export function passwordMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** The password of an `Authorization: Basic` header, or undefined. */
+function basicPassword(req: Request): string | undefined {
+  const header = req.get("authorization");
+  const match = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? undefined : decoded.slice(colon + 1);
+}
+
+/**
+ * Express middleware closing what follows to anyone without the operator password:
+ * 404 with a message when access is `off`, 401 with a Basic challenge on a missing or wrong password.
+ */
+export function requireOperator(config: OperatorConfig) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const access = operatorAccess(config);
+    if (access === "open") return next();
+    if (access === "off") {
+      res.status(404).type("text/plain").send("The operator panel is off: set CHAT_OPERATOR_PASSWORD to turn it on.\n");
+      return;
+    }
+    const given = basicPassword(req);
+    if (given !== undefined && passwordMatches(given, config.operatorPassword!)) return next();
+    res.status(401).set("WWW-Authenticate", 'Basic realm="chat operator", charset="UTF-8"').type("text/plain").send("The operator password is required.\n");
+  };
+}
+
+/** The host of this server as the request reached it, for an in-process call (IPv4-mapped and IPv6 forms handled). */
+function localHost(req: Request): string {
+  const address = req.socket.localAddress ?? "127.0.0.1";
+  if (address.startsWith("::ffff:")) return address.slice("::ffff:".length);
+  return address.includes(":") ? `[${address}]` : address;
+}
+
+/** Headers a RongCloud server SDK sends; signed only when the server has a secret. */
+function signedHeaders(config: OperatorConfig): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  if (!config.appSecret) return headers;
+  const nonce = randomBytes(8).toString("hex");
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  headers["App-Key"] = config.appKey ?? "demo";
+  headers["Nonce"] = nonce;
+  headers["Timestamp"] = timestamp;
+  headers["Signature"] = rcSignature(config.appSecret, nonce, timestamp);
+  return headers;
+}
+
+/**
+ * Routes of the operator panel's proxy, to mount behind {@link requireOperator}:
+ * `GET /operator/api/status` -> `{ access }`, and `POST /operator/api/<path>.json` with a form body,
+ * forwarded signed to this server's operator API; the answer (status and JSON) is passed back as is.
+ */
+export function operatorProxy(config: OperatorConfig): Router {
+  const router = Router();
+  router.get("/operator/api/status", (_req, res) => {
+    res.json({ access: operatorAccess(config) });
+  });
+  router.post("/operator/api/*path", express.text({ type: () => true, limit: "1mb" }), async (req: Request, res: Response) => {
+    const segments = (req.params as { path?: string[] }).path ?? [];
+    const path = segments.join("/");
+    if (!OPERATOR_PATH.test(path)) {
+      res.status(400).json({ code: 1002, errorMessage: `not an operator API path: ${JSON.stringify(path)}` });
+      return;
+    }
+    try {
+      const answer = await fetch(`http://${localHost(req)}:${req.socket.localPort}/${path}`, {
+        method: "POST",
+        headers: signedHeaders(config),
+        body: typeof req.body === "string" ? req.body : "",
+      });
+      res.status(answer.status).type(answer.headers.get("content-type") ?? "application/json").send(await answer.text());
+    } catch (e) {
+      res.status(502).json({ code: 1000, errorMessage: `the operator API could not be reached: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,86 @@
+/**
+ * Everything the browser demo (client-demo/) needs from the server: its static files, a room
+ * list, and the operator panel with its signing proxy (src/demoOperator.ts). Mount it with
+ * `app.use(createDemoRouter(config))` in place of a plain `express.static` of client-demo/.
+ */
+import path from "node:path";
+import express, { Router, type Request, type Response } from "express";
+import { matchMaker } from "@colyseus/core";
+import { operatorAccess, operatorProxy, requireOperator, type OperatorConfig } from "./demoOperator";
+import { CHATROOM } from "./protocol";
+
+/** The demo's folder: public/ (served as is), operator/ (behind the password), dist/ (the esbuild output). */
+export const DEMO_DIR = path.resolve(__dirname, "..", "client-demo");
+/** Where client-demo/build.ts writes the browser bundles. */
+export const DEMO_DIST_DIR = path.join(DEMO_DIR, "dist");
+
+/** One row of `GET /demo/rooms`. */
+export interface DemoRoomRow {
+  roomId: string;
+  /** The room's name; its id when the room lives on another process and has no listing metadata. */
+  roomName: string;
+  /** Members (users, not connections) when known, else connected clients. */
+  memberCount: number;
+}
+
+/** Answer of `GET /demo/info`: what the sign-in page and the operator link need to know. */
+export interface DemoInfo {
+  /** Rooms accept only user tokens (the server has an app secret). */
+  tokenRequired: boolean;
+  operator: ReturnType<typeof operatorAccess>;
+}
+
+/** Name and member count from the room's own state when it lives on this process. */
+function localDetails(roomId: string): { roomName?: string; memberCount?: number } {
+  const state = matchMaker.getLocalRoomById(roomId)?.state as { roomName?: unknown; memberCount?: unknown } | undefined;
+  return {
+    roomName: typeof state?.roomName === "string" && state.roomName ? state.roomName : undefined,
+    memberCount: typeof state?.memberCount === "number" ? state.memberCount : undefined,
+  };
+}
+
+/** Every chatroom in the cluster, sorted by id. */
+export async function listDemoRooms(): Promise<DemoRoomRow[]> {
+  const listings = await matchMaker.query({ name: CHATROOM });
+  return listings
+    .map((listing) => {
+      const local = localDetails(listing.roomId);
+      const metadata = (listing.metadata ?? {}) as { roomName?: unknown; memberCount?: unknown };
+      return {
+        roomId: listing.roomId,
+        roomName: local.roomName ?? (typeof metadata.roomName === "string" ? metadata.roomName : listing.roomId),
+        memberCount: local.memberCount ?? (typeof metadata.memberCount === "number" ? metadata.memberCount : listing.clients),
+      };
+    })
+    .sort((a, b) => a.roomId.localeCompare(b.roomId));
+}
+
+/**
+ * The demo's routes: `GET /demo/info`, `GET /demo/rooms`, the operator page at `/operator/` and its
+ * proxy under `/operator/api/` (both behind the operator password, see {@link operatorAccess}),
+ * the static files of client-demo/public/ at `/` and the bundles of client-demo/dist/ at `/dist/`
+ * (the sources and the build script are not served).
+ */
+export function createDemoRouter(config: OperatorConfig): Router {
+  const router = Router();
+  router.get("/demo/info", (_req, res) => {
+    res.json({ tokenRequired: Boolean(config.appSecret), operator: operatorAccess(config) } satisfies DemoInfo);
+  });
+  router.get("/demo/rooms", async (_req: Request, res: Response) => {
+    try {
+      res.set("cache-control", "no-store").json({ rooms: await listDemoRooms() });
+    } catch (e) {
+      res.status(500).json({ code: 1000, message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  // Routing is not strict, so "/operator" also matches "/operator/": redirect only the slash-less forms.
+  router.get(["/operator", "/operator.html"], (req, res, next) => (req.path.endsWith("/") ? next() : res.redirect(302, "/operator/")));
+  router.use("/operator", requireOperator(config));
+  router.get("/operator/", (_req, res) => {
+    res.set("cache-control", "no-store").sendFile(path.join(DEMO_DIR, "operator", "index.html"));
+  });
+  router.use(operatorProxy(config));
+  router.use("/dist", express.static(DEMO_DIST_DIR));
+  router.use(express.static(path.join(DEMO_DIR, "public")));
+  return router;
+}
