@@ -1,0 +1,62 @@
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import { CloseCode, connectClientToRoom, createAuthContext, debugAndPrintError, isDevMode, matchMaker, Protocol, type AuthContext } from "@colyseus/core";
+import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
+import type WebSocket from "ws";
+import { CoalescingClient, registerSocket } from "./CoalescingClient";
+
+type RawClient = WebSocket & { pingCount: number };
+
+function heartbeat(this: WebSocket): void {
+  (this as RawClient).pingCount = 0;
+}
+
+/**
+ * @colyseus/ws-transport with {@link CoalescingClient}s: every socket is written at most once
+ * per event-loop turn, whatever the number of frames sent to it in that turn. Per-message
+ * deflate is always off (frames are written as built). Otherwise the stock transport: options,
+ * heartbeat, upgrade handling and shutdown are inherited.
+ */
+export class CoalescingTransport extends WebSocketTransport {
+  constructor(options: TransportOptions = {}) {
+    super({ ...options, perMessageDeflate: false });
+  }
+
+  /**
+   * ws-transport 0.18.4's onConnection with one change: the client class. Called by the ws
+   * server with `this` bound to it (the base registers it unbound), so it uses no members.
+   */
+  protected override async onConnection(rawClient: RawClient, req: IncomingMessage, upgrade?: { url: URL; context: AuthContext }): Promise<void> {
+    rawClient.on("error", (err: Error) => debugAndPrintError(err.message + "\n" + err.stack));
+    rawClient.on("pong", heartbeat);
+    rawClient.pingCount = 0;
+
+    const url = upgrade?.url ?? new URL(`ws://server${req.url ?? "/"}`);
+    const sessionId = url.searchParams.get("sessionId");
+    const roomId = /\/[a-zA-Z0-9_-]+\/([a-zA-Z0-9_-]+)$/.exec(url.pathname)?.[1] ?? null;
+
+    if (!sessionId && !roomId) {
+      // the SDK's latency probe: answer pings, close after 1 s
+      const timeout = setTimeout(() => rawClient.close(CloseCode.NORMAL_CLOSURE), 1000);
+      rawClient.on("message", () => rawClient.send(new Uint8Array([Protocol.PING])));
+      rawClient.on("close", () => clearTimeout(timeout));
+      return;
+    }
+
+    registerSocket(rawClient, req.socket as Socket);
+    const room = matchMaker.getLocalRoomById(roomId as string);
+    const client = new CoalescingClient(sessionId as string, rawClient);
+    const reconnectionToken = url.searchParams.get("reconnectionToken");
+    const context =
+      upgrade?.context ??
+      createAuthContext({ headers: req.headers as Record<string, string | undefined>, token: url.searchParams.get("_authToken") ?? undefined, remoteAddress: req.socket.remoteAddress });
+    try {
+      await connectClientToRoom(room, client, context, { reconnectionToken: reconnectionToken ?? undefined, skipHandshake: url.searchParams.has("skipHandshake") });
+    } catch (e) {
+      const err = e as { code?: number; message?: string };
+      debugAndPrintError(e instanceof Error ? e : String(e));
+      const closeCode = reconnectionToken ? (isDevMode ? CloseCode.MAY_TRY_RECONNECT : CloseCode.FAILED_TO_RECONNECT) : CloseCode.WITH_ERROR;
+      client.error(err.code ?? 0, err.message ?? "", () => rawClient.close(closeCode));
+    }
+  }
+}

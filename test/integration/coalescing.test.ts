@@ -1,0 +1,41 @@
+/**
+ * The coalescing transport and message batching through a real server and real SDK clients:
+ * everything sent in one turn arrives in order, and a burst of sends is delivered in batches,
+ * each message once and in seq order.
+ */
+import type { RoomMessage } from "../../src/protocol";
+import { ClientRequest, ServerMessage } from "../../src/protocol";
+import { collect, localRoom, sdkEnter, startServer, waitFor, type TestServer } from "../helpers/server";
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer({ sendRatePerSecond: 1000, admissionWindow: 1000 });
+});
+afterAll(async () => {
+  await t.server.shutdown();
+});
+
+test("500 broadcasts in one turn reach a member complete and in order", async () => {
+  const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-order", userId: "ann" });
+  room.onMessage("*", () => undefined);
+  const got = collect<number>(room, "n");
+  const server = await localRoom("co-order");
+  for (let i = 0; i < 500; i++) server.broadcast("n", i);
+  await waitFor(() => got.length === 500, 5000, "500 broadcasts");
+  expect(got).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  await room.leave();
+});
+
+test("a burst of 100 sends arrives in batches, each message once, in seq order", async () => {
+  const sender = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-burst", userId: "sam" });
+  const reader = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-burst", userId: "rita" });
+  for (const r of [sender, reader]) r.onMessage("*", () => undefined);
+  const batches = collect<RoomMessage[]>(reader, ServerMessage.MESSAGES);
+  const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => sender.request(ClientRequest.SEND, { type: "text", content: `c${i}` }) as Promise<RoomMessage>));
+  await waitFor(() => batches.flat().length >= 100, 5000, "100 messages");
+  const seqs = batches.flat().map((m) => m.seq);
+  expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  expect(batches.flat().map((m) => m.content)).toEqual(replies.map((m) => m.content));
+  expect(batches.length).toBeLessThan(100);
+  await Promise.all([sender.leave(), reader.leave()]);
+});
