@@ -3,11 +3,13 @@ import type { Delayed } from "@colyseus/timer";
 import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../src/core/exitReasons";
 import { Membership } from "../src/core/membership";
+import { MAX_MEMBER_PAGE, MemberList } from "../src/core/memberList";
 import { OfflineKickout } from "../src/core/kickout";
 import { dueDestroy, makeDestroyPolicy, nextDestroy, type DestroyCause, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
 import { assertName } from "../src/core/ids";
-import { ClientRequest, ServerMessage, type AttributesUpdate, type ErrorBody, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
+import { ClientRequest, ServerMessage, type AttributesUpdate, type MemberQueryResult, type ErrorBody, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
+import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
 import { forgetDestroyedRoom } from "../src/service/rooms";
 import type { CreateOptions, JoinOptions } from "../src/service/entry";
@@ -43,6 +45,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   override autoDispose = false;
 
   private readonly membership = new Membership();
+  /** Which members the schema state lists (the first config.memberListCap), and member pages. */
+  private memberList!: MemberList;
   private kickout!: OfflineKickout;
   private policy!: DestroyPolicy;
   /** The policy from config and room options, before operator overrides (service/roomPolicy). */
@@ -60,6 +64,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private readonly unsubscribers: (() => Promise<void>)[] = [];
   private claimed = false;
   private pipeline!: MessagePipeline;
+  private moderation!: ModerationCache;
+  private unregisterModeration: (() => void) | undefined;
   private attributes!: RoomAttributes;
   private closingReason: ExitReason | undefined;
 
@@ -76,13 +82,17 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     }
     this.claimed = true;
     this.roomId = options.roomId;
+    this.memberList = new MemberList(config.memberListCap);
     this.kickout = new OfflineKickout({ mode: config.kickoutMode, windowMs: config.reconnectWindowS * 1000, messageLimit: config.kickoutMessageLimit });
     this.activity = { createdAt: now, lastActivityAt: now, memberCount: 0, emptySince: null, everJoined: false };
     this.state.roomId = options.roomId;
     this.state.roomName = options.roomName;
     this.state.createdAt = now;
 
+    this.moderation = new ModerationCache(this.ctx, options.roomId);
+    this.unregisterModeration = this.ctx.moderationCaches.register(options.roomId, this.moderation);
     this.pipeline = new MessagePipeline(this.ctx, {
+      assertMaySend: (userId, now) => this.moderation.assertMaySend(userId, now),
       roomId: this.roomId,
       broadcastMessages: (messages) => this.broadcast(ServerMessage.MESSAGES, messages),
       onDelivered: () => this.noteRoomMessage(),
@@ -121,6 +131,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.onMessage(ClientRequest.SET_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.setFromRequest(userId, body, this.ctx.now()) })));
     this.onMessage(ClientRequest.DELETE_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.deleteFromRequest(userId, body) })));
     this.onMessage(ClientRequest.QUERY_ATTRIBUTES, member(() => this.attributes.query()));
+    this.onMessage(ClientRequest.QUERY_MEMBERS, member((_userId, body) => this.queryMembers(body)));
     this.scheduleDestroyCheck();
   }
 
@@ -139,11 +150,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.touch(now);
     if (change.joined) {
       const record = this.membership.get(options.userId)!;
-      const member = new MemberState();
-      member.userId = record.userId;
-      member.userName = record.userName;
-      member.joinedAt = record.joinedAt;
-      this.state.members.set(record.userId, member);
+      if (this.memberList.add(record.userId).listed) this.listMember(record.userId);
       this.state.memberCount = this.membership.size;
       this.activity.memberCount = this.membership.size;
       this.activity.emptySince = null;
@@ -200,6 +207,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   }
 
   override async onDispose(): Promise<void> {
+    this.pipeline?.dispose();
+    this.unregisterModeration?.();
     for (const userId of this.membership.userIds()) {
       await this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]);
     }
@@ -229,6 +238,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
    * held (offline) connections lose their reconnection window.
    */
   removeMembers(userIds: readonly string[], reason: ExitReason): void {
+    // messages delivered before the removal reach the removed members too
+    this.pipeline.flush();
     for (const userId of userIds) {
       if (!this.membership.has(userId)) continue;
       this.exitReasons.set(userId, reason);
@@ -244,6 +255,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   closeRoom(reason: ExitReason): void {
     if (this.closingReason !== undefined) return;
     this.closingReason = reason;
+    this.pipeline?.flush();
     void this.disconnect(CloseCodeOf[reason]);
   }
 
@@ -257,6 +269,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   /** Recalls a message (by its sender, or by the operator with null) and tells every member. */
   private async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
     const message = await this.pipeline.recall(messageID, byUserId);
+    this.pipeline.flush();
     this.broadcast(ServerMessage.RECALLED, { messageID: message.messageID, seq: message.seq, recalledBy: byUserId } satisfies RecallNotice);
     return message;
   }
@@ -309,7 +322,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
         this.closeRoom(command.reason as ExitReason);
         break;
       case "moderation":
-        void this.refreshModeration();
+        this.refreshModeration().catch((e: unknown) => console.error(`moderation refresh failed in room ${this.roomId}:`, e));
         break;
       case "policy":
         void this.refreshPolicy();
@@ -328,6 +341,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   }
 
   private async refreshModeration(): Promise<void> {
+    const reloaded = this.moderation.reload();
     const now = this.ctx.now();
     const entries = await this.ctx.store.sets.list(Scope.protectedUsers(this.roomId), now);
     this.protectedUsers.clear();
@@ -336,6 +350,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       // protected users are never auto-kicked, so they leave the kick-out rule altogether
       this.kickout.forget(entry.member);
     }
+    await reloaded;
   }
 
   private async refreshLists(): Promise<void> {
@@ -370,7 +385,9 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private removeMemberState(userId: string, reason: ExitReason): void {
     const now = this.ctx.now();
     this.queueMemberEvent("left", userId, reason);
-    this.state.members.delete(userId);
+    const { wasListed, promoted } = this.memberList.remove(userId);
+    if (wasListed) this.state.members.delete(userId);
+    if (promoted !== undefined) this.listMember(promoted);
     this.state.memberCount = this.membership.size;
     this.activity.memberCount = this.membership.size;
     if (this.membership.size === 0) this.activity.emptySince = now;
@@ -386,6 +403,31 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     const record = this.membership.get(userId);
     if (!record) return fallback ?? { userId, userName: userId, joinedAt: 0, online: false, devices: 0 };
     return { userId, userName: record.userName, joinedAt: record.joinedAt, online: this.membership.isOnline(userId), devices: this.membership.devices(userId) };
+  }
+
+  /** Adds a member to the schema state's (capped) member list. */
+  private listMember(userId: string): void {
+    const record = this.membership.get(userId);
+    if (!record) return;
+    const member = new MemberState();
+    member.userId = record.userId;
+    member.userName = record.userName;
+    member.joinedAt = record.joinedAt;
+    this.state.members.set(record.userId, member);
+    this.syncMember(userId);
+  }
+
+  /** One page of every member, in join order. Throws PARAMETER naming a bad count or nextFlag. */
+  private queryMembers(body: unknown): MemberQueryResult {
+    const { count = MAX_MEMBER_PAGE, nextFlag } = (body ?? {}) as { count?: unknown; nextFlag?: unknown };
+    if (nextFlag !== undefined && typeof nextFlag !== "string") throw new ChatError(ErrorCode.PARAMETER, "nextFlag must be a string");
+    let page;
+    try {
+      page = this.memberList.page(nextFlag, count as number);
+    } catch (e) {
+      throw new ChatError(ErrorCode.PARAMETER, (e as Error).message);
+    }
+    return { members: page.userIds.map((userId) => this.memberInfo(userId)), nextFlag: page.nextFlag, memberCount: this.membership.size };
   }
 
   private syncMember(userId: string): void {
@@ -410,12 +452,19 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.flushTimer ??= this.clock.setTimeout(() => this.flushMemberEvents(), this.patchRate ?? 50);
   }
 
+  /** Above the member-list cap only counts go out, so member traffic stays linear in the members. */
   private flushMemberEvents(): void {
     this.flushTimer = undefined;
     const { joined, left, reasons } = this.pending;
     this.pending = { joined: [], left: [], reasons: {} };
-    if (joined.length > 0) this.broadcast(ServerMessage.MEMBERS_JOINED, { members: joined } satisfies MembersChangedPayload);
-    if (left.length > 0) this.broadcast(ServerMessage.MEMBERS_LEFT, { members: left, reasons } satisfies MembersChangedPayload);
+    const memberCount = this.membership.size;
+    const big = memberCount > this.memberList.cap;
+    if (joined.length > 0) {
+      this.broadcast(ServerMessage.MEMBERS_JOINED, { members: big ? [] : joined, count: joined.length, memberCount } satisfies MembersChangedPayload);
+    }
+    if (left.length > 0) {
+      this.broadcast(ServerMessage.MEMBERS_LEFT, { members: big ? [] : left, reasons: big ? {} : reasons, count: left.length, memberCount } satisfies MembersChangedPayload);
+    }
   }
 
   private scheduleDestroyCheck(): void {

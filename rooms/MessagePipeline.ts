@@ -4,16 +4,18 @@ import { ChatError, ErrorCode } from "../src/core/errors";
 import { parseHistoryQuery, parseSend } from "../src/core/messages";
 import type { HistorySync, RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
-import { canSend } from "../src/service/moderation";
+import { MessageBatcher } from "./MessageBatcher";
 import type { HistoryQuery } from "../src/store/types";
 
 /** What the pipeline needs from its room. */
 export interface PipelineHost {
   readonly roomId: string;
-  /** Sends messages to every online member. */
+  /** Sends messages to every online member (a batch: every message delivered in one turn). */
   broadcastMessages(messages: RoomMessage[]): void;
   /** A message was delivered: inactivity and offline kick-out rules count it. */
   onDelivered(): void;
+  /** Resolves when the user may send now; throws ChatError(MUTED) otherwise (the room's moderation cache). */
+  assertMaySend(userId: string, now: number): Promise<void>;
   /** Protected users are never dropped by admission. */
   isProtectedUser(userId: string): boolean;
 }
@@ -36,8 +38,9 @@ export const MAX_HISTORY_PAGE = 50;
  */
 export class MessagePipeline {
   private seq = 0;
-  private readonly admission = new RoomAdmission({ windowSize: 40, windowMs: 200, reservedHigh: 20 });
+  private readonly admission: RoomAdmission;
   private readonly rate: SendRateLimiter;
+  private readonly batcher: MessageBatcher;
   private lists: MessageLists = { lowPriorityTypes: new Set(), protectedTypes: new Set(), distributionStopped: false };
 
   constructor(
@@ -45,6 +48,9 @@ export class MessagePipeline {
     private readonly host: PipelineHost,
   ) {
     this.rate = new SendRateLimiter(ctx.config.sendRatePerSecond);
+    this.batcher = new MessageBatcher((messages) => host.broadcastMessages(messages));
+    const windowSize = ctx.config.admissionWindow;
+    this.admission = new RoomAdmission({ windowSize, windowMs: 200, reservedHigh: Math.floor(windowSize / 2) });
   }
 
   /** Continues the room's sequence where its history left it (a room id that comes back keeps counting). */
@@ -71,7 +77,7 @@ export class MessagePipeline {
     if (!this.rate.tryConsume(userId, now)) {
       throw new ChatError(ErrorCode.SEND_RATE_LIMITED, `sending too fast: at most ${this.ctx.config.sendRatePerSecond} messages per second per user`);
     }
-    await canSend(this.ctx, this.host.roomId, userId, now);
+    await this.host.assertMaySend(userId, now);
     this.assertDistributing();
     this.admit(type, priority, this.host.isProtectedUser(userId));
     return this.deliver(userId, type, content);
@@ -99,7 +105,7 @@ export class MessagePipeline {
       protected: protectedSender || this.lists.protectedTypes.has(type),
     });
     if (decision === "drop") {
-      throw new ChatError(ErrorCode.MESSAGE_DROPPED, `room ${this.host.roomId} is over its message rate (40 per 200 ms); ${priority}-priority message dropped`);
+      throw new ChatError(ErrorCode.MESSAGE_DROPPED, `room ${this.host.roomId} is over its message rate (${this.ctx.config.admissionWindow} per 200 ms); ${priority}-priority message dropped`);
     }
   }
 
@@ -109,13 +115,16 @@ export class MessagePipeline {
     }
   }
 
-  /** Numbers, stores and broadcasts one message. History is written in send order on one connection. */
+  /**
+   * Numbers, stores and queues one message for this turn's broadcast batch. History is written
+   * in send order on one connection.
+   */
   private deliver(senderUserID: string, type: string, content: string): RoomMessage {
     const message: RoomMessage = { messageID: generateId(), seq: ++this.seq, timestamp: this.ctx.now(), senderUserID, type, content };
     this.ctx.store.history.append(this.host.roomId, message, this.ctx.config.historySize).catch((e: unknown) => {
       console.error(`history append failed in room ${this.host.roomId}:`, e);
     });
-    this.host.broadcastMessages([message]);
+    this.batcher.push(message);
     this.host.onDelivered();
     return message;
   }
@@ -165,6 +174,16 @@ export class MessagePipeline {
   /** Admission counters since the room was created. */
   stats(): { admitted: number; dropped: number } {
     return { admitted: this.admission.admitted, dropped: this.admission.dropped };
+  }
+
+  /** Broadcasts the messages queued this turn now, so a notice sent next follows them. */
+  flush(): void {
+    this.batcher.flush();
+  }
+
+  /** Stops broadcasting (the room is being disposed). */
+  dispose(): void {
+    this.batcher.dispose();
   }
 
   forgetUser(userId: string): void {

@@ -1,5 +1,6 @@
 import { ChatError, ErrorCode } from "./core/errors";
 import type { KickoutMode } from "./core/kickout";
+import { MEMBER_LIST_CAP } from "./protocol";
 
 /**
  * Every tunable of the server, with the defaults of DESIGN.md. `createChatServer` takes a
@@ -30,6 +31,16 @@ export interface ChatConfig {
   maxMessageBytes: number;
   /** Messages one user may send per second (CHAT_SEND_RATE_PER_S) [5]. */
   sendRatePerSecond: number;
+  /**
+   * Room admission window: messages distributed per room per 200 ms (CHAT_ADMISSION_WINDOW) [40];
+   * half of it is reserved for high-priority messages (DESIGN.md "Messages").
+   */
+  admissionWindow: number;
+  /**
+   * Members listed in a room's synchronized state; above it, member events carry counts only
+   * (CHAT_MEMBER_LIST_CAP) [500, as RongCloud and ZIM].
+   */
+  memberListCap: number;
   /** Messages kept per room for history, join delivery and reconnect recovery (CHAT_HISTORY_SIZE) [100]. */
   historySize: number;
   /** RongCloud-style App Key for the operator API (CHAT_APP_KEY). */
@@ -74,6 +85,8 @@ export const DEFAULT_CONFIG: ChatConfig = {
   maxRoomsPerUser: 10,
   maxMessageBytes: 8192,
   sendRatePerSecond: 5,
+  admissionWindow: 40,
+  memberListCap: MEMBER_LIST_CAP,
   historySize: 100,
   appKey: undefined,
   appSecret: undefined,
@@ -112,6 +125,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Cha
     maxRoomsPerUser: intFrom(env, "CHAT_MAX_ROOMS_PER_USER", 1, 10_000),
     maxMessageBytes: intFrom(env, "CHAT_MAX_MESSAGE_BYTES", 1, 1_048_576),
     sendRatePerSecond: intFrom(env, "CHAT_SEND_RATE_PER_S", 1, 10_000),
+    admissionWindow: intFrom(env, "CHAT_ADMISSION_WINDOW", 2, 1_000_000),
+    memberListCap: intFrom(env, "CHAT_MEMBER_LIST_CAP", 1, 10_000),
     historySize: intFrom(env, "CHAT_HISTORY_SIZE", 10, 10_000),
     appKey: env.CHAT_APP_KEY || undefined,
     appSecret: env.CHAT_APP_SECRET || undefined,

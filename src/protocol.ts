@@ -96,7 +96,26 @@ export const ClientRequest = {
   DELETE_ATTRIBUTES: "deleteAttributes",
   /** nothing -> Record<string, {@link AttributeInfo}> */
   QUERY_ATTRIBUTES: "queryAttributes",
+  /** {@link MemberQueryRequest} -> {@link MemberQueryResult}: one page of every member, in join order. */
+  QUERY_MEMBERS: "queryMembers",
 } as const;
+
+/** Body of QUERY_MEMBERS (ZIM's ZIMRoomMemberQueryConfig). */
+export interface MemberQueryRequest {
+  /** Members per page, 1..100 [100]. */
+  count?: number;
+  /** "" (or absent) for the first page, then the previous page's `nextFlag`. */
+  nextFlag?: string;
+}
+
+/** Reply of QUERY_MEMBERS. */
+export interface MemberQueryResult {
+  members: MemberInfo[];
+  /** Pass it back for the next page; "" when this page was the last. */
+  nextFlag: string;
+  /** Exact number of members now. */
+  memberCount: number;
+}
 
 /** Body of HISTORY: bounds are optional; `direction` defaults to backward (newest first page) unless afterSeq/since is given. */
 export interface HistoryRequest {
@@ -171,8 +190,24 @@ export interface RoomMessage {
   content: string;
 }
 
-/** Payload of MEMBERS_JOINED / MEMBERS_LEFT. `reasons` maps a left member to its exit reason. */
+/**
+ * Payload of MEMBERS_JOINED / MEMBERS_LEFT, one per patch interval. While the room has at most
+ * the server's member-list cap ({@link MEMBER_LIST_CAP} by default) members, `members` lists who joined (left) and `reasons` maps a left
+ * member to its exit reason; above it, only the counts are sent (`members` empty, `count` = how
+ * many joined or left), so member traffic stays linear in the members in big rooms.
+ */
 export interface MembersChangedPayload {
   members: MemberInfo[];
   reasons?: Record<string, ExitReason>;
+  /** How many members joined (left) in this batch. */
+  count?: number;
+  /** Exact number of members after this batch. */
+  memberCount?: number;
 }
+
+/**
+ * Default of the members synchronized in the room state's `members` map (the server's
+ * `memberListCap`): the first this many (by join order) are listed, `memberCount` is always exact. Page through everyone with QUERY_MEMBERS. Above it,
+ * member events carry counts only (see {@link MembersChangedPayload}).
+ */
+export const MEMBER_LIST_CAP = 500;

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response } from "express";
 import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
-import { WebSocketTransport } from "@colyseus/ws-transport";
 import { ChatRoom } from "../rooms/ChatRoom";
 import { resolveConfig, type ChatConfig } from "./config";
 import { ChatError, ErrorCode, httpStatusOf, isChatError } from "./core/errors";
@@ -11,8 +10,10 @@ import { createOperatorRouter } from "./http/router";
 import { CHATROOM, ENTER_PATH, type EnterResponse, type ErrorBody } from "./protocol";
 import { ClaimKeeper } from "./service/claimKeeper";
 import type { ChatContext } from "./service/context";
+import { ModerationCaches } from "./service/moderationCache";
 import { enter, parseEnterRequest } from "./service/entry";
 import { createBackends } from "./backends";
+import { CoalescingTransport } from "./transport/CoalescingTransport";
 import type { ChatStore } from "./store/types";
 
 /** A running (or ready to run) chat server. */
@@ -53,7 +54,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const backends = createBackends(config, givenStore);
   const { store } = backends;
   const processToken = randomUUID();
-  const ctx: ChatContext = { config, store, now, processToken, claims: new ClaimKeeper(store.claims, processToken) };
+  const ctx: ChatContext = { config, store, now, processToken, claims: new ClaimKeeper(store.claims, processToken), moderationCaches: new ModerationCaches() };
 
   class BoundChatRoom extends ChatRoom {
     protected readonly ctx = ctx;
@@ -66,8 +67,9 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const colyseus = defineServer({
     rooms: { [CHATROOM]: defineRoom(BoundChatRoom) },
     // The payload limit sits well above the message limit, so an over-size message is answered
-    // with MESSAGE_TOO_LARGE instead of the transport dropping the connection.
-    transport: new WebSocketTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: 4 * config.maxMessageBytes + 16 * 1024 }),
+    // with MESSAGE_TOO_LARGE instead of the transport dropping the connection. Each socket is
+    // written once per event-loop turn (src/transport).
+    transport: new CoalescingTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: 4 * config.maxMessageBytes + 16 * 1024 }),
     presence: backends.presence,
     driver: backends.driver,
     publicAddress: config.publicAddress,

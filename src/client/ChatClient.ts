@@ -9,6 +9,9 @@ import {
   type EnterMode,
   type EnterRequest,
   type HistoryRequest,
+  type MemberInfo,
+  type MemberQueryRequest,
+  type MemberQueryResult,
   type MembersChangedPayload,
   type RoomConfig,
   type RoomInfo,
@@ -52,6 +55,16 @@ export interface ChatClientOptions {
 export interface RoomTarget {
   roomID: string;
   roomName?: string;
+}
+
+/** Result of {@link ChatClient.queryRoomMemberList} (ZIM's ZIMRoomMemberQueriedResult). */
+export interface RoomMemberQueriedResult {
+  roomID: string;
+  memberList: MemberInfo[];
+  /** Pass it as `nextFlag` for the next page; "" when this page was the last. */
+  nextFlag: string;
+  /** Exact number of members in the room now. */
+  memberCount: number;
 }
 
 /** Options of {@link ChatClient.setRoomAttributes} (ZIM's ZIMRoomAttributesSetConfig, plus compare-and-set). */
@@ -285,6 +298,18 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     return this.joinedSession(roomID, "query attributes of").request<Record<string, AttributeInfo>>(ClientRequest.QUERY_ATTRIBUTES);
   }
 
+  /**
+   * One page of every member of room `roomID`, in join order (ZIM's queryRoomMemberList). The
+   * room's synchronized list (`room(roomID).members`) holds only the first 500 members of a big
+   * room; this walks them all: start with `nextFlag` "" and pass each page's `nextFlag` until it
+   * comes back "". A walk sees each member at most once while members come and go. `count`
+   * 1..100 [100]. Rejects with NOT_IN_ROOM or PARAMETER (bad count or nextFlag).
+   */
+  async queryRoomMemberList(roomID: string, config: MemberQueryRequest = {}): Promise<RoomMemberQueriedResult> {
+    const reply = await this.joinedSession(roomID, "query the members of").request<MemberQueryResult>(ClientRequest.QUERY_MEMBERS, config);
+    return { roomID, memberList: reply.members, nextFlag: reply.nextFlag, memberCount: reply.memberCount };
+  }
+
   /** The session of a room this client is in (for features layered on ChatClient). */
   protected session(roomID: string): RoomSession | undefined {
     return this.sessions.get(roomID);
@@ -412,6 +437,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         break;
       case "membersJoined":
       case "membersLeft": {
+        const memberCount = event.payload?.memberCount;
+        if (typeof memberCount === "number") this.emit("roomMemberCountChanged", memberCount, roomID);
         const others = this.others(event.payload);
         if (others.members.length === 0) break;
         if (event.type === "membersJoined") this.emit("roomMemberJoined", others.members, roomID);

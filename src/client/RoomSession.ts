@@ -224,7 +224,8 @@ export class RoomSession {
       this.initialMembers.delete(m.userId);
       return known !== m.joinedAt;
     });
-    if (members.length > 0) this.sink({ type: "membersJoined", payload: { ...payload, members } });
+    // a batch of counts only (big rooms) still carries the member count
+    if (members.length > 0 || typeof payload?.memberCount === "number") this.sink({ type: "membersJoined", payload: { ...payload, members } });
   }
 
   private content(event: ContentEvent): void {

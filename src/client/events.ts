@@ -33,10 +33,16 @@ export type RoomEvent =
 export interface ChatClientEvents {
   /** A room's connection state changed (see {@link RoomEvent} for the sequences). */
   roomStateChanged: (roomID: string, state: RoomState, event: RoomEvent) => void;
-  /** Other users joined a room this client is in (batched; this client's own user is left out). */
+  /** Other users joined a room this client is in (batched; this client's own user is left out; rooms of at most 500 members). */
   roomMemberJoined: (members: MemberInfo[], roomID: string) => void;
   /** Other users left a room this client is in; `reasons` maps each userId to its exit reason. */
   roomMemberLeft: (members: MemberInfo[], roomID: string, reasons: Record<string, ExitReason>) => void;
+  /**
+   * The exact member count of a room changed (sent with every member batch). In rooms above 500
+   * members this is the only member event: `roomMemberJoined`/`roomMemberLeft` name members only
+   * while the room has at most 500 (see ChatClient.queryRoomMemberList for everyone).
+   */
+  roomMemberCountChanged: (memberCount: number, roomID: string) => void;
   /** This client is no longer in the room, for `reason` (LEFT after leaveRoom/switchRoom, KICKED, ...). */
   exitRoom: (roomID: string, reason: ExitReason) => void;
   /**

@@ -1,6 +1,7 @@
 import type { ChatConfig } from "../config";
 import type { ChatStore } from "../store/types";
 import type { ClaimKeeper } from "./claimKeeper";
+import type { ModerationCaches } from "./moderationCache";
 
 /** What rooms and services share on one server: its configuration, its store and its clock. */
 export interface ChatContext {
@@ -12,4 +13,6 @@ export interface ChatContext {
   readonly processToken: string;
   /** This process's room-id claims, renewed while their rooms live. */
   readonly claims: ClaimKeeper;
+  /** The moderation caches of this process's rooms, reloaded by every moderation change made here. */
+  readonly moderationCaches: ModerationCaches;
 }

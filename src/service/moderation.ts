@@ -13,6 +13,8 @@ import { assertRoomExists } from "./roomExists";
 import { Scope, Topic, type RoomCommand } from "./scopes";
 
 async function announce(ctx: ChatContext, topic: string, command: RoomCommand): Promise<void> {
+  // this process's rooms reload now, so the change holds for the very next send; others on the notice
+  if (command.type === "moderation") ctx.moderationCaches.reload(topic);
   await ctx.store.bus.publish(topic, command);
 }
 

@@ -28,7 +28,7 @@ describe("RongCloud mode (window 1 s)", () => {
     expect(server.state.members.has("alice")).toBe(true);
     await send(bob, 1);
     await waitFor(() => left.length > 0, 2000, "alice's removal");
-    expect(left[0]).toEqual({ members: [expect.objectContaining({ userId: "alice" })], reasons: { alice: ExitReason.OFFLINE } });
+    expect(left[0]).toEqual({ members: [expect.objectContaining({ userId: "alice" })], reasons: { alice: ExitReason.OFFLINE }, count: 1, memberCount: 1 });
     expect(server.state.members.has("alice")).toBe(false);
     await bob.leave();
   });
