@@ -1,0 +1,90 @@
+/**
+ * Fan-out: one room, N receivers and one sender, M messages of ~100 B, in a burst (as fast as the
+ * sender can) or paced. Measures deliveries/s (N x M over first send to last receive),
+ * send-to-receive latency p50/p99, and the server's CPU microseconds per delivery.
+ */
+import { sleep } from "./lib/clock";
+import { Processes, type BenchServer, type BenchWorker } from "./lib/procs";
+import type { SystemName } from "./lib/protocol";
+import { concat, median, quantile } from "./lib/stats";
+
+/** A burst of `messages`, repeated `rounds` times (plus one warm-up), or `rate` messages/s for `seconds`. */
+export type FanoutMode = { kind: "burst"; messages: number; rounds: number } | { kind: "paced"; rate: number; seconds: number };
+
+/** The figures of one fan-out run. */
+export interface FanoutResult {
+  system: SystemName;
+  receivers: number;
+  mode: string;
+  messages: number;
+  deliveriesPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuUsPerDelivery: number;
+  /** Sends the server refused (chat: admission/rate; should be 0). */
+  refused: number;
+}
+
+/** Receiver workers for `receivers` clients: at least 2, one per 500 clients. */
+export const workersFor = (clients: number): number => Math.max(2, Math.ceil(clients / 500));
+
+/** Connects `count` clients over `workers` worker processes; throws when any failed. */
+export async function connectClients(procs: Processes, server: BenchServer, room: string, role: "recv" | "member", count: number, prefix: string, concurrency: number): Promise<BenchWorker[]> {
+  const n = workersFor(count);
+  const workers = Array.from({ length: n }, () => procs.worker(server, room, role));
+  workers.forEach((w, i) => w.command({ cmd: "connect", count: Math.floor(count / n) + (i < count % n ? 1 : 0), prefix: `${prefix}${i}_`, concurrency }));
+  for (const w of workers) {
+    const done = await w.next("connected", 300_000);
+    if (done.failed > 0) throw new Error(`${server.system}: ${done.failed} clients failed to connect: ${done.firstError}`);
+  }
+  return workers;
+}
+
+async function round(server: BenchServer, receivers: BenchWorker[], sender: BenchWorker, messages: number, rate: number) {
+  const before = await server.stats();
+  for (const w of receivers) w.command({ cmd: "expect", messages });
+  sender.command({ cmd: "send", messages, rate });
+  const timeout = 60_000 + (rate > 0 ? (messages / rate) * 1000 : 0);
+  const sent = await sender.next("sent", timeout);
+  const received = await Promise.all(receivers.map((w) => w.next("received", timeout))).catch(async (e: unknown) => {
+    const status = await Promise.all(receivers.map((w) => (w.command({ cmd: "status" }), w.next("status", 5000).catch(() => undefined))));
+    throw new Error(`${server.system}: ${e instanceof Error ? e.message : e}; workers: ${JSON.stringify(status)}`);
+  });
+  const after = await server.stats();
+  const lastUs = Math.max(...received.map((r) => r.lastUs));
+  return { sent, durationUs: lastUs - sent.firstUs, cpuUs: after.cpuUs - before.cpuUs, latencies: concat(received.map((r) => r.latenciesUs)) };
+}
+
+/** Runs one fan-out scenario against a fresh server of `system`. */
+export async function runFanout(system: SystemName, receivers: number, mode: FanoutMode): Promise<FanoutResult> {
+  const procs = new Processes();
+  try {
+    const server = await procs.server(system);
+    const workers = await connectClients(procs, server, server.rooms.fanout, "recv", receivers, "r", 50);
+    const sender = procs.worker(server, server.rooms.fanout, "send");
+    sender.command({ cmd: "connect", count: 1, prefix: "sender", concurrency: 1 });
+    await sender.next("connected", 30_000);
+    await sleep(1000);
+    const rounds = mode.kind === "burst" ? mode.rounds : 1;
+    const messages = mode.kind === "burst" ? mode.messages : Math.round(mode.rate * mode.seconds);
+    const rate = mode.kind === "burst" ? 0 : mode.rate;
+    if (mode.kind === "burst") await round(server, workers, sender, Math.min(50, messages), 0);
+    const results = [];
+    for (let i = 0; i < rounds; i++) results.push(await round(server, workers, sender, messages, rate));
+    const deliveries = receivers * messages;
+    const latencies = concat(results.map((r) => r.latencies));
+    return {
+      system,
+      receivers,
+      mode: mode.kind === "burst" ? "burst" : `paced ${mode.rate}/s`,
+      messages,
+      deliveriesPerS: median(results.map((r) => deliveries / (r.durationUs / 1e6))),
+      p50Ms: quantile(latencies, 0.5) / 1000,
+      p99Ms: quantile(latencies, 0.99) / 1000,
+      cpuUsPerDelivery: results.reduce((n, r) => n + r.cpuUs, 0) / (deliveries * rounds),
+      refused: results.reduce((n, r) => n + r.sent.refused, 0),
+    };
+  } finally {
+    await procs.stopAll();
+  }
+}

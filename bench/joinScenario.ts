@@ -1,0 +1,59 @@
+/**
+ * Join storm: `members` clients enter one room as fast as they can (all connection attempts
+ * started at once, 200 in flight per worker). Measures the time until every client has
+ * connected, and until every client has the full member list: the exact member count, and
+ * min(count, cap) members listed (cap = this system's synchronized list cap; Infinity for peers).
+ */
+import { nowUs } from "./lib/clock";
+import { Processes } from "./lib/procs";
+import type { SystemName } from "./lib/protocol";
+import { workersFor } from "./fanoutScenario";
+
+/** The figures of one join storm. */
+export interface JoinResult {
+  system: SystemName;
+  members: number;
+  /** ms until the last client connected. */
+  connectedMs: number;
+  /** ms until every client had the full member list; NaN when it did not within the time limit. */
+  fullListMs: number;
+  /** Server RSS once everyone is in, MB. */
+  rssMb: number;
+  note?: string;
+}
+
+/** Runs one join storm against a fresh server of `system`, giving up after `limitMs`. */
+export async function runJoinStorm(system: SystemName, members: number, cap: number, limitMs: number): Promise<JoinResult> {
+  const procs = new Processes();
+  try {
+    const server = await procs.server(system);
+    const n = workersFor(members);
+    const workers = Array.from({ length: n }, () => procs.worker(server, server.rooms.members, "member"));
+    // give the workers time to load before the clock starts
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const start = nowUs();
+    workers.forEach((w, i) => {
+      w.command({ cmd: "expectMembers", count: members, cap });
+      w.command({ cmd: "connect", count: Math.floor(members / n) + (i < members % n ? 1 : 0), prefix: `m${i}_`, concurrency: 200 });
+    });
+    let connectedMs = 0;
+    for (const w of workers) {
+      const done = await w.next("connected", limitMs);
+      if (done.failed > 0) throw new Error(`${system}: ${done.failed} of ${members} clients failed to join: ${done.firstError}`);
+      connectedMs = Math.max(connectedMs, (nowUs() - start) / 1000);
+    }
+    let fullListMs = NaN;
+    let note: string | undefined;
+    try {
+      const left = Math.max(1000, limitMs - connectedMs);
+      const reports = await Promise.all(workers.map((w) => w.next("members", left)));
+      fullListMs = (Math.max(...reports.map((r) => r.atUs)) - start) / 1000;
+    } catch (e) {
+      note = `full member list not reached within ${Math.round(limitMs / 1000)} s`;
+    }
+    const stats = await server.stats(true);
+    return { system, members, connectedMs, fullListMs, rssMb: stats.rss / 1e6, note };
+  } finally {
+    await procs.stopAll();
+  }
+}

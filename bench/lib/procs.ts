@@ -1,0 +1,148 @@
+/**
+ * Child processes of a benchmark run: one server and its client workers. Every wait has a
+ * deadline, and {@link Processes.stopAll} ends every child this run started (also on errors).
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ServerCommand, ServerReady, ServerStats, SystemName, WorkerCommand, WorkerReport } from "./protocol";
+
+const SERVER_FILES: Readonly<Record<SystemName, string>> = {
+  chat: "chatServer.ts",
+  "socket.io": "socketioServer.ts",
+  ws: "wsServer.ts",
+  colyseus: "colyseusServer.ts",
+};
+
+/** A message queue over one child's IPC channel with deadline-bounded waits. */
+class Channel<In extends { type: string }> {
+  private readonly inbox: In[] = [];
+  private waiter: (() => void) | undefined;
+  private exited: string | undefined;
+
+  constructor(readonly child: ChildProcess, private readonly label: string) {
+    child.on("message", (message: In) => {
+      this.inbox.push(message);
+      this.waiter?.();
+    });
+    child.on("exit", (code, signal) => {
+      this.exited = `${label} exited (code ${code}, signal ${signal})`;
+      this.waiter?.();
+    });
+  }
+
+  /** The next message of `type` (earlier ones of other types are dropped, except `error`, which throws). */
+  async next<T extends In["type"]>(type: T, timeoutMs: number): Promise<Extract<In, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (this.inbox.length > 0) {
+        const message = this.inbox.shift()!;
+        if (message.type === type) return message as Extract<In, { type: T }>;
+        if (message.type === "error") throw new Error(`${this.label}: ${(message as unknown as { message: string }).message}`);
+      }
+      if (this.exited) throw new Error(this.exited);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.label}: no "${type}" within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.waiter = undefined;
+    }
+  }
+}
+
+/** A running benchmark server. */
+export interface BenchServer {
+  readonly system: SystemName;
+  readonly port: number;
+  readonly rooms: ServerReady["rooms"];
+  /** CPU and memory now; after a full GC when `gc`. */
+  stats(gc?: boolean): Promise<ServerStats>;
+}
+
+/** A running client worker. */
+export interface BenchWorker {
+  command(command: WorkerCommand): void;
+  next<T extends WorkerReport["type"]>(type: T, timeoutMs: number): Promise<Extract<WorkerReport, { type: T }>>;
+}
+
+/** The children of one scenario. */
+export class Processes {
+  private readonly children: ChildProcess[] = [];
+  /** What asks each child to stop: `exit` for servers, `close` for workers. */
+  private readonly stopMessages = new Map<ChildProcess, ServerCommand | WorkerCommand>();
+
+  private spawn(file: string, env: Record<string, string>, stop: ServerCommand | WorkerCommand): ChildProcess {
+    const child = fork(join(__dirname, "..", file), [], {
+      execArgv: ["--import", "tsx", "--expose-gc"],
+      serialization: "advanced",
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    this.children.push(child);
+    this.stopMessages.set(child, stop);
+    return child;
+  }
+
+  /** Starts `system`'s server on a free loopback port. */
+  async server(system: SystemName): Promise<BenchServer> {
+    const child = this.spawn(join("servers", SERVER_FILES[system]), { PORT: "0", NODE_ENV: "production" }, { cmd: "exit" });
+    const channel = new Channel<ServerReady | ServerStats | { type: "error"; message: string }>(child, `${system} server`);
+    const ready = await channel.next("listening", 60_000);
+    return {
+      system,
+      port: ready.port,
+      rooms: ready.rooms,
+      async stats(gc = false) {
+        child.send({ cmd: "stats", gc } satisfies ServerCommand);
+        return channel.next("stats", 30_000);
+      },
+    };
+  }
+
+  /** Starts a client worker for `server`, in `room`, connecting as `role`. */
+  worker(server: BenchServer, room: string, role: "recv" | "send" | "member"): BenchWorker {
+    const child = this.spawn(join("clients", "worker.ts"), { SYSTEM: server.system, PORT: String(server.port), ROOM: room, ROLE: role }, { cmd: "close" });
+    const channel = new Channel<WorkerReport>(child, `${server.system} ${role} worker`);
+    return {
+      command: (command) => child.send(command),
+      next: (type, timeoutMs) => channel.next(type, timeoutMs),
+    };
+  }
+
+  /** Ends every child: asks politely, then kills what is left after 3 s. */
+  async stopAll(): Promise<void> {
+    const alive = this.children.filter((c) => c.exitCode === null && c.signalCode === null);
+    await Promise.all(
+      alive.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              child.kill("SIGKILL");
+              resolve();
+            }, 3000);
+            child.once("exit", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            if (child.connected) child.send(this.stopMessages.get(child)!);
+            else child.kill("SIGTERM");
+          }),
+      ),
+    );
+    this.children.length = 0;
+    this.stopMessages.clear();
+  }
+}
+
+/** Fails early, with the fix, when this process may not open `needed` file descriptors. */
+export function assertFileLimit(needed: number): void {
+  const limits = readFileSync("/proc/self/limits", "utf8");
+  const match = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(limits);
+  const soft = !match || match[1] === "unlimited" ? Infinity : Number(match[1]);
+  if (soft < needed) throw new Error(`this benchmark needs ${needed} open files per process but ulimit -n is ${soft}: run \`ulimit -n ${needed}\` first`);
+}

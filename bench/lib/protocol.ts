@@ -1,0 +1,55 @@
+/**
+ * IPC messages between the bench orchestrator and its child processes (servers and client
+ * workers). Times are microseconds of the system-wide monotonic clock ({@link nowUs}), so they
+ * compare across processes on one machine.
+ */
+
+/** The systems a benchmark compares. */
+export type SystemName = "chat" | "socket.io" | "ws" | "colyseus";
+
+/** Every system, in report order. */
+export const SYSTEMS: readonly SystemName[] = ["chat", "socket.io", "ws", "colyseus"];
+
+/** What a server reports once it listens. */
+export interface ServerReady {
+  type: "listening";
+  port: number;
+  /** Room ids the server prepared: `fanout` (broadcast only) and `members` (with a member list). */
+  rooms: { fanout: string; members: string };
+}
+
+/** A server's resource usage at one moment. */
+export interface ServerStats {
+  type: "stats";
+  /** process.cpuUsage() user + system, microseconds. */
+  cpuUs: number;
+  rss: number;
+  heapUsed: number;
+}
+
+/** Orchestrator -> server. */
+export type ServerCommand = { cmd: "stats"; gc?: boolean } | { cmd: "exit" };
+
+/** Orchestrator -> client worker. */
+export type WorkerCommand =
+  /** Connect `count` clients named `${prefix}${i}`, at most `concurrency` at a time. */
+  | { cmd: "connect"; count: number; prefix: string; concurrency: number }
+  /** Reset counters; answer `received` once every client has `messages` messages. */
+  | { cmd: "expect"; messages: number }
+  /** Answer `members` once every client sees `count` members with min(count, cap) listed. */
+  | { cmd: "expectMembers"; count: number; cap: number }
+  /** Send `messages` from this worker's first client; `rate` messages/s, 0 = as fast as possible. */
+  | { cmd: "send"; messages: number; rate: number }
+  /** Answer `status`: how far the current expectation got. */
+  | { cmd: "status" }
+  | { cmd: "close" };
+
+/** Client worker -> orchestrator. */
+export type WorkerReport =
+  | { type: "connected"; connected: number; failed: number; firstError?: string }
+  | { type: "received"; lastUs: number; latenciesUs: Float64Array; wrong: number }
+  | { type: "members"; atUs: number }
+  | { type: "sent"; firstUs: number; lastUs: number; refused: number }
+  | { type: "status"; peers: number; complete: number; minReceived: number; expected: number }
+  | { type: "closed" }
+  | { type: "error"; message: string };

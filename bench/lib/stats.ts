@@ -1,0 +1,25 @@
+/** The q-quantile (0..1) of `values` (sorted in place), nearest rank; NaN when empty. */
+export function quantile(values: Float64Array, q: number): number {
+  if (values.length === 0) return NaN;
+  values.sort();
+  const rank = Math.min(values.length - 1, Math.max(0, Math.ceil(q * values.length) - 1));
+  return values[rank];
+}
+
+/** Concatenates typed arrays. */
+export function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** The median of numbers (NaN when empty). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}

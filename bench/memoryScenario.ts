@@ -1,0 +1,44 @@
+/**
+ * Memory per connected member: server RSS (after a full GC) with `members` idle clients in one
+ * room, minus the RSS before any client connected, divided by `members`. Chat clients are room
+ * members; plain Colyseus clients join its broadcast-only room; ws and Socket.IO clients join
+ * their room without a member list.
+ */
+import { sleep } from "./lib/clock";
+import { Processes } from "./lib/procs";
+import type { SystemName } from "./lib/protocol";
+import { connectClients } from "./fanoutScenario";
+
+/** The figures of one memory run. */
+export interface MemoryResult {
+  system: SystemName;
+  members: number;
+  rssKbPerMember: number;
+  heapKbPerMember: number;
+  baseRssMb: number;
+}
+
+/** Runs the memory scenario against a fresh server of `system`. */
+export async function runMemory(system: SystemName, members: number): Promise<MemoryResult> {
+  const procs = new Processes();
+  try {
+    const server = await procs.server(system);
+    // one client first, so the room exists and first-use allocations are in the baseline
+    const first = await connectClients(procs, server, server.rooms.fanout, "recv", 2, "warm", 1);
+    void first;
+    await sleep(1000);
+    const before = await server.stats(true);
+    await connectClients(procs, server, server.rooms.fanout, "recv", members, "idle", 50);
+    await sleep(3000);
+    const after = await server.stats(true);
+    return {
+      system,
+      members,
+      rssKbPerMember: (after.rss - before.rss) / 1024 / members,
+      heapKbPerMember: (after.heapUsed - before.heapUsed) / 1024 / members,
+      baseRssMb: before.rss / 1e6,
+    };
+  } finally {
+    await procs.stopAll();
+  }
+}

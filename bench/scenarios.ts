@@ -1,0 +1,92 @@
+/** The benchmark scenarios, each run for every system and saved to RESULTS.md. */
+import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
+import { runJoinStorm } from "./joinScenario";
+import { runMemory } from "./memoryScenario";
+import { save, type Row, type Scenario } from "./lib/results";
+import { SYSTEMS, type SystemName } from "./lib/protocol";
+import { MEMBER_LIST_CAP } from "../src/protocol";
+
+const log = (text: string) => console.log(text);
+
+const FANOUT_COLUMNS: Scenario["columns"] = [
+  { key: "deliveriesPerS", header: "deliveries/s", digits: 0, better: "higher" },
+  { key: "p50Ms", header: "p50 ms", digits: 1, better: "lower" },
+  { key: "p99Ms", header: "p99 ms", digits: 1, better: "lower" },
+  { key: "cpuUsPerDelivery", header: "server CPU µs/delivery", digits: 2, better: "lower" },
+];
+
+/** Runs a fan-out scenario for every system and saves it; returns the rows by system. */
+export async function fanout(id: string, title: string, receivers: number, mode: FanoutMode, systems: readonly SystemName[] = SYSTEMS): Promise<Map<SystemName, FanoutResult>> {
+  const results = new Map<SystemName, FanoutResult>();
+  for (const system of systems) {
+    log(`${id}: ${system} ...`);
+    const result = await runFanout(system, receivers, mode);
+    log(`  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${result.refused ? `, ${result.refused} refused` : ""}`);
+    results.set(system, result);
+  }
+  const how = mode.kind === "burst" ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)` : `${mode.rate} messages/s for ${mode.seconds} s`;
+  log(
+    save({
+      id,
+      title,
+      description: `One room, ${receivers} receivers and one sender, ~100-byte messages: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive (monotonic clock shared by the processes); CPU = the server process's user+system time per delivery.`,
+      columns: FANOUT_COLUMNS,
+      rows: [...results.values()].map((r) => ({ ...r, note: r.refused ? `(${r.refused} sends refused)` : undefined }) as Row),
+    }),
+  );
+  return results;
+}
+
+/** The `fanout:` summary line of `npm run bench:fanout`. */
+export function fanoutLine(results: Map<SystemName, FanoutResult>): string {
+  const rate = (s: SystemName) => Math.round(results.get(s)?.deliveriesPerS ?? NaN);
+  return `fanout: chat ${rate("chat")}, socket.io ${rate("socket.io")}, ws ${rate("ws")}, chat/socket.io ${(rate("chat") / rate("socket.io")).toFixed(2)}`;
+}
+
+/** Join storms of `members` for every system. */
+export async function joins(members: number, limitMs: number): Promise<void> {
+  const rows: Row[] = [];
+  for (const system of SYSTEMS) {
+    log(`joins-${members}: ${system} ...`);
+    const r = await runJoinStorm(system, members, system === "chat" ? MEMBER_LIST_CAP : Infinity, limitMs);
+    log(`  connected ${r.connectedMs.toFixed(0)} ms, full list ${r.fullListMs.toFixed(0)} ms, RSS ${r.rssMb.toFixed(0)} MB${r.note ? ` (${r.note})` : ""}`);
+    rows.push({ ...r } as Row);
+  }
+  log(
+    save({
+      id: `joins-${members}`,
+      title: `Join storm, ${members.toLocaleString("en-US")} members`,
+      description: `${members} clients enter one room at once (200 connection attempts in flight per client process). "full list" = every client sees the exact member count and holds the member list (chat: the first ${MEMBER_LIST_CAP} members, the synchronized cap; peers: everyone). Peers send the full list to a joiner and batch join notices per 50 ms like chat; plain Colyseus keeps every member in a synchronized map.`,
+      columns: [
+        { key: "connectedMs", header: "all connected ms", digits: 0, better: "lower" },
+        { key: "fullListMs", header: "all have full list ms", digits: 0, better: "lower" },
+        { key: "rssMb", header: "server RSS MB", digits: 0, better: "lower" },
+      ],
+      rows,
+    }),
+  );
+}
+
+/** Memory per idle member at `members` for every system. */
+export async function memory(members: number): Promise<void> {
+  const rows: Row[] = [];
+  for (const system of SYSTEMS) {
+    log(`memory-${members}: ${system} ...`);
+    const r = await runMemory(system, members);
+    log(`  ${r.rssKbPerMember.toFixed(1)} KB RSS / member, ${r.heapKbPerMember.toFixed(1)} KB heap / member`);
+    rows.push({ ...r } as Row);
+  }
+  log(
+    save({
+      id: `memory-${members}`,
+      title: `Memory per connected member, ${members.toLocaleString("en-US")} members`,
+      description: `Server RSS after a full GC with ${members} idle clients in one room, minus the RSS before they connected, per client (heap the same way). Chat clients are members (member state included); plain Colyseus uses its broadcast-only room.`,
+      columns: [
+        { key: "rssKbPerMember", header: "RSS KB/member", digits: 1, better: "lower" },
+        { key: "heapKbPerMember", header: "heap KB/member", digits: 1, better: "lower" },
+        { key: "baseRssMb", header: "base RSS MB", digits: 0, better: "lower" },
+      ],
+      rows,
+    }),
+  );
+}

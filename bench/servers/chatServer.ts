@@ -1,0 +1,17 @@
+/**
+ * This project's server as `npm start` builds it (memory backends), with the per-user send rate
+ * and the room admission window raised so the benchmark measures fan-out, not those policies.
+ */
+import { createChatServer } from "../../src/server";
+import { benchPort, serveControl } from "./control";
+
+async function main(): Promise<void> {
+  const server = createChatServer({ port: benchPort(), sendRatePerSecond: 1_000_000, admissionWindow: 1_000_000 });
+  const port = await server.listen();
+  serveControl({ port, rooms: { fanout: "bench", members: "storm" } }, () => server.shutdown());
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import type { ServerCommand, ServerReady, ServerStats } from "../lib/protocol";
+
+/**
+ * The IPC side every benchmark server runs: answers `stats` (CPU and memory of this process,
+ * after a full GC when asked) and `exit` (calls `stop`, then exits). Exits too when the
+ * orchestrator goes away, so no server outlives a run.
+ */
+export function serveControl(ready: Omit<ServerReady, "type">, stop: () => Promise<void>): void {
+  const send = (message: ServerReady | ServerStats) => process.send?.(message);
+  process.on("message", (message: ServerCommand) => {
+    if (message.cmd === "stats") {
+      if (message.gc) {
+        // twice: the first pass may only schedule finalizers
+        global.gc?.();
+        global.gc?.();
+      }
+      const cpu = process.cpuUsage();
+      const memory = process.memoryUsage();
+      send({ type: "stats", cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed });
+    } else if (message.cmd === "exit") {
+      const timer = setTimeout(() => process.exit(0), 5000);
+      stop().finally(() => {
+        clearTimeout(timer);
+        process.exit(0);
+      });
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+  send({ type: "listening", ...ready });
+}
+
+/** The port from PORT (0 = any free port). */
+export function benchPort(): number {
+  return Number(process.env.PORT ?? 0);
+}
