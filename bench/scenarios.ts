@@ -56,7 +56,7 @@ export async function joins(members: number, limitMs: number): Promise<void> {
     save({
       id: `joins-${members}`,
       title: `Join storm, ${members.toLocaleString("en-US")} members`,
-      description: `${members} clients enter one room at once (200 connection attempts in flight per client process). "full list" = every client sees the exact member count and holds the member list (chat: the first ${MEMBER_LIST_CAP} members, the synchronized cap; peers: everyone). Peers send the full list to a joiner and batch join notices per 50 ms like chat; plain Colyseus keeps every member in a synchronized map.`,
+      description: `${members} clients enter one room at once (400 join attempts in flight at any time; chat's room is created before the storm). "full list" = every client sees the exact member count and holds the member list (chat: the first ${MEMBER_LIST_CAP} members, the synchronized cap; peers: everyone). Peers send the full list to a joiner and batch join notices per 50 ms like chat; plain Colyseus keeps every member in a synchronized map.`,
       columns: [
         { key: "connectedMs", header: "all connected ms", digits: 0, better: "lower" },
         { key: "fullListMs", header: "all have full list ms", digits: 0, better: "lower" },

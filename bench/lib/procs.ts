@@ -78,7 +78,8 @@ export class Processes {
 
   private spawn(file: string, env: Record<string, string>, stop: ServerCommand | WorkerCommand): ChildProcess {
     const child = fork(join(__dirname, "..", file), [], {
-      execArgv: ["--import", "tsx", "--expose-gc"],
+      // BENCH_CPU_PROF=<dir>: servers write a V8 CPU profile there when they exit
+      execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_CPU_PROF && file.startsWith("servers") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       serialization: "advanced",
       env: { ...process.env, ...env },
       stdio: ["ignore", "ignore", "inherit", "ipc"],

@@ -1,13 +1,20 @@
 /**
  * This project's server as `npm start` builds it (memory backends), with the per-user send rate
  * and the room admission window raised so the benchmark measures fan-out, not those policies.
+ * Its two rooms are created through the operator service before any client comes.
  */
 import { createChatServer } from "../../src/server";
+import { createRooms } from "../../src/service/rooms";
 import { benchPort, serveControl } from "./control";
 
 async function main(): Promise<void> {
   const server = createChatServer({ port: benchPort(), sendRatePerSecond: 1_000_000, admissionWindow: 1_000_000 });
   const port = await server.listen();
+  // the rooms exist before the clients come, as a live room exists before its audience storms in
+  await createRooms(server.ctx, [
+    { roomId: "bench", name: "bench" },
+    { roomId: "storm", name: "storm" },
+  ]);
   serveControl({ port, rooms: { fanout: "bench", members: "storm" } }, () => server.shutdown());
 }
 
