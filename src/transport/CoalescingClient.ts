@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { WebSocketClient } from "@colyseus/ws-transport";
 import WebSocket from "ws";
-import { FrameBuffer } from "./frames";
+import { binaryFrame, FrameBuffer, headerLength } from "./frames";
 
 /** The TCP socket under each WebSocket, recorded at the upgrade (`req.socket`, public in Node and ws). */
 const sockets = new WeakMap<WebSocket, Socket>();
@@ -14,8 +14,27 @@ export function registerSocket(ws: WebSocket, socket: Socket): void {
 const dirty: CoalescingClient[] = [];
 let scheduled = false;
 
+/**
+ * The frame last built, so a broadcast (the same bytes handed to every member, as Colyseus does)
+ * is framed once and every member whose socket has nothing else queued writes that same buffer,
+ * without a copy of its own. A payload is matched by its bytes (one memcmp, far cheaper than the
+ * write), so a caller may reuse its buffer between sends; the entry is dropped at every flush.
+ */
+let lastFrame: Buffer | undefined;
+let lastBody: Buffer | undefined;
+
+function sharedFrame(payload: Uint8Array): Buffer {
+  if (lastBody === undefined || lastFrame === undefined || lastBody.byteLength !== payload.byteLength || !lastBody.equals(payload)) {
+    lastFrame = binaryFrame(payload);
+    lastBody = lastFrame.subarray(headerLength(payload.byteLength));
+  }
+  return lastFrame;
+}
+
 function flushAll(): void {
   scheduled = false;
+  lastFrame = undefined;
+  lastBody = undefined;
   // a flush may run callbacks that send again: those go to the next turn's list
   const clients = dirty.splice(0);
   for (const client of clients) client.flush();
@@ -23,8 +42,10 @@ function flushAll(): void {
 
 /**
  * A Colyseus WebSocket client that writes each socket at most once per event-loop turn: frames
- * sent to it during a turn are copied into one buffer, in order, and written with a single
- * `socket.write` from `setImmediate`. A broadcast of K messages to N members thus costs N writes
+ * sent to it during a turn are written with a single `socket.write` from `setImmediate`: a lone
+ * frame as built once for every member it was broadcast to (no copy per member), several frames
+ * copied into one buffer of this client's, in order, allocated when needed and dropped after the
+ * write. A broadcast of K messages to N members thus costs N writes
  * (syscalls) instead of N x K. Needs per-message deflate off (the frames are written as is).
  *
  * Guarantees: frames leave in the order they were sent; nothing is written once the WebSocket
@@ -32,19 +53,28 @@ function flushAll(): void {
  * pending frames before the close frame.
  */
 export class CoalescingClient extends WebSocketClient {
-  private pending: FrameBuffer | undefined;
+  /** What this turn writes: one shared frame, or several frames in a buffer of this client's. */
+  private pending: Buffer | FrameBuffer | undefined;
   private callbacks: ((err?: Error) => void)[] | undefined;
 
   override raw(data: Uint8Array | Buffer, _options?: unknown, cb?: (err?: Error) => void): void {
-    if (this.pending === undefined) {
-      this.pending = new FrameBuffer();
+    const pending = this.pending;
+    if (pending === undefined) {
+      this.pending = sharedFrame(data);
       dirty.push(this);
       if (!scheduled) {
         scheduled = true;
         setImmediate(flushAll);
       }
+    } else if (pending instanceof FrameBuffer) {
+      pending.appendBinary(data);
+    } else {
+      // a second frame this turn: both go into a buffer of this client's
+      const frames = new FrameBuffer(Math.max(512, 2 * (pending.byteLength + headerLength(data.byteLength) + data.byteLength)));
+      frames.appendFrames(pending);
+      frames.appendBinary(data);
+      this.pending = frames;
     }
-    this.pending.appendBinary(data);
     if (cb) (this.callbacks ??= []).push(cb);
   }
 
@@ -62,7 +92,7 @@ export class CoalescingClient extends WebSocketClient {
       callbacks?.forEach((cb) => cb(error));
       return;
     }
-    socket.write(pending.bytes(), callbacks && ((err?: Error | null) => callbacks.forEach((cb) => cb(err ?? undefined))));
+    socket.write(pending instanceof FrameBuffer ? pending.bytes() : pending, callbacks && ((err?: Error | null) => callbacks.forEach((cb) => cb(err ?? undefined))));
   }
 
   override leave(code?: number, data?: string): void {

@@ -22,6 +22,13 @@ export class FrameBuffer {
     return this.used;
   }
 
+  /** Appends complete frames built elsewhere (e.g. by {@link binaryFrame}), copied. */
+  appendFrames(frames: Uint8Array): void {
+    this.reserve(frames.byteLength);
+    this.buffer.set(frames, this.used);
+    this.used += frames.byteLength;
+  }
+
   /** Appends one binary frame carrying a copy of `payload` (the caller may reuse its buffer at once). */
   appendBinary(payload: Uint8Array): void {
     const length = payload.byteLength;
@@ -52,6 +59,7 @@ export class FrameBuffer {
   }
 
   private reserve(bytes: number): void {
+    if (this.buffer.length === 0) this.buffer = Buffer.allocUnsafe(512);
     if (this.used + bytes <= this.buffer.length) return;
     let size = this.buffer.length * 2;
     while (size < this.used + bytes) size *= 2;
@@ -59,4 +67,11 @@ export class FrameBuffer {
     this.buffer.copy(grown, 0, 0, this.used);
     this.buffer = grown;
   }
+}
+
+/** One binary frame carrying a copy of `payload`, in a buffer of its own (to be written to many sockets). */
+export function binaryFrame(payload: Uint8Array): Buffer {
+  const frames = new FrameBuffer(headerLength(payload.byteLength) + payload.byteLength);
+  frames.appendBinary(payload);
+  return frames.bytes();
 }

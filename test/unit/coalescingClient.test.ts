@@ -89,3 +89,36 @@ test("nothing is written once the WebSocket is not open; send callbacks get an e
   expect(errors).toHaveLength(1);
   expect(errors[0]).toBeInstanceOf(Error);
 });
+
+test("a broadcast is framed once: members with nothing else queued write the same buffer, without a copy each", async () => {
+  const sockets: Buffer[][] = [];
+  const clients = Array.from({ length: 3 }, (_, i) => {
+    const writes: Buffer[] = [];
+    sockets.push(writes);
+    const socket = { destroyed: false, write: (b: Buffer) => (writes.push(b), true) };
+    const ws = { readyState: 1 };
+    registerSocket(ws as unknown as WebSocket, socket as unknown as Socket);
+    return new CoalescingClient(`s${i}`, ws as unknown as WebSocket);
+  });
+  const payload = Buffer.from("to everyone");
+  for (const c of clients) c.raw(payload);
+  clients[2].raw(Buffer.from("only you"));
+  await nextTurn();
+  // members 0 and 1 write the very same frame buffer; member 2 has two frames in a buffer of its own
+  expect(sockets[0][0]).toBe(sockets[1][0]);
+  expect(parseFrames(sockets[0][0]).map(String)).toEqual(["to everyone"]);
+  expect(sockets[2][0]).not.toBe(sockets[0][0]);
+  expect(parseFrames(sockets[2][0]).map(String)).toEqual(["to everyone", "only you"]);
+});
+
+test("a buffer reused between sends in one turn is matched by its bytes, never by identity", async () => {
+  const a = fakeConnection();
+  const b = fakeConnection();
+  const reused = Buffer.from("first");
+  a.client.raw(reused);
+  reused.write("other");
+  b.client.raw(reused);
+  await nextTurn();
+  expect(parseFrames(a.writes[0]).map(String)).toEqual(["first"]);
+  expect(parseFrames(b.writes[0]).map(String)).toEqual(["other"]);
+});
