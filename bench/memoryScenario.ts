@@ -15,6 +15,8 @@ export interface MemoryResult {
   members: number;
   rssKbPerMember: number;
   heapKbPerMember: number;
+  /** Growth of process.memoryUsage().external (Buffers and other off-heap memory V8 knows of). */
+  externalKbPerMember: number;
   baseRssMb: number;
 }
 
@@ -31,11 +33,18 @@ export async function runMemory(system: SystemName, members: number): Promise<Me
     await connectClients(procs, server, server.rooms.fanout, "recv", members, "idle", 50);
     await sleep(3000);
     const after = await server.stats(true);
+    if (process.env.BENCH_VERBOSE) {
+      console.log(JSON.stringify({ before, after }));
+      await sleep(Number(process.env.BENCH_SETTLE_S ?? 0) * 1000);
+      console.log(JSON.stringify({ before, after: await server.stats(false) }));
+      console.log(JSON.stringify({ before, after: await server.stats(true) }));
+    }
     return {
       system,
       members,
       rssKbPerMember: (after.rss - before.rss) / 1024 / members,
       heapKbPerMember: (after.heapUsed - before.heapUsed) / 1024 / members,
+      externalKbPerMember: (after.external - before.external) / 1024 / members,
       baseRssMb: before.rss / 1e6,
     };
   } finally {

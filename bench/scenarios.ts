@@ -73,7 +73,7 @@ export async function memory(members: number): Promise<void> {
   for (const system of SYSTEMS) {
     log(`memory-${members}: ${system} ...`);
     const r = await runMemory(system, members);
-    log(`  ${r.rssKbPerMember.toFixed(1)} KB RSS / member, ${r.heapKbPerMember.toFixed(1)} KB heap / member`);
+    log(`  ${r.rssKbPerMember.toFixed(1)} KB RSS / member, ${r.heapKbPerMember.toFixed(1)} KB heap / member, ${r.externalKbPerMember.toFixed(1)} KB external / member`);
     rows.push({ ...r } as Row);
   }
   log(
@@ -84,6 +84,7 @@ export async function memory(members: number): Promise<void> {
       columns: [
         { key: "rssKbPerMember", header: "RSS KB/member", digits: 1, better: "lower" },
         { key: "heapKbPerMember", header: "heap KB/member", digits: 1, better: "lower" },
+        { key: "externalKbPerMember", header: "external KB/member", digits: 1, better: "lower" },
         { key: "baseRssMb", header: "base RSS MB", digits: 0, better: "lower" },
       ],
       rows,

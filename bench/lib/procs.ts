@@ -79,10 +79,17 @@ export class Processes {
   private spawn(file: string, env: Record<string, string>, stop: ServerCommand | WorkerCommand): ChildProcess {
     const child = fork(join(__dirname, "..", file), [], {
       // BENCH_CPU_PROF=<dir>: servers write a V8 CPU profile there when they exit
-      execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_CPU_PROF && file.startsWith("servers") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      // BENCH_SERVER_FLAGS="--trace-gc ...": extra node flags for the servers (diagnosis only)
+      execArgv: [
+        "--import",
+        "tsx",
+        "--expose-gc",
+        ...(process.env.BENCH_CPU_PROF && file.startsWith("servers") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...(process.env.BENCH_SERVER_FLAGS && file.startsWith("servers") ? process.env.BENCH_SERVER_FLAGS.split(/\s+/).filter(Boolean) : []),
+      ],
       serialization: "advanced",
       env: { ...process.env, ...env },
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      stdio: ["ignore", process.env.BENCH_SERVER_FLAGS && file.startsWith("servers") ? "inherit" : "ignore", "inherit", "ipc"],
     });
     this.children.push(child);
     this.stopMessages.set(child, stop);

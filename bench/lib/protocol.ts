@@ -8,7 +8,12 @@
 export type SystemName = "chat" | "socket.io" | "ws" | "colyseus";
 
 /** Every system, in report order. */
-export const SYSTEMS: readonly SystemName[] = ["chat", "socket.io", "ws", "colyseus"];
+export const ALL_SYSTEMS: readonly SystemName[] = ["chat", "socket.io", "ws", "colyseus"];
+
+/** The systems this run compares: all, or BENCH_SYSTEMS=chat,ws for a diagnostic run (not saved). */
+export const SYSTEMS: readonly SystemName[] = process.env.BENCH_SYSTEMS
+  ? ALL_SYSTEMS.filter((s) => process.env.BENCH_SYSTEMS!.split(",").includes(s))
+  : ALL_SYSTEMS;
 
 /** What a server reports once it listens. */
 export interface ServerReady {
@@ -25,6 +30,15 @@ export interface ServerStats {
   cpuUs: number;
   rss: number;
   heapUsed: number;
+  /** V8 heap committed (all spaces, including the young generation's semi-spaces). */
+  heapTotal: number;
+  /** Committed bytes per V8 heap space (diagnosis). */
+  spaces?: Record<string, number>;
+  /** process.memoryUsage().external and .arrayBuffers (Buffers live outside the JS heap). */
+  external: number;
+  arrayBuffers: number;
+  /** Open TCP connections the server holds (HTTP keep-alive + WebSocket), when the server can tell. */
+  connections?: number;
 }
 
 /** Orchestrator -> server. */

@@ -5,7 +5,7 @@
 import { cpus } from "node:os";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SYSTEMS, type SystemName } from "./protocol";
+import { ALL_SYSTEMS, type SystemName } from "./protocol";
 
 /** One row: a system's figures, by column name. */
 export type Row = { system: SystemName } & Record<string, number | string | undefined>;
@@ -46,7 +46,7 @@ function ratio(chat: unknown, peer: unknown): string {
 
 function render(scenario: Scenario): string {
   const bySystem = new Map(scenario.rows.map((r) => [r.system, r]));
-  const systems = SYSTEMS.filter((s) => bySystem.has(s));
+  const systems = ALL_SYSTEMS.filter((s) => bySystem.has(s));
   const lines = [`## ${scenario.title}`, "", scenario.description, "", `Run ${scenario.date} on ${scenario.machine}.`, ""];
   lines.push(`| system | ${scenario.columns.map((c) => c.header).join(" | ")} |`, `|---|${scenario.columns.map(() => "---:").join("|")}|`);
   for (const s of systems) {
@@ -67,6 +67,8 @@ function render(scenario: Scenario): string {
 /** Stores `scenario` (replacing an earlier run of the same id) and rewrites RESULTS.md; returns its Markdown. */
 export function save(scenario: Omit<Scenario, "machine" | "date">): string {
   const all = load();
+  // a diagnostic run of some systems only (BENCH_SYSTEMS) is printed, never saved
+  if (process.env.BENCH_SYSTEMS) return render({ ...scenario, machine: machine(), date: "not saved (BENCH_SYSTEMS)" });
   all[scenario.id] = { ...scenario, machine: machine(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
   writeFileSync(JSON_PATH, JSON.stringify(all, null, 2) + "\n");
   const order = ["fanout-500", "fanout-2000", "paced-20", "paced-100", "joins-1000", "joins-5000", "memory-2000"];

@@ -1,3 +1,4 @@
+import { getHeapSpaceStatistics } from "node:v8";
 import type { ServerCommand, ServerReady, ServerStats } from "../lib/protocol";
 
 /**
@@ -16,7 +17,7 @@ export function serveControl(ready: Omit<ServerReady, "type">, stop: () => Promi
       }
       const cpu = process.cpuUsage();
       const memory = process.memoryUsage();
-      send({ type: "stats", cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed });
+      send({ type: "stats", cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size])), external: memory.external, arrayBuffers: memory.arrayBuffers });
     } else if (message.cmd === "exit") {
       const timer = setTimeout(() => process.exit(0), 5000);
       stop().finally(() => {
