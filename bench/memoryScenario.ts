@@ -15,6 +15,8 @@ export interface MemoryResult {
   members: number;
   rssKbPerMember: number;
   heapKbPerMember: number;
+  /** Growth of the V8 heap committed (heapTotal: used + free pages, the young generation's semi-spaces included). */
+  heapCommittedKbPerMember: number;
   /** Growth of process.memoryUsage().external (Buffers and other off-heap memory V8 knows of). */
   externalKbPerMember: number;
   baseRssMb: number;
@@ -44,6 +46,7 @@ export async function runMemory(system: SystemName, members: number): Promise<Me
       members,
       rssKbPerMember: (after.rss - before.rss) / 1024 / members,
       heapKbPerMember: (after.heapUsed - before.heapUsed) / 1024 / members,
+      heapCommittedKbPerMember: (after.heapTotal - before.heapTotal) / 1024 / members,
       externalKbPerMember: (after.external - before.external) / 1024 / members,
       baseRssMb: before.rss / 1e6,
     };

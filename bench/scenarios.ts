@@ -69,6 +69,8 @@ export async function joins(members: number, limitMs: number): Promise<void> {
 
 /** Memory per idle member at `members` for every system. */
 export async function memory(members: number): Promise<void> {
+  // BENCH_SERVER_FLAGS (e.g. --max-semi-space-size=4) runs every server with those node flags; saved as its own section
+  const flags = process.env.BENCH_SERVER_FLAGS?.trim();
   const rows: Row[] = [];
   for (const system of SYSTEMS) {
     log(`memory-${members}: ${system} ...`);
@@ -78,12 +80,13 @@ export async function memory(members: number): Promise<void> {
   }
   log(
     save({
-      id: `memory-${members}`,
-      title: `Memory per connected member, ${members.toLocaleString("en-US")} members`,
-      description: `Server RSS after a full GC with ${members} idle clients in one room, minus the RSS before they connected, per client (heap the same way). Chat clients are members (member state included); plain Colyseus uses its broadcast-only room.`,
+      id: `memory-${members}${flags ? " " + flags : ""}`,
+      title: `Memory per connected member, ${members.toLocaleString("en-US")} members${flags ? `, every server run with \`${flags}\`` : ""}`,
+      description: `Server RSS after a full GC with ${members} idle clients in one room, minus the RSS before they connected, per client (heap used and V8 heap committed the same way; \"external\" = Buffers and other memory V8 accounts outside its heap). Chat clients are members (member state included); plain Colyseus uses its broadcast-only room.`,
       columns: [
         { key: "rssKbPerMember", header: "RSS KB/member", digits: 1, better: "lower" },
         { key: "heapKbPerMember", header: "heap KB/member", digits: 1, better: "lower" },
+        { key: "heapCommittedKbPerMember", header: "V8 heap committed KB/member", digits: 1, better: "lower" },
         { key: "externalKbPerMember", header: "external KB/member", digits: 1, better: "lower" },
         { key: "baseRssMb", header: "base RSS MB", digits: 0, better: "lower" },
       ],
