@@ -51,7 +51,14 @@ export class ClaimKeeper {
     if (this.held.size === 0) return;
     try {
       const lost = await this.claims.renew([...this.held], this.owner, this.ttlMs);
-      for (const name of lost) console.error(`room id claim lost for ${name}: another process may now hold it`);
+      // A claim can vanish without anyone taking it (Redis restarted without persistence):
+      // take it back while the room lives, so the id stays unique in the cluster.
+      for (const name of lost) {
+        if (!this.held.has(name)) continue;
+        if (!(await this.claims.claim(name, this.owner, this.ttlMs))) {
+          console.error(`room id claim lost for ${name}: another process holds it now`);
+        }
+      }
     } catch (e) {
       console.error("renewing room id claims failed; retrying at the next beat:", e instanceof Error ? e.message : e);
     }
