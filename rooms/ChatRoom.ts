@@ -156,7 +156,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       this.activity.emptySince = null;
       this.activity.everJoined = true;
       this.queueMemberEvent("joined", record.userId);
-      void this.ctx.store.sets.add(Scope.userRooms(record.userId), [this.roomId], null);
+      this.background(this.ctx.store.sets.add(Scope.userRooms(record.userId), [this.roomId], null), "indexing the member's rooms");
     }
     if (change.cameOnline) this.kickout.forget(options.userId);
     this.syncMember(options.userId);
@@ -209,13 +209,18 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   override async onDispose(): Promise<void> {
     this.pipeline?.dispose();
     this.unregisterModeration?.();
-    for (const userId of this.membership.userIds()) {
-      await this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]);
-    }
-    await Promise.all(this.unsubscribers.map((unsubscribe) => unsubscribe()));
+    const cleanups: Promise<unknown>[] = [
+      ...this.membership.userIds().map((userId) => this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId])),
+      ...this.unsubscribers.map((unsubscribe) => unsubscribe()),
+    ];
     // Settings that die with the room (mute-all, exceptions, protected users, destroy override, keep-alive); not on shutdown.
-    if (this.claimed && (this.closingReason === ExitReason.DISMISSED || this.closingReason === ExitReason.EXPIRED)) await forgetDestroyedRoom(this.ctx, this.roomId);
-    if (this.claimed) await this.ctx.claims.release(this.roomId);
+    if (this.claimed && (this.closingReason === ExitReason.DISMISSED || this.closingReason === ExitReason.EXPIRED)) cleanups.push(forgetDestroyedRoom(this.ctx, this.roomId));
+    // Released last, so a room re-created with this id never sees the old room's cleanup.
+    if (this.claimed) cleanups.push(Promise.allSettled(cleanups).then(() => this.ctx.claims.release(this.roomId)));
+    // a store that fails here must not take the process down: an unreleased claim lapses by its TTL
+    for (const result of await Promise.allSettled(cleanups)) {
+      if (result.status === "rejected") console.error(`cleanup of room ${this.roomId} failed:`, result.reason);
+    }
   }
 
   override onBeforeShutdown(): void {
@@ -322,13 +327,13 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
         this.closeRoom(command.reason as ExitReason);
         break;
       case "moderation":
-        this.refreshModeration().catch((e: unknown) => console.error(`moderation refresh failed in room ${this.roomId}:`, e));
+        this.background(this.refreshModeration(), "reloading moderation");
         break;
       case "policy":
-        void this.refreshPolicy();
+        this.background(this.refreshPolicy(), "reloading the destroy policy");
         break;
       case "lists":
-        void this.refreshLists();
+        this.background(this.refreshLists(), "reloading the message lists");
         break;
       case "publish":
         try {
@@ -341,16 +346,13 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   }
 
   private async refreshModeration(): Promise<void> {
-    const reloaded = this.moderation.reload();
-    const now = this.ctx.now();
-    const entries = await this.ctx.store.sets.list(Scope.protectedUsers(this.roomId), now);
+    const [entries] = await Promise.all([this.ctx.store.sets.list(Scope.protectedUsers(this.roomId), this.ctx.now()), this.moderation.reload()]);
     this.protectedUsers.clear();
     for (const entry of entries) {
       this.protectedUsers.add(entry.member);
       // protected users are never auto-kicked, so they leave the kick-out rule altogether
       this.kickout.forget(entry.member);
     }
-    await reloaded;
   }
 
   private async refreshLists(): Promise<void> {
@@ -371,6 +373,15 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private async refreshPolicy(): Promise<void> {
     this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
     this.scheduleDestroyCheck();
+  }
+
+  /**
+   * Runs store work the room does not wait for. A failure (the store unreachable) is logged:
+   * left unhandled, the rejection would reach Colyseus' uncaughtException handler, which shuts
+   * the whole server down.
+   */
+  private background(work: Promise<unknown>, what: string): void {
+    work.catch((e: unknown) => console.error(`room ${this.roomId}: ${what} failed:`, e instanceof Error ? e.message : e));
   }
 
   private endWindow(sessionId: string): void {
@@ -395,7 +406,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.kickout.forget(userId);
     this.pipeline.forgetUser(userId);
     this.attributes.ownerLeft(userId);
-    void this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]);
+    this.background(this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]), "unindexing the member's rooms");
     this.scheduleDestroyCheck();
   }
 

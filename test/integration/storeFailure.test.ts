@@ -1,0 +1,49 @@
+import { createMemoryStore } from "../../src/store/memory";
+import type { ChatStore, ExpiringSetStore } from "../../src/store/types";
+import { Topic } from "../../src/service/scopes";
+import { startServer, sdkEnter, sleep, type TestServer } from "../helpers/server";
+
+/** A memory store whose scoped sets fail while `failing` is set, as an unreachable Redis would. */
+function flakyStore(): { store: ChatStore; failing: { on: boolean } } {
+  const store = createMemoryStore();
+  const failing = { on: false };
+  const sets = new Proxy(store.sets, {
+    get(target, key: keyof ExpiringSetStore) {
+      const real = target[key] as (...args: unknown[]) => Promise<unknown>;
+      return (...args: unknown[]) => (failing.on ? Promise.reject(new Error("store unreachable")) : real.apply(target, args));
+    },
+  });
+  return { store: { ...store, sets }, failing };
+}
+
+let t: TestServer;
+const flaky = flakyStore();
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  process.on("unhandledRejection", onUnhandled);
+  t = await startServer({ store: flaky.store });
+});
+afterAll(async () => {
+  flaky.failing.on = false;
+  await t.server.shutdown();
+  process.off("unhandledRejection", onUnhandled);
+});
+
+test("store failures in the room's background work are logged, never unhandled, and the room keeps serving", async () => {
+  const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "flaky", userId: "alice" });
+  const bob = await sdkEnter(t.httpUrl, { mode: "join", roomId: "flaky", userId: "bob" });
+  const errors = jest.spyOn(console, "error").mockImplementation(() => undefined);
+  flaky.failing.on = true;
+  for (const type of ["moderation", "policy", "lists"] as const) await t.server.ctx.store.bus.publish(Topic.room("flaky"), { type });
+  await bob.leave(); // unindexing bob's rooms fails in the background
+  await sleep(200);
+  expect(unhandled).toEqual([]);
+  expect(errors).toHaveBeenCalled();
+  errors.mockRestore();
+  flaky.failing.on = false;
+  const info = (await alice.request("info")) as { members: { userId: string }[] };
+  expect(info.members.map((m) => m.userId)).toEqual(["alice"]);
+  await alice.leave();
+});
