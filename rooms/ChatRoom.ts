@@ -1,7 +1,7 @@
 import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
-import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../src/core/exitReasons";
+import { CloseCodeOf, ExitReason, exitReasonOfCloseCode, opensReconnectionWindow } from "../src/core/exitReasons";
 import { Membership } from "../src/core/membership";
 import { MAX_MEMBER_PAGE, MemberList } from "../src/core/memberList";
 import { OfflineKickout } from "../src/core/kickout";
@@ -24,9 +24,6 @@ import { outcome, type Outcome } from "../src/service/remote";
  * the injected clock jumps (tests) or the policy changes under a pending timer.
  */
 const MAX_TIMER_MS = 1000;
-
-/** Close codes after which a dropped connection gets no reconnection window. */
-const NO_WINDOW_CLOSE_CODES = new Set<number>([4001, 4002, 4003]);
 
 /** Per-connection data the room keeps on `client.userData`. */
 interface ConnectionData {
@@ -165,7 +162,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   }
 
   override onDrop(client: Client<{ userData: ConnectionData }>, code?: number): void {
-    if (code === undefined || NO_WINDOW_CLOSE_CODES.has(code) || exitReasonOfCloseCode(code) !== undefined) return;
+    if (!opensReconnectionWindow(code)) return;
     const change = this.membership.hold(client.sessionId);
     if (!change) return;
     const now = this.ctx.now();

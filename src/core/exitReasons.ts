@@ -37,3 +37,15 @@ export function exitReasonOfCloseCode(closeCode: number): ExitReason | undefined
 export function exitReasonName(reason: ExitReason): keyof typeof ExitReason {
   return (Object.keys(ExitReason) as (keyof typeof ExitReason)[]).find((k) => ExitReason[k] === reason)!;
 }
+
+/** Colyseus' own closes that are no network loss: 4002 protocol error, 4003 failed reconnect (4000 and 4001 are exit reasons above). */
+const COLYSEUS_ERROR_CLOSES: ReadonlySet<number> = new Set([4002, 4003]);
+
+/**
+ * Whether a connection closed with `closeCode` keeps its member, offline, for a reconnection
+ * window. Only a network loss does (1001, 1005, 1006, ...): a consented leave, every exit reason
+ * (kick, ban, dismissal, shutdown, ...) and protocol errors never open one.
+ */
+export function opensReconnectionWindow(closeCode: number | undefined): boolean {
+  return closeCode !== undefined && !COLYSEUS_ERROR_CLOSES.has(closeCode) && exitReasonOfCloseCode(closeCode) === undefined;
+}
