@@ -1,3 +1,4 @@
+import { DESTROY_LIMITS } from "./core/destroyPolicy";
 import { ChatError, ErrorCode } from "./core/errors";
 import type { KickoutMode } from "./core/kickout";
 import { MEMBER_LIST_CAP } from "./protocol";
@@ -119,8 +120,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Cha
     publicAddress: env.CHAT_PUBLIC_ADDRESS || undefined,
     reconnectWindowS: intFrom(env, "CHAT_RECONNECT_WINDOW_S", 1, 3600),
     kickoutMode: (mode || undefined) as KickoutMode | undefined,
-    inactivityMin: intFrom(env, "CHAT_INACTIVITY_MIN", 1, 10080),
-    destroyDelayS: intFrom(env, "CHAT_DESTROY_DELAY_S", 0, 10800),
+    inactivityMin: intFrom(env, "CHAT_INACTIVITY_MIN", DESTROY_LIMITS.inactivityMin.min, DESTROY_LIMITS.inactivityMin.max),
+    destroyDelayS: intFrom(env, "CHAT_DESTROY_DELAY_S", DESTROY_LIMITS.emptyDelayS.min, DESTROY_LIMITS.emptyDelayS.max),
     maxRooms: intFrom(env, "CHAT_MAX_ROOMS", 1, 10_000_000),
     maxRoomsPerUser: intFrom(env, "CHAT_MAX_ROOMS_PER_USER", 1, 10_000),
     maxMessageBytes: intFrom(env, "CHAT_MAX_MESSAGE_BYTES", 1, 1_048_576),

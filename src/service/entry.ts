@@ -1,4 +1,5 @@
 import { matchMaker, ServerError, type IRoomCache } from "@colyseus/core";
+import { DESTROY_LIMITS } from "../core/destroyPolicy";
 import { ChatError, ErrorCode, isChatError } from "../core/errors";
 import { assertName, assertRoomId, assertUserId } from "../core/ids";
 import { CHATROOM, type EnterMode, type EnterRequest, type RoomConfig } from "../protocol";
@@ -47,8 +48,9 @@ export function parseEnterRequest(body: unknown): EnterRequest {
     throw new ChatError(ErrorCode.PARAMETER, "config must be an object");
   }
   const delay = (config as RoomConfig).roomDestroyDelayTime;
-  if (delay !== undefined && (typeof delay !== "number" || !Number.isInteger(delay) || delay < 0 || delay > 10800)) {
-    throw new ChatError(ErrorCode.PARAMETER, `config.roomDestroyDelayTime must be an integer number of seconds in 0..10800, got ${JSON.stringify(delay)}`);
+  const { min, max } = DESTROY_LIMITS.emptyDelayS;
+  if (delay !== undefined && (typeof delay !== "number" || !Number.isInteger(delay) || delay < min || delay > max)) {
+    throw new ChatError(ErrorCode.PARAMETER, `config.roomDestroyDelayTime must be an integer number of seconds in ${min}..${max}, got ${JSON.stringify(delay)}`);
   }
   const attributes = (config as RoomConfig).roomAttributes;
   if (attributes !== undefined && (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))) {
