@@ -6,7 +6,7 @@
  */
 import { ChatError, ErrorCode } from "../core/errors";
 import { ExitReason } from "../core/exitReasons";
-import { assertMaySend, expiryAfterMinutes, MODERATION_LIMITS } from "../core/moderation";
+import { expiryAfterMinutes, MODERATION_LIMITS } from "../core/moderation";
 import type { ExpiringEntry } from "../store/types";
 import type { ChatContext } from "./context";
 import { assertRoomExists } from "./roomExists";
@@ -141,22 +141,6 @@ async function addCapped(ctx: ChatContext, scope: string, userIds: readonly stri
     throw new ChatError(ErrorCode.PARAMETER, `the ${what} holds at most ${max} users: it has ${present.size}, this call would make it ${after}`);
   }
   await ctx.store.sets.add(scope, userIds, null);
-}
-
-/**
- * Resolves when `userId` may send in `roomId` at `now`; throws ChatError(MUTED, 23408) when the user
- * is muted in the room, muted globally, or the room is in mute-all and the user is not excepted.
- * Messages sent through the operator API never call this: they ignore every mute.
- */
-export async function canSend(ctx: ChatContext, roomId: string, userId: string, now: number): Promise<void> {
-  const { sets } = ctx.store;
-  const [muted, globallyMuted, muteAll, excepted] = await Promise.all([
-    sets.has(Scope.muted(roomId), userId, now),
-    sets.has(Scope.globallyMuted, userId, now),
-    sets.has(Scope.muteAllRooms, roomId, now),
-    sets.has(Scope.muteExceptions(roomId), userId, now),
-  ]);
-  assertMaySend(userId, roomId, { muted, globallyMuted, muteAll, excepted });
 }
 
 /**
