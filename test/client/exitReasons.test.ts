@@ -1,7 +1,7 @@
 import { ErrorCode, ExitReason } from "../../src/client";
 import { Scope, Topic, type RoomCommand } from "../../src/service/scopes";
 import { startServer, waitFor, type TestServer } from "../helpers/server";
-import { chatClient, rejection, reset, roomExists } from "./helpers";
+import { pair, rejection, roomExists } from "./helpers";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -16,20 +16,8 @@ function command(roomId: string, cmd: RoomCommand): Promise<void> {
   return t.server.ctx.store.bus.publish(Topic.room(roomId), cmd);
 }
 
-/** alice and an observer (bob) in `roomID`, with the joins heard and the records cleared. */
-async function pair(roomID: string) {
-  const bob = chatClient(t, "bob");
-  const alice = chatClient(t, "alice");
-  await bob.chat.enterRoom({ roomID });
-  await alice.chat.enterRoom({ roomID });
-  await waitFor(() => bob.seen.joined.length === 1, 2000, "bob hears alice");
-  reset(alice.seen);
-  reset(bob.seen);
-  return { alice, bob };
-}
-
 test("LEFT: a consented leave reaches exitRoom with LEFT and disconnected/success", async () => {
-  const { alice, bob } = await pair("x-left");
+  const { alice, bob } = await pair(t, "x-left");
   await alice.chat.leaveRoom("x-left");
   expect(alice.seen.exits).toEqual([`x-left:${ExitReason.LEFT}`]);
   expect(alice.seen.states).toEqual(["x-left disconnected/success"]);
@@ -39,7 +27,7 @@ test("LEFT: a consented leave reaches exitRoom with LEFT and disconnected/succes
 });
 
 test("KICKED: a server removal reaches exitRoom with KICKED and disconnected/kickedOut; the others hear KICKED", async () => {
-  const { alice, bob } = await pair("x-kick");
+  const { alice, bob } = await pair(t, "x-kick");
   await command("x-kick", { type: "remove", userIds: ["alice"], reason: ExitReason.KICKED });
   await waitFor(() => alice.seen.exits.length === 1, 3000, "alice's exit");
   expect(alice.seen.exits).toEqual([`x-kick:${ExitReason.KICKED}`]);
@@ -53,7 +41,7 @@ test("KICKED: a server removal reaches exitRoom with KICKED and disconnected/kic
 });
 
 test("BANNED: a ban reaches exitRoom with BANNED and disconnected/kickedOut, and re-entering fails with BANNED", async () => {
-  const { alice, bob } = await pair("x-ban");
+  const { alice, bob } = await pair(t, "x-ban");
   await t.server.ctx.store.sets.add(Scope.banned("x-ban"), ["alice"], Date.now() + 60_000);
   await command("x-ban", { type: "remove", userIds: ["alice"], reason: ExitReason.BANNED });
   await waitFor(() => alice.seen.exits.length === 1, 3000, "alice's exit");
@@ -66,7 +54,7 @@ test("BANNED: a ban reaches exitRoom with BANNED and disconnected/kickedOut, and
 });
 
 test("DISMISSED: a destroyed room reaches every member's exitRoom with DISMISSED and disconnected/roomNotExist", async () => {
-  const { alice, bob } = await pair("x-dismiss");
+  const { alice, bob } = await pair(t, "x-dismiss");
   await command("x-dismiss", { type: "destroy", reason: ExitReason.DISMISSED });
   await waitFor(() => alice.seen.exits.length === 1 && bob.seen.exits.length === 1, 3000, "both exits");
   for (const seen of [alice.seen, bob.seen]) {
@@ -78,7 +66,7 @@ test("DISMISSED: a destroyed room reaches every member's exitRoom with DISMISSED
 });
 
 test("EXPIRED: a room destroyed by its lifetime rules reaches exitRoom with EXPIRED and disconnected/roomNotExist", async () => {
-  const { alice, bob } = await pair("x-expire");
+  const { alice, bob } = await pair(t, "x-expire");
   await command("x-expire", { type: "destroy", reason: ExitReason.EXPIRED });
   await waitFor(() => alice.seen.exits.length === 1 && bob.seen.exits.length === 1, 3000, "both exits");
   for (const seen of [alice.seen, bob.seen]) {

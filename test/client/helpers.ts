@@ -2,7 +2,7 @@ import { matchMaker } from "@colyseus/core";
 import { ChatClient, type ChatClientOptions, type ExitReason, type RoomEvent, type RoomState } from "../../src/client";
 import type { ChatRoom } from "../../rooms/ChatRoom";
 import type { RoomMessage } from "../../src/protocol";
-import type { TestServer } from "../helpers/server";
+import { waitFor, type TestServer } from "../helpers/server";
 
 /** Everything one ChatClient reported, in order. */
 export interface Recorded {
@@ -84,4 +84,16 @@ export function messageStats(roomId: string): { admitted: number; dropped: numbe
   const stats = room.operatorMessageStats();
   if (!stats.ok) throw new Error(`operatorMessageStats failed in ${roomId}`);
   return stats.value;
+}
+
+/** alice and an observer (bob) in `roomID`, with bob's hearing of alice's join done and both records cleared. */
+export async function pair(t: TestServer, roomID: string, aliceOptions: Partial<ChatClientOptions> = {}) {
+  const bob = chatClient(t, "bob");
+  const alice = chatClient(t, "alice", aliceOptions);
+  await bob.chat.enterRoom({ roomID });
+  await alice.chat.enterRoom({ roomID });
+  await waitFor(() => bob.seen.joined.length === 1, 2000, "bob hears alice");
+  reset(alice.seen);
+  reset(bob.seen);
+  return { alice, bob };
 }

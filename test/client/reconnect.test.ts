@@ -1,6 +1,6 @@
 import { ExitReason } from "../../src/client";
 import { startServer, waitFor, type TestServer } from "../helpers/server";
-import { chatClient, dropConnections, reset, serverMembers } from "./helpers";
+import { dropConnections, pair, serverMembers } from "./helpers";
 
 const WINDOW_S = 2;
 let t: TestServer;
@@ -11,20 +11,8 @@ afterAll(async () => {
   await t.server.shutdown();
 });
 
-/** alice and an observer (bob) in `roomID`, with bob's join heard and everything recorded from here on. */
-async function pair(roomID: string, aliceOptions: Parameters<typeof chatClient>[2] = {}) {
-  const bob = chatClient(t, "bob");
-  const alice = chatClient(t, "alice", aliceOptions);
-  await bob.chat.enterRoom({ roomID });
-  await alice.chat.enterRoom({ roomID });
-  await waitFor(() => bob.seen.joined.length === 1, 2000, "bob hears alice");
-  reset(alice.seen);
-  reset(bob.seen);
-  return { alice, bob };
-}
-
 test("a drop inside the window: connecting/interrupted, then connected/success after the SDK reconnects; nobody else hears anything", async () => {
-  const { alice, bob } = await pair("rc1");
+  const { alice, bob } = await pair(t, "rc1");
   dropConnections("rc1", "alice");
   await waitFor(() => alice.seen.states.length === 2, 5000, "interrupted and back");
   expect(alice.seen.states).toEqual(["rc1 connecting/interrupted", "rc1 connected/success"]);
@@ -43,7 +31,7 @@ test("a drop inside the window: connecting/interrupted, then connected/success a
 
 test("a drop past the window: connecting/interrupted, then disconnected/kickedOut and exitRoom(OFFLINE); the others hear OFFLINE", async () => {
   // the SDK's first retry comes after the server's window has closed
-  const { alice, bob } = await pair("rc2", { reconnection: { minDelay: WINDOW_S * 1000 + 1500, maxDelay: WINDOW_S * 1000 + 1500 } });
+  const { alice, bob } = await pair(t, "rc2", { reconnection: { minDelay: WINDOW_S * 1000 + 1500, maxDelay: WINDOW_S * 1000 + 1500 } });
   dropConnections("rc2", "alice");
   await waitFor(() => alice.seen.states.length === 1, 3000, "interrupted");
   expect(alice.seen.states).toEqual(["rc2 connecting/interrupted"]);
@@ -61,7 +49,7 @@ test("a drop past the window: connecting/interrupted, then disconnected/kickedOu
 });
 
 test("with reconnection disabled, a drop ends the room at once on the client (kickedOut, OFFLINE); the server removes the member when the window ends", async () => {
-  const { alice, bob } = await pair("rc3", { reconnection: { enabled: false } });
+  const { alice, bob } = await pair(t, "rc3", { reconnection: { enabled: false } });
   dropConnections("rc3", "alice");
   await waitFor(() => alice.seen.exits.length === 1, 3000, "the exit");
   expect(alice.seen.states).toEqual(["rc3 connecting/interrupted", "rc3 disconnected/kickedOut"]);
@@ -72,7 +60,7 @@ test("with reconnection disabled, a drop ends the room at once on the client (ki
 });
 
 test("leaveRoom while the connection is down ends the room at once with LEFT, and the SDK leaves for real once it is back", async () => {
-  const { alice, bob } = await pair("rc4", { reconnection: { minDelay: 500, maxDelay: 500 } });
+  const { alice, bob } = await pair(t, "rc4", { reconnection: { minDelay: 500, maxDelay: 500 } });
   dropConnections("rc4", "alice");
   await waitFor(() => alice.seen.states.length === 1, 3000, "interrupted");
   await alice.chat.leaveRoom("rc4");

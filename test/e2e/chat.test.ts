@@ -4,39 +4,20 @@
  * moves a user between rooms with every member list following; the operator panel is open and
  * says so; the page fits a phone. No test may leave a console error behind.
  */
-import type { Browser } from "playwright-core";
-import { describeWithBrowser, launchBrowser, openPage, type WatchedPage } from "../helpers/browser";
+import { browserSuite, describeWithBrowser, type WatchedPage } from "../helpers/browser";
 import { signedPost } from "../helpers/operator";
-import { startServer, type TestServer } from "../helpers/server";
 import { exitBanner, member, message, roomAction, send, signIn, waitForMembers } from "./demoPage";
 
 jest.setTimeout(60_000);
 
 describeWithBrowser("demo chat app (open development mode)", () => {
-  let t: TestServer;
-  let browser: Browser;
-  const pages: WatchedPage[] = [];
+  const suite = browserSuite();
 
   async function user(userId: string, userName: string, viewport?: { width: number; height: number }): Promise<WatchedPage> {
-    const watched = await openPage(browser, viewport ? { viewport } : {});
-    pages.push(watched);
-    await signIn(watched.page, t.httpUrl, userId, userName);
+    const watched = await suite.open(viewport ? { viewport } : {});
+    await signIn(watched.page, suite.server.httpUrl, userId, userName);
     return watched;
   }
-
-  beforeAll(async () => {
-    t = await startServer();
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.server.shutdown();
-  });
 
   test("two users in two browser contexts chat in one room: messages with sender and time, recall of one's own, attributes, refusals in words (muted, too large, rate limited)", async () => {
     const ann = await user("ann", "Ann");
@@ -76,7 +57,7 @@ describeWithBrowser("demo chat app (open development mode)", () => {
     await bob.page.locator("#attribute-status", { hasText: "Another member owns that attribute" }).waitFor();
 
     // a mute set by the operator API turns bob's next send into a refusal in words
-    const muted = await signedPost(t.httpUrl, "/chatroom/user/gag/add.json", { chatroomId: "lobby", userId: "bob", minute: 5 });
+    const muted = await signedPost(suite.server.httpUrl, "/chatroom/user/gag/add.json", { chatroomId: "lobby", userId: "bob", minute: 5 });
     expect(muted.body).toEqual({ code: 200 });
     await send(bob.page, "can you hear me?");
     await bob.page.locator("#composer-status", { hasText: "You are muted" }).waitFor();
@@ -145,9 +126,8 @@ describeWithBrowser("demo chat app (open development mode)", () => {
   test("the operator panel is open in development mode, says so, and its Kick removes a member with a banner", async () => {
     const fay = await user("fay", "Fay");
     await roomAction(fay.page, "enter", "stage", "Stage");
-    const operator = await openPage(browser);
-    pages.push(operator);
-    await operator.page.goto(t.httpUrl + "/operator/");
+    const operator = await suite.open();
+    await operator.page.goto(suite.server.httpUrl + "/operator/");
     await operator.page.locator(".banner.info", { hasText: "Open development mode" }).waitFor();
     await operator.page.fill("#op-room", "stage");
     await operator.page.fill("#op-users", "fay");

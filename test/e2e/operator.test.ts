@@ -4,10 +4,8 @@
  * banner and keeps them out, a mute and a system message reach the room, all through the
  * server's signing proxy. No test may leave a console error behind.
  */
-import type { Browser } from "playwright-core";
-import { describeWithBrowser, launchBrowser, openPage, type WatchedPage } from "../helpers/browser";
+import { browserSuite, describeWithBrowser, type WatchedPage } from "../helpers/browser";
 import { tokenFor, type OperatorCredentials } from "../helpers/operator";
-import { startServer, type TestServer } from "../helpers/server";
 import { exitBanner, message, roomAction, send, signIn, submitRoomForm, waitForMembers } from "./demoPage";
 
 jest.setTimeout(60_000);
@@ -16,45 +14,27 @@ const creds: OperatorCredentials = { appKey: "demo-key", appSecret: "demo-secret
 const PASSWORD = "op-password";
 
 describeWithBrowser("demo operator panel (secured server)", () => {
-  let t: TestServer;
-  let browser: Browser;
-  const pages: WatchedPage[] = [];
+  const suite = browserSuite({ ...creds, operatorPassword: PASSWORD });
 
   async function user(userId: string, userName: string): Promise<WatchedPage> {
-    const watched = await openPage(browser);
-    pages.push(watched);
-    await signIn(watched.page, t.httpUrl, userId, userName, await tokenFor(t.httpUrl, userId, creds));
+    const watched = await suite.open();
+    await signIn(watched.page, suite.server.httpUrl, userId, userName, await tokenFor(suite.server.httpUrl, userId, creds));
     return watched;
   }
 
   async function operatorPage(): Promise<WatchedPage> {
-    const watched = await openPage(browser, { httpCredentials: { username: "operator", password: PASSWORD } });
-    pages.push(watched);
-    await watched.page.goto(t.httpUrl + "/operator/");
+    const watched = await suite.open({ httpCredentials: { username: "operator", password: PASSWORD } });
+    await watched.page.goto(suite.server.httpUrl + "/operator/");
     await watched.page.locator('button[data-action="ban"]').waitFor();
     return watched;
   }
 
-  beforeAll(async () => {
-    t = await startServer({ ...creds, operatorPassword: PASSWORD });
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.splice(0).map((p) => p.context.close()));
-    expect(errors).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.server.shutdown();
-  });
-
   test("without the operator password the panel and its proxy answer 401 and ask for basic auth", async () => {
     for (const path of ["/operator/", "/operator/api/status"]) {
-      const res = await fetch(t.httpUrl + path);
+      const res = await fetch(suite.server.httpUrl + path);
       expect([path, res.status, res.headers.get("www-authenticate")]).toEqual([path, 401, 'Basic realm="chat operator", charset="UTF-8"']);
     }
-    const wrong = await fetch(t.httpUrl + "/operator/api/chatroom/destroy.json", {
+    const wrong = await fetch(suite.server.httpUrl + "/operator/api/chatroom/destroy.json", {
       method: "POST",
       headers: { authorization: "Basic " + Buffer.from("operator:guess").toString("base64"), "content-type": "application/x-www-form-urlencoded" },
       body: "chatroomId=lobby",

@@ -9,6 +9,8 @@ import { accessSync, constants } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { buildDemo } from "../../client-demo/build";
 import { isCI } from "./redis";
+import { startServer, type TestServer } from "./server";
+import type { ChatServerOptions } from "../../src/server";
 
 /** The Chromium binary: `CHROMIUM_PATH`, default Debian's /usr/bin/chromium. */
 export const CHROMIUM_PATH: string = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -85,4 +87,47 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   });
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
   return { context, page, errors };
+}
+
+/** One chat server and one Chromium for a describe block, with the pages it opened checked for errors. */
+export interface BrowserSuite {
+  /** The suite's server (available inside tests and hooks). */
+  readonly server: TestServer;
+  /** Opens a watched page; after each test every page opened is closed and must hold no error. */
+  open(options?: BrowserContextOptions): Promise<WatchedPage>;
+}
+
+/**
+ * Registers the hooks of a browser suite: a server started with `options` and Chromium before
+ * all tests, every page closed and its errors asserted empty after each test, both stopped after all.
+ */
+export function browserSuite(options: ChatServerOptions = {}): BrowserSuite {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const pages: WatchedPage[] = [];
+  beforeAll(async () => {
+    server = await startServer(options);
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    const errors = pages.flatMap((p) => p.errors);
+    await Promise.all(pages.splice(0).map((p) => p.context.close()));
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.server.shutdown();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error("the browser suite's server is not started yet");
+      return server;
+    },
+    async open(contextOptions = {}) {
+      if (!browser) throw new Error("the browser suite's Chromium is not launched yet");
+      const watched = await openPage(browser, contextOptions);
+      pages.push(watched);
+      return watched;
+    },
+  };
 }
