@@ -148,7 +148,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     if (change.joined) {
       const record = this.membership.get(options.userId)!;
       if (this.memberList.add(record.userId).listed) this.listMember(record.userId);
-      this.state.memberCount = this.membership.size;
+      this.syncMemberCount();
       this.activity.memberCount = this.membership.size;
       this.activity.emptySince = null;
       this.activity.everJoined = true;
@@ -396,7 +396,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     const { wasListed, promoted } = this.memberList.remove(userId);
     if (wasListed) this.state.members.delete(userId);
     if (promoted !== undefined) this.listMember(promoted);
-    this.state.memberCount = this.membership.size;
+    this.syncMemberCount();
     this.activity.memberCount = this.membership.size;
     if (this.membership.size === 0) this.activity.emptySince = now;
     this.touch(now);
@@ -457,7 +457,21 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       this.pending.left.push(info);
       if (reason !== undefined) this.pending.reasons[userId] = reason;
     }
-    this.flushTimer ??= this.clock.setTimeout(() => this.flushMemberEvents(), this.patchRate ?? 50);
+    const interval = this.isLarge() ? this.ctx.config.largeRoomCountMs : (this.patchRate ?? 50);
+    this.flushTimer ??= this.clock.setTimeout(() => this.flushMemberEvents(), interval);
+  }
+
+  private isLarge(): boolean {
+    return this.memberList.isLarge(this.membership.size);
+  }
+
+  /**
+   * Up to the cap the state's count changes with the list, in the same patch. Above it the count
+   * waits for the next member-event flush, so a join storm does not re-send (and re-encode) the
+   * state to every member on every patch.
+   */
+  private syncMemberCount(): void {
+    if (!this.isLarge()) this.state.memberCount = this.membership.size;
   }
 
   /** Above the member-list cap only counts go out, so member traffic stays linear in the members. */
@@ -466,7 +480,8 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     const { joined, left, reasons } = this.pending;
     this.pending = { joined: [], left: [], reasons: {} };
     const memberCount = this.membership.size;
-    const big = memberCount > this.memberList.cap;
+    this.state.memberCount = memberCount;
+    const big = this.isLarge();
     if (joined.length > 0) {
       this.broadcast(ServerMessage.MEMBERS_JOINED, { members: big ? [] : joined, count: joined.length, memberCount } satisfies MembersChangedPayload);
     }

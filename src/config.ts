@@ -42,6 +42,12 @@ export interface ChatConfig {
    * (CHAT_MEMBER_LIST_CAP) [500, as RongCloud and ZIM].
    */
   memberListCap: number;
+  /**
+   * Above the member-list cap, how often member counts go out (the count events and the state's
+   * memberCount), in ms (CHAT_LARGE_ROOM_COUNT_MS) [1000]. A big room's joins and leaves then cost
+   * one frame per member per interval instead of one per patch, as live rooms refresh counts.
+   */
+  largeRoomCountMs: number;
   /** Messages kept per room for history, join delivery and reconnect recovery (CHAT_HISTORY_SIZE) [100]. */
   historySize: number;
   /** RongCloud-style App Key for the operator API (CHAT_APP_KEY). */
@@ -88,6 +94,7 @@ export const DEFAULT_CONFIG: ChatConfig = {
   sendRatePerSecond: 5,
   admissionWindow: 40,
   memberListCap: MEMBER_LIST_CAP,
+  largeRoomCountMs: 1000,
   historySize: 100,
   appKey: undefined,
   appSecret: undefined,
@@ -128,6 +135,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Cha
     sendRatePerSecond: intFrom(env, "CHAT_SEND_RATE_PER_S", 1, 10_000),
     admissionWindow: intFrom(env, "CHAT_ADMISSION_WINDOW", 2, 1_000_000),
     memberListCap: intFrom(env, "CHAT_MEMBER_LIST_CAP", 1, 10_000),
+    largeRoomCountMs: intFrom(env, "CHAT_LARGE_ROOM_COUNT_MS", 50, 60_000),
     historySize: intFrom(env, "CHAT_HISTORY_SIZE", 10, 10_000),
     appKey: env.CHAT_APP_KEY || undefined,
     appSecret: env.CHAT_APP_SECRET || undefined,

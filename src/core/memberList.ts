@@ -47,6 +47,14 @@ export class MemberList {
     return this.seqOf.size;
   }
 
+  /**
+   * A room of `memberCount` members is large when they do not all fit in the synchronized list:
+   * its member events then carry counts only, at the large-room cadence.
+   */
+  isLarge(memberCount: number): boolean {
+    return memberCount > this.cap;
+  }
+
   /** True when `userId` is in the synchronized list. */
   isListed(userId: string): boolean {
     return this.listed.has(userId);

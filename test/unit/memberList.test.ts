@@ -56,4 +56,10 @@ describe("MemberList", () => {
     expect(() => list.page("abc", 10)).toThrow(/nextFlag/);
     expect(list.page("", MAX_MEMBER_PAGE)).toEqual({ userIds: [], nextFlag: "" });
   });
+
+  test("a room is large once its members outnumber the cap", () => {
+    const list = new MemberList(3);
+    expect(list.isLarge(3)).toBe(false);
+    expect(list.isLarge(4)).toBe(true);
+  });
 });
