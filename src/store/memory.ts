@@ -10,6 +10,7 @@
  * bus, so two processes would both "own" a room id), or survive a restart. Use the Redis store as
  * soon as there is more than one process.
  */
+import { CompactMap } from "./compactMap";
 import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
 import type { RoomMessage } from "../protocol";
 import { checkAppend, checkQuery, selectHistory, seqNotIncreasing } from "./history";
@@ -47,7 +48,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ChatStore {
 }
 
 class MemorySets implements ExpiringSetStore {
-  private readonly scopes = new Map<string, Map<string, number | null>>();
+  private readonly scopes = new Map<string, CompactMap<number | null>>();
 
   constructor(private readonly clock: () => number) {}
 
@@ -55,7 +56,7 @@ class MemorySets implements ExpiringSetStore {
     if (members.length === 0) return;
     let entries = this.scopes.get(scope);
     if (!entries) {
-      entries = new Map();
+      entries = new CompactMap();
       this.scopes.set(scope, entries);
     }
     for (const member of members) entries.set(member, expiresAt);
@@ -93,7 +94,7 @@ class MemorySets implements ExpiringSetStore {
   async list(scope: string, now: number): Promise<ExpiringEntry[]> {
     const entries = this.prune(scope, now);
     const live: ExpiringEntry[] = [];
-    for (const [member, expiresAt] of entries ?? []) {
+    for (const [member, expiresAt] of entries?.entries() ?? []) {
       if (isLive(expiresAt, now)) live.push({ member, expiresAt });
     }
     return live;
@@ -101,7 +102,7 @@ class MemorySets implements ExpiringSetStore {
 
   async count(scope: string, now: number): Promise<number> {
     let n = 0;
-    for (const expiresAt of this.prune(scope, now)?.values() ?? []) {
+    for (const [, expiresAt] of this.prune(scope, now)?.entries() ?? []) {
       if (isLive(expiresAt, now)) n++;
     }
     return n;
@@ -112,11 +113,11 @@ class MemorySets implements ExpiringSetStore {
   }
 
   /** Drops entries expired for longer than the grace; returns what is left of the scope. */
-  private prune(scope: string, now: number): Map<string, number | null> | undefined {
+  private prune(scope: string, now: number): CompactMap<number | null> | undefined {
     const entries = this.scopes.get(scope);
     if (!entries) return undefined;
     const cutoff = now - PRUNE_GRACE_MS;
-    for (const [member, expiresAt] of entries) {
+    for (const [member, expiresAt] of entries.entries()) {
       if (!isLive(expiresAt, cutoff)) entries.delete(member);
     }
     if (entries.size > 0) return entries;

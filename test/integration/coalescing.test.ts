@@ -1,11 +1,12 @@
 /**
  * The coalescing transport and message batching through a real server and real SDK clients:
  * everything sent in one turn arrives in order, and a burst of sends is delivered in batches,
- * each message once and in seq order.
+ * each message once and in seq order. The client objects stay compact V8 objects.
  */
+import { setFlagsFromString } from "node:v8";
 import type { RoomMessage } from "../../src/protocol";
 import { ClientRequest, ServerMessage } from "../../src/protocol";
-import { collect, localRoom, sdkEnter, startServer, waitFor, type TestServer } from "../helpers/server";
+import { collect, dropConnection, localRoom, sdkEnter, startServer, waitFor, type TestServer } from "../helpers/server";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -38,4 +39,24 @@ test("a burst of 100 sends arrives in batches, each message once, in seq order",
   expect(batches.flat().map((m) => m.content)).toEqual(replies.map((m) => m.content));
   expect(batches.length).toBeLessThan(100);
   await Promise.all([sender.leave(), reader.leave()]);
+});
+
+test("a joined client is a fast-properties object with its join buffer gone, and reconnects", async () => {
+  // V8's own answer, through its natives syntax (enabled for this process's later compilations)
+  setFlagsFromString("--allow-natives-syntax");
+  const hasFastProperties = new Function("o", "return %HasFastProperties(o)") as (o: object) => boolean;
+  const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-shape", userId: "fay" });
+  room.onMessage("*", () => undefined);
+  const server = await localRoom("co-shape");
+  const client = server.clients.getById(room.sessionId)! as unknown as Record<string, unknown>;
+  await waitFor(() => client._enqueuedMessages === undefined, 3000, "the join buffer dropped after the join");
+  expect(Object.prototype.hasOwnProperty.call(client, "_enqueuedMessages")).toBe(false);
+  expect(hasFastProperties(client)).toBe(true);
+  // Colyseus reads a missing join buffer as "has joined": the reconnection window opens
+  await dropConnection(room, true);
+  await waitFor(() => server.clients.getById(room.sessionId)?.ref !== undefined && server.clients.length === 1 && (server.clients.getById(room.sessionId)!.ref as unknown as { readyState: number }).readyState === 1, 5000, "reconnected");
+  const again = collect<number>(room, "n2");
+  server.broadcast("n2", 7);
+  await waitFor(() => again.length === 1, 3000, "a broadcast after the reconnection");
+  await room.leave();
 });
