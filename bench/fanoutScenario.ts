@@ -8,7 +8,7 @@ import { Processes, type BenchServer, type BenchWorker } from "./lib/procs";
 import type { SystemName } from "./lib/protocol";
 import { concat, median, quantile } from "./lib/stats";
 
-/** A burst of `messages`, repeated `rounds` times (plus one warm-up), or `rate` messages/s for `seconds`. */
+/** A burst of `messages`, repeated `rounds` times (plus one warm-up), or `rate` messages/s for `seconds` (after one second of warm-up at that rate). */
 export type FanoutMode = { kind: "burst"; messages: number; rounds: number } | { kind: "paced"; rate: number; seconds: number };
 
 /** The figures of one fan-out run. */
@@ -43,6 +43,8 @@ export async function connectClients(procs: Processes, server: BenchServer, room
 async function round(server: BenchServer, receivers: BenchWorker[], sender: BenchWorker, messages: number, rate: number) {
   const before = await server.stats();
   for (const w of receivers) w.command({ cmd: "expect", messages });
+  // the sender starts once every receiver counts: a busy worker may read its IPC late, after the first messages
+  await Promise.all(receivers.map((w) => w.next("armed", 30_000)));
   sender.command({ cmd: "send", messages, rate });
   const timeout = 60_000 + (rate > 0 ? (messages / rate) * 1000 : 0);
   const sent = await sender.next("sent", timeout);
@@ -68,7 +70,9 @@ export async function runFanout(system: SystemName, receivers: number, mode: Fan
     const rounds = mode.kind === "burst" ? mode.rounds : 1;
     const messages = mode.kind === "burst" ? mode.messages : Math.round(mode.rate * mode.seconds);
     const rate = mode.kind === "burst" ? 0 : mode.rate;
+    // a warm-up, not counted: steady state is what is measured (first sends pay for JIT and first-use allocations)
     if (mode.kind === "burst") await round(server, workers, sender, Math.min(50, messages), 0);
+    else await round(server, workers, sender, mode.rate, mode.rate);
     const results = [];
     for (let i = 0; i < rounds; i++) results.push(await round(server, workers, sender, messages, rate));
     const deliveries = receivers * messages;

@@ -1,10 +1,14 @@
 /** The benchmark scenarios, each run for every system and saved to RESULTS.md. */
 import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
 import { runJoinStorm } from "./joinScenario";
-import { runMemory } from "./memoryScenario";
+import { runMemory, type MemoryResult } from "./memoryScenario";
 import { save, type Row, type Scenario } from "./lib/results";
 import { SYSTEMS, type SystemName } from "./lib/protocol";
+import { shippedFlags } from "./lib/procs";
 import { MEMBER_LIST_CAP } from "../src/protocol";
+
+/** Runs of the memory scenario per system; the median is reported. */
+const MEMORY_RUNS = 3;
 
 const log = (text: string) => console.log(text);
 
@@ -24,7 +28,7 @@ export async function fanout(id: string, title: string, receivers: number, mode:
     log(`  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${result.refused ? `, ${result.refused} refused` : ""}`);
     results.set(system, result);
   }
-  const how = mode.kind === "burst" ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)` : `${mode.rate} messages/s for ${mode.seconds} s`;
+  const how = mode.kind === "burst" ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)` : `${mode.rate} messages/s for ${mode.seconds} s after a 1 s warm-up at that rate`;
   log(
     save({
       id,
@@ -69,20 +73,34 @@ export async function joins(members: number, limitMs: number): Promise<void> {
 
 /** Memory per idle member at `members` for every system. */
 export async function memory(members: number): Promise<void> {
-  // BENCH_SERVER_FLAGS (e.g. --max-semi-space-size=4) runs every server with those node flags; saved as its own section
+  // BENCH_SERVER_FLAGS (e.g. --max-semi-space-size=2, or none) runs every server with the same node flags; saved as its own section
   const flags = process.env.BENCH_SERVER_FLAGS?.trim();
-  const rows: Row[] = [];
-  for (const system of SYSTEMS) {
-    log(`memory-${members}: ${system} ...`);
-    const r = await runMemory(system, members);
-    log(`  ${r.rssKbPerMember.toFixed(1)} KB RSS / member, ${r.heapKbPerMember.toFixed(1)} KB heap / member, ${r.externalKbPerMember.toFixed(1)} KB external / member`);
-    rows.push({ ...r } as Row);
+  const how = !flags
+    ? `Each server as shipped: chat with the node flags of \`npm start\` (\`${shippedFlags().join(" ")}\`), the peers on Node's defaults.`
+    : flags === "none"
+      ? "Every server on Node's defaults (chat without the flags of `npm start`)."
+      : `Every server run with \`${flags}\`.`;
+  // RSS after a storm varies by a few KB per member from run to run (how far V8 grew its heap
+  // spaces): MEMORY_RUNS runs per system, interleaved, and the median one is reported
+  const runs = new Map<SystemName, MemoryResult[]>(SYSTEMS.map((system) => [system, []]));
+  for (let i = 0; i < MEMORY_RUNS; i++) {
+    for (const system of SYSTEMS) {
+      log(`memory-${members}: ${system} (run ${i + 1} of ${MEMORY_RUNS}) ...`);
+      const r = await runMemory(system, members);
+      log(`  ${r.rssKbPerMember.toFixed(1)} KB RSS / member, ${r.heapKbPerMember.toFixed(1)} KB heap / member, ${r.externalKbPerMember.toFixed(1)} KB external / member`);
+      runs.get(system)!.push(r);
+    }
   }
+  const rows: Row[] = SYSTEMS.map((system) => {
+    const sorted = [...runs.get(system)!].sort((a, b) => a.rssKbPerMember - b.rssKbPerMember);
+    const range = `RSS over ${sorted.length} runs: ${sorted.map((r) => r.rssKbPerMember.toFixed(1)).join(", ")} KB`;
+    return { ...sorted[Math.floor(sorted.length / 2)], note: range } as Row;
+  });
   log(
     save({
       id: `memory-${members}${flags ? " " + flags : ""}`,
-      title: `Memory per connected member, ${members.toLocaleString("en-US")} members${flags ? `, every server run with \`${flags}\`` : ""}`,
-      description: `Server RSS after a full GC with ${members} idle clients in one room, minus the RSS before they connected, per client (heap used and V8 heap committed the same way; \"external\" = Buffers and other memory V8 accounts outside its heap). Chat clients are members (member state included); plain Colyseus uses its broadcast-only room.`,
+      title: `Memory per connected member, ${members.toLocaleString("en-US")} members${!flags ? ", as shipped" : flags === "none" ? ", every server on Node's defaults" : `, every server run with \`${flags}\``}`,
+      description: `Median of ${MEMORY_RUNS} runs per system (interleaved): server RSS after a full GC with ${members} idle clients in one room, minus the RSS before they connected, per client (heap used and V8 heap committed the same way; \"external\" = Buffers and other memory V8 accounts outside its heap). Chat clients are members (member state included); plain Colyseus uses its broadcast-only room. ${how}`,
       columns: [
         { key: "rssKbPerMember", header: "RSS KB/member", digits: 1, better: "lower" },
         { key: "heapKbPerMember", header: "heap KB/member", digits: 1, better: "lower" },

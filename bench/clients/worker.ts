@@ -126,6 +126,7 @@ process.on("message", (command: WorkerCommand) => {
         wrong = 0;
         for (const peer of peers) peer.received = 0;
         armed = true;
+        report({ type: "armed" });
         return;
       case "expectMembers":
         memberTarget = { count: command.count, cap: command.cap };

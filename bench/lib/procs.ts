@@ -55,6 +55,26 @@ class Channel<In extends { type: string }> {
   }
 }
 
+/**
+ * The node flags `npm start` runs the chat server with (package.json scripts.start, e.g. its
+ * young-generation size), so the benchmark measures chat as shipped.
+ */
+export function shippedFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.filter((word, i) => word.startsWith("--") && word !== "--import" && words[i - 1] !== "--import");
+}
+
+/**
+ * Node flags of a server: BENCH_SERVER_FLAGS, when set, for every server alike ("none" = Node's
+ * defaults for all); otherwise chat's shipped flags and none for the peers.
+ */
+function serverFlags(file: string): string[] {
+  const forAll = process.env.BENCH_SERVER_FLAGS?.trim();
+  if (forAll) return forAll === "none" ? [] : forAll.split(/\s+/);
+  return file === join("servers", SERVER_FILES.chat) ? shippedFlags() : [];
+}
+
 /** A running benchmark server. */
 export interface BenchServer {
   readonly system: SystemName;
@@ -79,17 +99,17 @@ export class Processes {
   private spawn(file: string, env: Record<string, string>, stop: ServerCommand | WorkerCommand): ChildProcess {
     const child = fork(join(__dirname, "..", file), [], {
       // BENCH_CPU_PROF=<dir>: servers write a V8 CPU profile there when they exit
-      // BENCH_SERVER_FLAGS="--trace-gc ...": extra node flags for the servers (diagnosis only)
+      // BENCH_SERVER_FLAGS="--trace-gc ...": the node flags of every server (see serverFlags); their stdout is shown
       execArgv: [
         "--import",
         "tsx",
         "--expose-gc",
         ...(process.env.BENCH_CPU_PROF && file.startsWith("servers") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-        ...(process.env.BENCH_SERVER_FLAGS && file.startsWith("servers") ? process.env.BENCH_SERVER_FLAGS.split(/\s+/).filter(Boolean) : []),
+        ...(file.startsWith("servers") ? serverFlags(file) : []),
       ],
       serialization: "advanced",
       env: { ...process.env, ...env },
-      stdio: ["ignore", process.env.BENCH_SERVER_FLAGS && file.startsWith("servers") ? "inherit" : "ignore", "inherit", "ipc"],
+      stdio: ["ignore", process.env.BENCH_SERVER_FLAGS?.includes("--trace") && file.startsWith("servers") ? "inherit" : "ignore", "inherit", "ipc"],
     });
     this.children.push(child);
     this.stopMessages.set(child, stop);

@@ -48,7 +48,7 @@ export type ServerCommand = { cmd: "stats"; gc?: boolean } | { cmd: "exit" };
 export type WorkerCommand =
   /** Connect `count` clients named `${prefix}${i}`, at most `concurrency` at a time. */
   | { cmd: "connect"; count: number; prefix: string; concurrency: number }
-  /** Reset counters; answer `received` once every client has `messages` messages. */
+  /** Reset counters, answer `armed`; then answer `received` once every client has `messages` messages. */
   | { cmd: "expect"; messages: number }
   /** Answer `members` once every client sees `count` members with min(count, cap) listed. */
   | { cmd: "expectMembers"; count: number; cap: number }
@@ -61,6 +61,7 @@ export type WorkerCommand =
 /** Client worker -> orchestrator. */
 export type WorkerReport =
   | { type: "connected"; connected: number; failed: number; firstError?: string }
+  | { type: "armed" }
   | { type: "received"; lastUs: number; latenciesUs: Float64Array; wrong: number }
   | { type: "members"; atUs: number }
   | { type: "sent"; firstUs: number; lastUs: number; refused: number }

@@ -39,9 +39,9 @@ function load(): Record<string, Scenario> {
 const fmt = (value: number | string | undefined, digits: number): string =>
   typeof value === "number" ? (Number.isFinite(value) ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a") : (value ?? "");
 
-/** chat's figure over a peer's, as "2.31x"; n/a when either is missing. */
+/** chat's figure over a peer's, as "2.31x"; n/a when either is missing or not positive (a growth measured as 0 or less has no meaningful ratio). */
 function ratio(chat: unknown, peer: unknown): string {
-  return typeof chat === "number" && typeof peer === "number" && Number.isFinite(chat) && Number.isFinite(peer) && peer !== 0 ? `${(chat / peer).toFixed(2)}x` : "n/a";
+  return typeof chat === "number" && typeof peer === "number" && Number.isFinite(chat) && chat > 0 && Number.isFinite(peer) && peer > 0 ? `${(chat / peer).toFixed(2)}x` : "n/a";
 }
 
 function render(scenario: Scenario): string {
@@ -71,6 +71,16 @@ export function save(scenario: Omit<Scenario, "machine" | "date">): string {
   if (process.env.BENCH_SYSTEMS) return render({ ...scenario, machine: machine(), date: "not saved (BENCH_SYSTEMS)" });
   all[scenario.id] = { ...scenario, machine: machine(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
   writeFileSync(JSON_PATH, JSON.stringify(all, null, 2) + "\n");
+  writeMarkdown(all);
+  return render(all[scenario.id]);
+}
+
+/** Renders bench/results.json into bench/RESULTS.md again (after a change to the rendering). */
+export function rewriteMarkdown(): void {
+  writeMarkdown(load());
+}
+
+function writeMarkdown(all: Record<string, Scenario>): void {
   const order = ["fanout-500", "fanout-2000", "paced-20", "paced-100", "joins-1000", "joins-5000", "memory-2000"];
   const ids = Object.keys(all).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
   const header = [
@@ -82,5 +92,4 @@ export function save(scenario: Omit<Scenario, "machine" | "date">): string {
     "",
   ].join("\n");
   writeFileSync(MD_PATH, header + "\n" + ids.map((id) => render(all[id])).join("\n"));
-  return render(all[scenario.id]);
 }
