@@ -30,6 +30,11 @@ export class ChatApp {
   private active: string | undefined;
   private rows: RoomRow[] = [];
   private readonly stops: (() => void)[] = [];
+  /**
+   * Per status line, the number of the latest attempt started on it. Replies can come back out of
+   * order (a refusal is decided before a send is stored), so only the newest attempt may write.
+   */
+  private readonly attempts = new Map<HTMLElement, number>();
 
   constructor(
     private readonly chat: ChatClient,
@@ -149,15 +154,24 @@ export class ChatApp {
     });
   }
 
-  /** Runs `job`, showing its result or its refusal (in words) in `status`; resolves true on success. */
+  /**
+   * Runs `job`, showing its result or its refusal (in words) in `status` unless a newer attempt
+   * has started on that status line meanwhile; resolves true on success.
+   */
   private async attempt(status: HTMLElement, job: () => Promise<string>): Promise<boolean> {
+    const ticket = (this.attempts.get(status) ?? 0) + 1;
+    this.attempts.set(status, ticket);
+    const latest = () => this.attempts.get(status) === ticket;
     status.classList.remove("error");
     try {
-      status.textContent = await job();
+      const shown = await job();
+      if (latest()) status.textContent = shown;
       return true;
     } catch (e) {
-      status.classList.add("error");
-      status.textContent = refusal(e);
+      if (latest()) {
+        status.classList.add("error");
+        status.textContent = refusal(e);
+      }
       return false;
     }
   }
