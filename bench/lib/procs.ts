@@ -98,14 +98,17 @@ export class Processes {
 
   private spawn(file: string, env: Record<string, string>, stop: ServerCommand | WorkerCommand): ChildProcess {
     const child = fork(join(__dirname, "..", file), [], {
-      // BENCH_CPU_PROF=<dir>: servers write a V8 CPU profile there when they exit
+      // BENCH_CPU_PROF=<dir>: every child (servers and client workers) writes a V8 CPU profile there when it exits
       // BENCH_SERVER_FLAGS="--trace-gc ...": the node flags of every server (see serverFlags); their stdout is shown
       execArgv: [
         "--import",
         "tsx",
         "--expose-gc",
-        ...(process.env.BENCH_CPU_PROF && file.startsWith("servers") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-        ...(file.startsWith("servers") ? serverFlags(file) : []),
+        ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        // client workers: without Node's global WebSocket (undici) the @colyseus/sdk falls back to
+        // the `ws` package, which socket.io-client and the ws peer use too, so every system's
+        // clients read with the same WebSocket implementation (undici's costs ~40% more CPU here)
+        ...(file.startsWith("servers") ? serverFlags(file) : ["--no-experimental-websocket"]),
       ],
       serialization: "advanced",
       env: { ...process.env, ...env },
