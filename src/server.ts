@@ -3,6 +3,7 @@ import express, { type Request, type Response } from "express";
 import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { ChatRoom } from "../rooms/ChatRoom";
 import { resolveConfig, type ChatConfig } from "./config";
+import { MAX_ATTRIBUTE_REQUEST_BYTES } from "./core/attributes";
 import { ChatError, ErrorCode, httpStatusOf, isChatError } from "./core/errors";
 import { createDemoRouter } from "./demoRoutes";
 import { verifyUserToken } from "./core/tokens";
@@ -48,6 +49,15 @@ export function sendError(res: Response, e: unknown): void {
  * Builds the chat server: Colyseus with the `chatroom` room type, the entry route, the demo page
  * and `/__healthcheck`. In memory by default; REDIS_URL switches presence, driver and store to Redis.
  */
+/**
+ * The largest WebSocket frame a client may send; a larger one closes its connection (1009) before
+ * the server can read it. It sits well above the message limit, so an over-size message is
+ * answered with MESSAGE_TOO_LARGE, and admits the largest valid attribute batch.
+ */
+function maxFrameBytes(config: ChatConfig): number {
+  return Math.max(4 * config.maxMessageBytes, MAX_ATTRIBUTE_REQUEST_BYTES) + 16 * 1024;
+}
+
 export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const { handleSignals = false, now = Date.now, store: givenStore, ...overrides } = options;
   const config = resolveConfig(overrides);
@@ -66,10 +76,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
 
   const colyseus = defineServer({
     rooms: { [CHATROOM]: defineRoom(BoundChatRoom) },
-    // The payload limit sits well above the message limit, so an over-size message is answered
-    // with MESSAGE_TOO_LARGE instead of the transport dropping the connection. Each socket is
-    // written once per event-loop turn (src/transport).
-    transport: new CoalescingTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: 4 * config.maxMessageBytes + 16 * 1024 }),
+    // Each socket is written once per event-loop turn (src/transport).
+    transport: new CoalescingTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: maxFrameBytes(config) }),
     presence: backends.presence,
     driver: backends.driver,
     publicAddress: config.publicAddress,

@@ -20,6 +20,12 @@ export interface AttributeEntry {
 
 /** RongCloud's KV limits. Keys are 1..maxKeyLength characters of {@link ATTRIBUTE_KEY_PATTERN}. */
 export const ATTRIBUTE_LIMITS = { maxKeys: 100, maxKeyLength: 128, maxValueLength: 4096, maxBatch: 20 } as const;
+/**
+ * Bytes of the largest valid set request on the socket: a full batch of the longest keys (ASCII)
+ * with the longest values, each UTF-16 unit of a value up to 3 bytes of UTF-8, plus room for the
+ * request's encoding. The transport's frame limit must admit it.
+ */
+export const MAX_ATTRIBUTE_REQUEST_BYTES = ATTRIBUTE_LIMITS.maxBatch * (ATTRIBUTE_LIMITS.maxKeyLength + 3 * ATTRIBUTE_LIMITS.maxValueLength + 16) + 1024;
 /** The key alphabet, case-sensitive. */
 export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9+=_-]+$/;
 

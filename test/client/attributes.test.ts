@@ -73,6 +73,15 @@ test("limits: key format and length, value length, 100 keys per room, 20 per cal
   expect(await rejection(alice.chat.deleteRoomAttributes("a-limits", Array.from({ length: 21 }, (_, i) => `key${i}`)))).toMatchObject({ code: ErrorCode.ATTRIBUTE_BATCH_LIMIT });
 });
 
+test("the largest valid batch (20 keys of 128 characters, values of 4096 three-byte characters, ~250 KB on the wire) is accepted and reaches other members", async () => {
+  const alice = await member("alice", "a-widest");
+  const bob = await member("bob", "a-widest");
+  const widest = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}`.padStart(128, "k"), "中".repeat(4096)]));
+  expect(await alice.chat.setRoomAttributes("a-widest", widest)).toHaveLength(20);
+  await waitFor(() => bob.updates.some((u) => Object.keys(u.set).length === 20), 5000, "the batch at bob");
+  expect(await bob.chat.queryRoomAllAttributes("a-widest")).toEqual(widest);
+});
+
 test("a batch is all or nothing: one bad key, or one key owned by someone else, and nothing is set or deleted", async () => {
   const alice = await member("alice", "a-batch");
   const bob = await member("bob", "a-batch");
