@@ -15,6 +15,7 @@ import { forgetDestroyedRoom } from "../src/service/rooms";
 import type { CreateOptions, JoinOptions } from "../src/service/entry";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState, MemberState } from "./ChatState";
+import { fullStateSerializer } from "./FullStateSerializer";
 import { MessagePipeline } from "./MessagePipeline";
 import { RoomAttributes } from "./RoomAttributes";
 import { outcome, type Outcome } from "../src/service/remote";
@@ -65,6 +66,11 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private unregisterModeration: (() => void) | undefined;
   private attributes!: RoomAttributes;
   private closingReason: ExitReason | undefined;
+
+  /** Colyseus' schema serializer, with the full-state buffer kept once a big room outgrows it. */
+  override setSerializer(serializer: Parameters<Room["setSerializer"]>[0]): void {
+    super.setSerializer(fullStateSerializer(serializer));
+  }
 
   override async onCreate(options: CreateOptions): Promise<void> {
     const { config, store } = this.ctx;
