@@ -5,7 +5,7 @@ import { runMemory, type MemoryResult } from "./memoryScenario";
 import { save, type Row, type Scenario } from "./lib/results";
 import { SYSTEMS, type SystemName } from "./lib/protocol";
 import { median } from "./lib/stats";
-import { shippedFlags } from "./lib/procs";
+import { clientNice, shippedFlags } from "./lib/procs";
 import { MEMBER_LIST_CAP } from "../src/protocol";
 
 /** Runs of the memory scenario per system; the median is reported. */
@@ -26,6 +26,12 @@ const FANOUT_COLUMNS: Scenario["columns"] = [
  * worst 1% of deliveries, which on two shared cores moves by several ms from run to run.
  */
 export async function fanout(id: string, title: string, receivers: number, mode: FanoutMode, runs = 1, systems: readonly SystemName[] = SYSTEMS): Promise<Map<SystemName, FanoutResult>> {
+  // BENCH_CLIENT_NICE: receivers run at that niceness (the server first); saved as a section of its own
+  const nice = clientNice();
+  if (nice !== undefined) {
+    id = `${id} nice=${nice}`;
+    title = `${title}, receivers at nice ${nice}`;
+  }
   const all = new Map<SystemName, FanoutResult[]>(systems.map((system) => [system, []]));
   for (let i = 0; i < runs; i++) {
     for (const system of systems) {
@@ -38,12 +44,13 @@ export async function fanout(id: string, title: string, receivers: number, mode:
   const results = new Map<SystemName, FanoutResult>();
   for (const [system, list] of all) results.set(system, medianResult(list));
   const how = mode.kind === "burst" ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)` : `${mode.rate} messages/s for ${mode.seconds} s after a 1 s warm-up at that rate`;
+  const niced = nice !== undefined ? ` The receiving workers run at nice ${nice}, so the server gets the CPU before its clients, as if they ran on other machines (the sender runs at normal priority).` : "";
   const repeat = runs > 1 ? ` Each system runs ${runs} times, interleaved; every figure is the median of its runs, and the p99 of each run is listed.` : "";
   log(
     save({
       id,
       title,
-      description: `One room, ${receivers} receivers and one sender, ~100-byte messages: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive (monotonic clock shared by the processes); CPU = the server process's user+system time per delivery.${repeat}`,
+      description: `One room, ${receivers} receivers and one sender, ~100-byte messages: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive (monotonic clock shared by the processes); CPU = the server process's user+system time per delivery.${repeat}${niced}`,
       columns: FANOUT_COLUMNS,
       rows: systems.map((system) => {
         const r = results.get(system)!;

@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import type { ServerCommand, ServerReady, ServerStats, SystemName, WorkerCommand, WorkerReport } from "./protocol";
 
@@ -75,6 +76,18 @@ function serverFlags(file: string): string[] {
   return file === join("servers", SERVER_FILES.chat) ? shippedFlags() : [];
 }
 
+/**
+ * BENCH_CLIENT_NICE=<0..19>: the niceness of the receiving client workers (not the sender), so the
+ * server gets the CPU first, as if its clients ran on other machines. Unset: everyone equal.
+ */
+export function clientNice(): number | undefined {
+  const raw = process.env.BENCH_CLIENT_NICE?.trim();
+  if (!raw) return undefined;
+  const nice = Number(raw);
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`BENCH_CLIENT_NICE must be an integer 0..19, got ${raw}`);
+  return nice;
+}
+
 /** A running benchmark server. */
 export interface BenchServer {
   readonly system: SystemName;
@@ -138,6 +151,8 @@ export class Processes {
   /** Starts a client worker for `server`, in `room`, connecting as `role`. */
   worker(server: BenchServer, room: string, role: "recv" | "send" | "member"): BenchWorker {
     const child = this.spawn(join("clients", "worker.ts"), { SYSTEM: server.system, PORT: String(server.port), ROOM: room, ROLE: role }, { cmd: "close" });
+    const nice = clientNice();
+    if (nice !== undefined && role !== "send" && child.pid !== undefined) setPriority(child.pid, nice);
     const channel = new Channel<WorkerReport>(child, `${server.system} ${role} worker`);
     return {
       command: (command) => child.send(command),
