@@ -4,32 +4,33 @@ import { createMemoryStore } from "../../src/store/memory";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("ClaimKeeper", () => {
-  test("renews its claims before they lapse, and refuses a second claim of a name it holds", async () => {
-    const store = createMemoryStore();
-    const keeper = new ClaimKeeper(store.claims, "p1", 150);
-    expect(await keeper.claim("room")).toBe(true);
-    expect(await keeper.claim("room")).toBe(false);
-    await sleep(400);
-    expect(await store.claims.holder("room")).toBe("p1");
+  let store: ReturnType<typeof createMemoryStore>;
+  let keeper: ClaimKeeper;
+  beforeEach(() => {
+    store = createMemoryStore();
+    keeper = new ClaimKeeper(store.claims, "p1", 150);
+  });
+  afterEach(async () => {
     keeper.stop();
     await store.close();
   });
 
+  test("renews its claims before they lapse, and refuses a second claim of a name it holds", async () => {
+    expect(await keeper.claim("room")).toBe(true);
+    expect(await keeper.claim("room")).toBe(false);
+    await sleep(400);
+    expect(await store.claims.holder("room")).toBe("p1");
+  });
+
   test("takes back a claim that vanished without a new holder (a Redis restart without persistence)", async () => {
-    const store = createMemoryStore();
-    const keeper = new ClaimKeeper(store.claims, "p1", 150);
     await keeper.claim("room");
     await store.claims.release("room", "p1");
     expect(await store.claims.holder("room")).toBeUndefined();
     await sleep(120);
     expect(await store.claims.holder("room")).toBe("p1");
-    keeper.stop();
-    await store.close();
   });
 
   test("leaves a claim another owner took, and forgets a released one", async () => {
-    const store = createMemoryStore();
-    const keeper = new ClaimKeeper(store.claims, "p1", 150);
     await keeper.claim("taken");
     await keeper.claim("freed");
     await store.claims.release("taken", "p1");
@@ -41,7 +42,5 @@ describe("ClaimKeeper", () => {
     expect(await store.claims.holder("freed")).toBeUndefined();
     expect(errors).toHaveBeenCalledWith(expect.stringContaining("taken"));
     errors.mockRestore();
-    keeper.stop();
-    await store.close();
   });
 });
