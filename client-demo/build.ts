@@ -1,5 +1,5 @@
 /**
- * Bundles the browser demo with esbuild: client-demo/src/main.ts (the chat app) and
+ * Bundles the browser demo with esbuild: client-demo/src/standalone/main.ts (the chat app) and
  * client-demo/src/operator.ts (the operator panel) into client-demo/dist/, ChatClient and
  * @colyseus/sdk included (nothing is loaded from a CDN). Run `tsx client-demo/build.ts`
  * (npm run build:demo); the e2e tests call {@link buildDemo} themselves.
@@ -10,7 +10,7 @@ import { build } from "esbuild";
 
 const DEMO_DIR = __dirname;
 
-/** Where the bundles go (served at /dist/ by src/demoRoutes.ts). */
+/** Where the bundles go (served at /dist/ by src/standalone/demoRoutes.ts). */
 export const DIST_DIR = path.join(DEMO_DIR, "dist");
 
 /**

@@ -1,4 +1,4 @@
-import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
+import { Room, type AuthContext, type Client, type Deferred, type MessageContext } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode, opensReconnectionWindow } from "../src/core/exitReasons";
@@ -6,19 +6,22 @@ import { Membership } from "../src/core/membership";
 import { MAX_MEMBER_PAGE, MemberList } from "../src/core/memberList";
 import { OfflineKickout } from "../src/core/kickout";
 import { dueDestroy, makeDestroyPolicy, nextDestroy, type DestroyCause, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
-import { assertName } from "../src/core/ids";
-import { ClientRequest, ServerMessage, type AttributesUpdate, type MemberQueryResult, type ErrorBody, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
+import { assertName, assertRoomId } from "../src/core/ids";
+import type { ValidSend } from "../src/core/messages";
+import { ClientRequest, ServerMessage, type AttributesUpdate, type JoinOptions, type MemberQueryResult, type ErrorBody, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
+import { CHAT_CONTEXT } from "../src/service/directory";
+import { admit, assertNotBanned, assertRoomCountBelowLimit, FILTER_KEY, isAdmitted, parseJoinOptions, parseRoomConfig, toMatchmakingError, type AdmittedEntry, type CreateOptions, type EntryMode } from "../src/service/entry";
 import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
 import { forgetDestroyedRoom } from "../src/service/rooms";
-import type { CreateOptions, JoinOptions } from "../src/service/entry";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState, MemberState } from "./ChatState";
 import { fullStateSerializer } from "./FullStateSerializer";
 import { MessagePipeline } from "./MessagePipeline";
 import { RoomAttributes } from "./RoomAttributes";
 import { outcome, type Outcome } from "../src/service/remote";
+import { checkHookMessage, checkMemberFields, runRefusableHook, type ChatMember, type ChatMessageDraft, type MemberEnterInfo } from "./memberHooks";
 
 /**
  * Timers re-check their rule at least this often, so a deadline is met to the second even when
@@ -29,15 +32,57 @@ const MAX_TIMER_MS = 1000;
 /** Per-connection data the room keeps on `client.userData`. */
 interface ConnectionData {
   userId: string;
+  /** Set by SWITCH_LEAVE: this connection's consented leave is a switch to that room. */
+  switchingTo?: string;
+}
+
+/** The matchmaking call behind an HTTP matchmake request (`/matchmake/<method>/<room type or id>`). */
+const MATCHMAKE_PATH = /\/matchmake\/([A-Za-z]+)\/([^/?#]+)/;
+const MODE_OF_METHOD: Readonly<Record<string, EntryMode>> = { joinOrCreate: "enter", create: "create", join: "join", joinById: "joinById" };
+
+/**
+ * Every rule of entering, checked at matchmaking time for the SDK's `joinOrCreate`, `create`,
+ * `join` and `joinById` on a chat room type: join options, the user token, bans, the
+ * rooms-per-user and room-count limits, and the room's existence as the call demands. A refusal
+ * reaches the SDK as its code (e.g. 23409 BANNED). `chat.defineRoom` installs it as the type's
+ * static onAuth, before the room class's own.
+ */
+export async function admitMatchmaking(ctx: ChatContext, token: string | undefined, options: unknown, context: AuthContext | undefined): Promise<AdmittedEntry> {
+  const call = matchmakeCall(context);
+  const request = parseJoinOptions(options, call?.mode === "joinById" ? call.target : undefined);
+  if (request.token === undefined && token) request.token = token;
+  const admitted = await admit(ctx, request, call?.mode ?? "enter");
+  // Colyseus reserves `roomId` as a filter: matchmaking finds the room by this key instead.
+  const mutable = options as Record<string, unknown>;
+  mutable.roomId = request.roomId;
+  mutable[FILTER_KEY] = request.roomId;
+  return admitted;
+}
+
+function matchmakeCall(context: AuthContext | undefined): { mode: EntryMode; target: string } | undefined {
+  const url: unknown = (context?.req as { url?: unknown } | undefined)?.url;
+  if (typeof url !== "string") return undefined;
+  const match = MATCHMAKE_PATH.exec(url);
+  const mode = match && MODE_OF_METHOD[match[1]!];
+  return match && mode ? { mode, target: decodeURIComponent(match[2]!) } : undefined;
 }
 
 /**
- * The Colyseus room behind every chatroom. It translates Colyseus hooks into calls on the pure
- * rules of src/core (membership, kick-out, destroy policy) and keeps the schema state in step.
- * `ctx` is provided by the subclass createChatServer registers.
+ * A chatroom: the Colyseus room behind every chat room type. It translates Colyseus hooks into
+ * the pure rules of src/core (membership, kick-out, destroy policy) and keeps the schema state in
+ * step. Register it (or a subclass) with `chat.defineRoom(...)`, which binds it to its chatrooms.
+ *
+ * Subclasses customise it through the documented hooks: {@link onMemberEnter},
+ * {@link onMemberLeave}, {@link onBeforeMessage}, and {@link setMemberFields}. Each hook fires
+ * once per member (not per connection), after the room's state is updated.
  */
-export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData: ConnectionData }> }> {
-  protected abstract readonly ctx: ChatContext;
+export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData: ConnectionData }> }> {
+  private boundContext: ChatContext | undefined;
+
+  /** The chatrooms this room type was registered with (chat.defineRoom). */
+  protected get ctx(): ChatContext {
+    return (this.boundContext ??= contextOf(this.constructor));
+  }
 
   override state = new ChatState();
   override autoDispose = false;
@@ -66,25 +111,49 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
   private unregisterModeration: (() => void) | undefined;
   private attributes!: RoomAttributes;
   private closingReason: ExitReason | undefined;
+  /** The app's custom fields by member (null-prototype records). */
+  private readonly memberFields = new Map<string, Record<string, string>>();
+  /** Connections whose entry the enter hook refused: their removal is silent. */
+  private readonly refusedSessions = new Set<string>();
+  /** Per sender, the last message waiting on onBeforeMessage, so a sender's messages keep their order. */
+  private readonly messageHookChains = new Map<string, Promise<unknown>>();
 
   /** Colyseus' schema serializer, with the full-state buffer kept once a big room outgrows it. */
   override setSerializer(serializer: Parameters<Room["setSerializer"]>[0]): void {
     super.setSerializer(fullStateSerializer(serializer));
   }
 
-  override async onCreate(options: CreateOptions): Promise<void> {
+  override async onCreate(rawOptions: CreateOptions): Promise<void> {
+    try {
+      await this.createRoom(rawOptions);
+    } catch (e) {
+      // the matchmaker answers with the error's code as HTTP status: see toMatchmakingError
+      throw toMatchmakingError(e);
+    }
+  }
+
+  private async createRoom(rawOptions: CreateOptions): Promise<void> {
     const { config, store } = this.ctx;
     const now = this.ctx.now();
+    const roomId = assertRoomId(rawOptions?.roomId);
+    const options = {
+      roomId,
+      roomName: assertName(rawOptions.roomName, roomId, "roomName"),
+      creatorId: typeof rawOptions.userId === "string" ? rawOptions.userId : null,
+      config: parseRoomConfig(rawOptions.config),
+    };
     this.policy = makeDestroyPolicy(
       { emptyDelayS: options.config.roomDestroyDelayTime },
       { emptyDelayS: config.destroyDelayS, inactivityMin: config.inactivityMin },
     );
-    assertName(options.roomName, options.roomId, "roomName");
+    await assertRoomCountBelowLimit(this.ctx);
     if (!(await this.ctx.claims.claim(options.roomId))) {
       throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
     }
     this.claimed = true;
     this.roomId = options.roomId;
+    // what matchmaking filters by, also for rooms created by server code without it
+    await this.setMetadata({ [FILTER_KEY]: roomId } as never, false);
     this.memberList = new MemberList(config.memberListCap);
     this.kickout = new OfflineKickout({ mode: config.kickoutMode, windowMs: config.reconnectWindowS * 1000, messageLimit: config.kickoutMessageLimit });
     this.activity = { createdAt: now, lastActivityAt: now, memberCount: 0, emptySince: null, everJoined: false };
@@ -100,6 +169,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       broadcastMessages: (messages) => this.broadcast(ServerMessage.MESSAGES, messages),
       onDelivered: () => this.noteRoomMessage(),
       isProtectedUser: (userId) => this.protectedUsers.has(userId),
+      beforeMessage: this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
     });
     this.attributes = new RoomAttributes({
       stateAttributes: this.state.attributes,
@@ -135,24 +205,41 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.onMessage(ClientRequest.DELETE_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.deleteFromRequest(userId, body) })));
     this.onMessage(ClientRequest.QUERY_ATTRIBUTES, member(() => this.attributes.query()));
     this.onMessage(ClientRequest.QUERY_MEMBERS, member((_userId, body) => this.queryMembers(body)));
+    this.onMessage(ClientRequest.SWITCH_LEAVE, async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
+      try {
+        this.memberOf(client);
+        client.userData!.switchingTo = assertRoomId((body as { to?: unknown } | undefined)?.to, "to");
+        return {};
+      } catch (e) {
+        if (!isChatError(e)) throw e;
+        return reply.reject({ code: e.code, message: e.message } satisfies ErrorBody);
+      }
+    });
     this.scheduleDestroyCheck();
   }
 
-  /** Re-checks the ban at the socket: a ban set between the entry route and the connection still holds. */
-  override async onAuth(_client: Client<{ userData: ConnectionData }>, options: JoinOptions): Promise<boolean> {
-    if (await this.ctx.store.sets.has(Scope.banned(this.roomId), options.userId, this.ctx.now())) {
-      throw new ChatError(ErrorCode.BANNED, `user ${options.userId} is banned from room ${this.roomId}`);
-    }
-    return true;
-  }
-
+  /**
+   * Seats reserved by the SDK's matchmaking or the entry route were admitted already (static
+   * onAuth); the ban is re-checked here, so a ban set in between still holds. Seats reserved by
+   * server code without that admission go through every entry rule now.
+   */
   override async onJoin(client: Client<{ userData: ConnectionData }>, options: JoinOptions): Promise<void> {
+    let entry: AdmittedEntry;
+    if (isAdmitted(client.auth)) {
+      entry = client.auth;
+      if (options?.roomId !== undefined && options.roomId !== this.roomId) {
+        throw new ChatError(ErrorCode.PARAMETER, `roomId ${JSON.stringify(options.roomId)} differs from the room joined (${this.roomId})`);
+      }
+      await assertNotBanned(this.ctx, entry.userId, this.roomId);
+    } else {
+      entry = await admit(this.ctx, parseJoinOptions(options, this.roomId), "joinById");
+    }
     const now = this.ctx.now();
-    client.userData = { userId: options.userId };
-    const change = this.membership.connect(client.sessionId, options.userId, options.userName, now);
+    client.userData = { userId: entry.userId };
+    const change = this.membership.connect(client.sessionId, entry.userId, entry.userName, now);
     this.touch(now);
     if (change.joined) {
-      const record = this.membership.get(options.userId)!;
+      const record = this.membership.get(entry.userId)!;
       if (this.memberList.add(record.userId).listed) this.listMember(record.userId);
       this.syncMemberCount();
       this.activity.memberCount = this.membership.size;
@@ -161,10 +248,90 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       this.queueMemberEvent("joined", record.userId);
       this.background(this.ctx.store.sets.add(Scope.userRooms(record.userId), [this.roomId], null), "indexing the member's rooms");
     }
-    if (change.cameOnline) this.kickout.forget(options.userId);
-    this.syncMember(options.userId);
+    if (change.cameOnline) this.kickout.forget(entry.userId);
+    this.syncMember(entry.userId);
     this.scheduleDestroyCheck();
+    if (change.joined && this.onMemberEnter !== ChatRoom.prototype.onMemberEnter) {
+      const info: MemberEnterInfo = { options: { ...(options as object) } };
+      if (entry.switchedFrom !== undefined) info.switchedFrom = entry.switchedFrom;
+      try {
+        await runRefusableHook("onMemberEnter", this.roomId, () => this.onMemberEnter(this.memberView(entry.userId), info));
+      } catch (e) {
+        // the entry is refused: the member goes without a trace (no leave event, no leave hook)
+        this.refusedSessions.add(client.sessionId);
+        throw e;
+      }
+    }
     client.send(ServerMessage.JOIN_HISTORY, (await this.pipeline.joinHistory()) satisfies HistorySync);
+  }
+
+  /**
+   * A member entered (its first connection; not a reconnect, not a second device), after the state
+   * lists it. `info.switchedFrom` names the room it switched from. Throw a ChatError to refuse the
+   * entry: its code and message reach the client, and the member is removed without a leave event.
+   * Any other exception is logged and refuses the entry with INTERNAL. Default: nothing.
+   */
+  protected async onMemberEnter(_member: ChatMember, _info: MemberEnterInfo): Promise<void> {}
+
+  /**
+   * A member left (its last connection is gone for good), after the state dropped it. `reason` is
+   * the exit reason: LEFT, SWITCHED (ChatClient.switchRoom), KICKED, BANNED, OFFLINE, DISMISSED,
+   * EXPIRED or SHUTDOWN. Not awaited by the room; an exception is logged. Default: nothing.
+   */
+  protected async onMemberLeave(_member: ChatMember, _reason: ExitReason): Promise<void> {}
+
+  /**
+   * A member's message, after the size, rate, mute and distribution checks and before it gets its
+   * seq. Return it, a changed copy (`{ type, content, priority? }`, checked like a client's send),
+   * or undefined to keep it; throw a ChatError to refuse it: its code and message reach the sender
+   * (ChatClient rejects with them). A sender's messages stay in order while the hook runs. Any
+   * other exception, or an invalid result, is logged and answered with INTERNAL. Default: unchanged.
+   */
+  protected async onBeforeMessage(_member: ChatMember, message: ChatMessageDraft): Promise<ChatMessageDraft | undefined> {
+    return message;
+  }
+
+  /**
+   * Sets a member's custom fields (replacing its previous ones), e.g. from `onMemberEnter`: at most
+   * 16 names of 1..32 [A-Za-z0-9_-] with string values of at most 512 characters. Other members see
+   * them in the synchronized state (`members.get(id).fields`) and in ChatClient's member info.
+   * Throws PARAMETER naming the bad field, NOT_IN_ROOM for a user who is not a member.
+   */
+  protected setMemberFields(userId: string, fields: Record<string, string>): void {
+    const checked = checkMemberFields(fields);
+    if (!this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `${userId} is not a member of room ${this.roomId}`);
+    this.memberFields.set(userId, checked);
+    const member = this.state.members.get(userId);
+    if (!member) return;
+    member.fields.clear();
+    for (const [key, value] of Object.entries(checked)) member.fields.set(key, value);
+  }
+
+  /** A member as the hooks see it; NOT_IN_ROOM when `userId` is not a member. */
+  protected member(userId: string): ChatMember {
+    if (!this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `${userId} is not a member of room ${this.roomId}`);
+    return this.memberView(userId);
+  }
+
+  private memberView(userId: string, removed?: { userName: string; joinedAt: number }): ChatMember {
+    const info = this.memberInfo(userId, removed ? { userId, userName: removed.userName, joinedAt: removed.joinedAt, online: false, devices: 0 } : undefined);
+    return { userId, userName: info.userName, joinedAt: info.joinedAt, online: info.online, devices: info.devices, fields: { ...this.memberFields.get(userId) } };
+  }
+
+  /** onBeforeMessage for one message, after the sender's earlier ones. */
+  private runMessageHook(userId: string, draft: ValidSend): Promise<ValidSend> {
+    const previous = this.messageHookChains.get(userId);
+    const call = async (): Promise<ValidSend> => {
+      const result = await runRefusableHook("onBeforeMessage", this.roomId, () => this.onBeforeMessage(this.memberView(userId), { ...draft }));
+      return checkHookMessage(result, draft, this.ctx.config.maxMessageBytes);
+    };
+    const run = previous ? previous.then(call, call) : call();
+    this.messageHookChains.set(userId, run);
+    const forget = () => {
+      if (this.messageHookChains.get(userId) === run) this.messageHookChains.delete(userId);
+    };
+    run.then(forget, forget);
+    return run;
   }
 
   override onDrop(client: Client<{ userData: ConnectionData }>, code?: number): void {
@@ -198,12 +365,15 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
 
   override onLeave(client: Client<{ userData: ConnectionData }>, code?: number): void {
     this.windows.delete(client.sessionId);
+    const refused = this.refusedSessions.delete(client.sessionId);
     const change = this.membership.disconnect(client.sessionId);
     if (!change) return;
     if (change.left) {
-      const reason = this.exitReasons.get(change.userId) ?? this.closingReason ?? (code !== undefined ? exitReasonOfCloseCode(code) : undefined) ?? ExitReason.OFFLINE;
+      const switched = code === CloseCodeOf[ExitReason.LEFT] && client.userData?.switchingTo !== undefined;
+      const reason =
+        this.exitReasons.get(change.userId) ?? this.closingReason ?? (switched ? ExitReason.SWITCHED : undefined) ?? (code !== undefined ? exitReasonOfCloseCode(code) : undefined) ?? ExitReason.OFFLINE;
       this.exitReasons.delete(change.userId);
-      this.removeMemberState(change.userId, reason);
+      this.removeMemberState(change.userId, reason, refused ? undefined : change.removed);
     } else {
       this.syncMember(change.userId);
     }
@@ -396,9 +566,14 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.activity.lastActivityAt = now;
   }
 
-  private removeMemberState(userId: string, reason: ExitReason): void {
+  /**
+   * Drops a member that has left from the state and the rules, then runs the leave hook with
+   * `removed` (the member as it was); without `removed` (a refused entry) nobody hears of it.
+   */
+  private removeMemberState(userId: string, reason: ExitReason, removed?: { userName: string; joinedAt: number }): void {
     const now = this.ctx.now();
-    this.queueMemberEvent("left", userId, reason);
+    if (removed) this.queueMemberEvent("left", userId, reason);
+    else this.retractJoinEvent(userId);
     const { wasListed, promoted } = this.memberList.remove(userId);
     if (wasListed) this.state.members.delete(userId);
     if (promoted !== undefined) this.listMember(promoted);
@@ -411,12 +586,27 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     this.attributes.ownerLeft(userId);
     this.background(this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]), "unindexing the member's rooms");
     this.scheduleDestroyCheck();
+    if (removed && this.onMemberLeave !== ChatRoom.prototype.onMemberLeave) {
+      const member = this.memberView(userId, removed);
+      this.background(runRefusableHook("onMemberLeave", this.roomId, () => this.onMemberLeave(member, reason)), "onMemberLeave");
+    }
+    this.memberFields.delete(userId);
+    this.messageHookChains.delete(userId);
+  }
+
+  /** Takes back a queued join event of a member whose entry was refused. */
+  private retractJoinEvent(userId: string): void {
+    const index = this.pending.joined.findIndex((m) => m.userId === userId);
+    if (index >= 0) this.pending.joined.splice(index, 1);
   }
 
   private memberInfo(userId: string, fallback?: MemberInfo): MemberInfo {
     const record = this.membership.get(userId);
     if (!record) return fallback ?? { userId, userName: userId, joinedAt: 0, online: false, devices: 0 };
-    return { userId, userName: record.userName, joinedAt: record.joinedAt, online: this.membership.isOnline(userId), devices: this.membership.devices(userId) };
+    const info: MemberInfo = { userId, userName: record.userName, joinedAt: record.joinedAt, online: this.membership.isOnline(userId), devices: this.membership.devices(userId) };
+    const fields = this.memberFields.get(userId);
+    if (fields) info.fields = { ...fields };
+    return info;
   }
 
   /** Adds a member to the schema state's (capped) member list. */
@@ -427,6 +617,7 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     member.userId = record.userId;
     member.userName = record.userName;
     member.joinedAt = record.joinedAt;
+    for (const [key, value] of Object.entries(this.memberFields.get(userId) ?? {})) member.fields.set(key, value);
     this.state.members.set(record.userId, member);
     this.syncMember(userId);
   }
@@ -488,6 +679,11 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
     const memberCount = this.membership.size;
     this.state.memberCount = memberCount;
     const big = this.isLarge();
+    // fields set since the join (the enter hook) go out with it
+    for (const info of joined) {
+      const fields = this.memberFields.get(info.userId);
+      if (fields && this.membership.has(info.userId)) info.fields = { ...fields };
+    }
     if (joined.length > 0) {
       this.broadcast(ServerMessage.MEMBERS_JOINED, { members: big ? [] : joined, count: joined.length, memberCount } satisfies MembersChangedPayload);
     }
@@ -522,4 +718,14 @@ export abstract class ChatRoom extends Room<{ state: ChatState; client: Client<{
       this.scheduleKickoutCheck();
     }, Math.min(MAX_TIMER_MS, Math.max(0, deadline - this.ctx.now())));
   }
+}
+
+/** The context `chat.defineRoom` bound a room class to; throws a clear error for a class registered without it. */
+function contextOf(klass: unknown): ChatContext {
+  const ctx = (klass as Record<symbol, ChatContext | undefined>)[CHAT_CONTEXT];
+  if (!ctx) {
+    const name = (klass as { name?: string }).name ?? "ChatRoom";
+    throw new ChatError(ErrorCode.INTERNAL, `${name} is not bound to chatrooms: register it with chat.defineRoom(${name}), not defineRoom(${name})`);
+  }
+  return ctx;
 }

@@ -8,6 +8,8 @@ export const MemberState = schema(
     joinedAt: t.number(),
     online: t.boolean(),
     devices: t.uint8(),
+    /** The app's custom member fields (ChatRoom.setMemberFields). */
+    fields: t.map("string"),
   },
   "MemberState",
 );

@@ -1,7 +1,7 @@
 import { generateId } from "@colyseus/core";
 import { RoomAdmission, SendRateLimiter, type Priority } from "../src/core/admission";
 import { ChatError, ErrorCode } from "../src/core/errors";
-import { parseHistoryQuery, parseSend } from "../src/core/messages";
+import { parseHistoryQuery, parseSend, type ValidSend } from "../src/core/messages";
 import type { HistorySync, RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { MessageBatcher } from "./MessageBatcher";
@@ -18,6 +18,11 @@ export interface PipelineHost {
   assertMaySend(userId: string, now: number): Promise<void>;
   /** Protected users are never dropped by admission. */
   isProtectedUser(userId: string): boolean;
+  /**
+   * The app's veto or change of a member's message (the room's onBeforeMessage), when it has one:
+   * resolves with the message to send, or throws the ChatError the sender gets.
+   */
+  beforeMessage?(userId: string, draft: ValidSend): Promise<ValidSend>;
 }
 
 /** Room-side message settings, cached from the store and refreshed on bus notices. */
@@ -72,13 +77,14 @@ export class MessagePipeline {
    * SEND_RATE_LIMITED, MUTED, DISTRIBUTION_STOPPED, MESSAGE_DROPPED (room over its admission window).
    */
   async sendFromMember(userId: string, body: unknown): Promise<RoomMessage> {
-    const { type, content, priority } = parseSend(body, this.ctx.config.maxMessageBytes);
+    const parsed = parseSend(body, this.ctx.config.maxMessageBytes);
     const now = this.ctx.now();
     if (!this.rate.tryConsume(userId, now)) {
       throw new ChatError(ErrorCode.SEND_RATE_LIMITED, `sending too fast: at most ${this.ctx.config.sendRatePerSecond} messages per second per user`);
     }
     await this.host.assertMaySend(userId, now);
     this.assertDistributing();
+    const { type, content, priority } = this.host.beforeMessage ? await this.host.beforeMessage(userId, parsed) : parsed;
     this.admit(type, priority, this.host.isProtectedUser(userId));
     return this.deliver(userId, type, content);
   }

@@ -105,12 +105,57 @@ export const DEFAULT_CONFIG: ChatConfig = {
   operatorPassword: undefined,
 };
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+/** An integer setting: its environment variable and its accepted range (one table for env and code). */
+interface IntSetting {
+  env: string;
+  min: number;
+  max: number;
+}
+
+/**
+ * The range of every numeric setting, shared by {@link configFromEnv} and {@link validateConfig},
+ * so a bad value is refused with the same message whether it comes from the environment or code.
+ */
+export const INT_SETTINGS = {
+  port: { env: "PORT", min: 0, max: 65535 },
+  reconnectWindowS: { env: "CHAT_RECONNECT_WINDOW_S", min: 1, max: 3600 },
+  kickoutMessageLimit: { env: "CHAT_KICKOUT_MESSAGE_LIMIT", min: 1, max: 100_000 },
+  inactivityMin: { env: "CHAT_INACTIVITY_MIN", ...DESTROY_LIMITS.inactivityMin },
+  destroyDelayS: { env: "CHAT_DESTROY_DELAY_S", ...DESTROY_LIMITS.emptyDelayS },
+  maxRooms: { env: "CHAT_MAX_ROOMS", min: 1, max: 10_000_000 },
+  maxRoomsPerUser: { env: "CHAT_MAX_ROOMS_PER_USER", min: 1, max: 10_000 },
+  maxMessageBytes: { env: "CHAT_MAX_MESSAGE_BYTES", min: 1, max: 1_048_576 },
+  sendRatePerSecond: { env: "CHAT_SEND_RATE_PER_S", min: 1, max: 10_000 },
+  admissionWindow: { env: "CHAT_ADMISSION_WINDOW", min: 2, max: 1_000_000 },
+  memberListCap: { env: "CHAT_MEMBER_LIST_CAP", min: 1, max: 10_000 },
+  largeRoomCountMs: { env: "CHAT_LARGE_ROOM_COUNT_MS", min: 50, max: 60_000 },
+  historySize: { env: "CHAT_HISTORY_SIZE", min: 10, max: 10_000 },
+  signatureMaxSkewS: { env: "CHAT_SIGNATURE_MAX_SKEW_S", min: 0, max: 31_536_000 },
+  apiRateLimit: { env: "CHAT_API_RATE_LIMIT", min: 1, max: 1_000_000 },
+  keepAliveMax: { env: "CHAT_KEEPALIVE_MAX", min: 0, max: 1_000_000 },
+  tokenTtlS: { env: "CHAT_TOKEN_TTL_S", min: 0, max: 3_153_600_000 },
+} as const satisfies Partial<Record<keyof ChatConfig, IntSetting>>;
+
+type IntKey = keyof typeof INT_SETTINGS;
+
+/** String settings and their environment variables. */
+const STRING_SETTINGS = {
+  redisUrl: "REDIS_URL",
+  publicAddress: "CHAT_PUBLIC_ADDRESS",
+  appKey: "CHAT_APP_KEY",
+  appSecret: "CHAT_APP_SECRET",
+  operatorPassword: "CHAT_OPERATOR_PASSWORD",
+} as const satisfies Partial<Record<keyof ChatConfig, string>>;
+
+const KICKOUT_MODES: readonly KickoutMode[] = ["rongcloud", "timer"];
+
+function intFrom(env: NodeJS.ProcessEnv, key: IntKey): number | undefined {
+  const { env: name, min, max } = INT_SETTINGS[key];
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a number in ${min}..${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ChatError(ErrorCode.PARAMETER, `${name} must be an integer in ${min}..${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -118,38 +163,47 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, min: number, max: number)
 /** Reads the environment variables documented in README.md; throws naming the variable on a bad value. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ChatConfig> {
   const mode = env.CHAT_KICKOUT_MODE;
-  if (mode !== undefined && mode !== "" && mode !== "rongcloud" && mode !== "timer") {
+  if (mode !== undefined && mode !== "" && !KICKOUT_MODES.includes(mode as KickoutMode)) {
     throw new ChatError(ErrorCode.PARAMETER, `CHAT_KICKOUT_MODE must be "rongcloud" or "timer", got ${JSON.stringify(mode)}`);
   }
-  const config: Partial<ChatConfig> = {
-    port: intFrom(env, "PORT", 0, 65535),
-    redisUrl: env.REDIS_URL || undefined,
-    publicAddress: env.CHAT_PUBLIC_ADDRESS || undefined,
-    reconnectWindowS: intFrom(env, "CHAT_RECONNECT_WINDOW_S", 1, 3600),
-    kickoutMode: (mode || undefined) as KickoutMode | undefined,
-    inactivityMin: intFrom(env, "CHAT_INACTIVITY_MIN", DESTROY_LIMITS.inactivityMin.min, DESTROY_LIMITS.inactivityMin.max),
-    destroyDelayS: intFrom(env, "CHAT_DESTROY_DELAY_S", DESTROY_LIMITS.emptyDelayS.min, DESTROY_LIMITS.emptyDelayS.max),
-    maxRooms: intFrom(env, "CHAT_MAX_ROOMS", 1, 10_000_000),
-    maxRoomsPerUser: intFrom(env, "CHAT_MAX_ROOMS_PER_USER", 1, 10_000),
-    maxMessageBytes: intFrom(env, "CHAT_MAX_MESSAGE_BYTES", 1, 1_048_576),
-    sendRatePerSecond: intFrom(env, "CHAT_SEND_RATE_PER_S", 1, 10_000),
-    admissionWindow: intFrom(env, "CHAT_ADMISSION_WINDOW", 2, 1_000_000),
-    memberListCap: intFrom(env, "CHAT_MEMBER_LIST_CAP", 1, 10_000),
-    largeRoomCountMs: intFrom(env, "CHAT_LARGE_ROOM_COUNT_MS", 50, 60_000),
-    historySize: intFrom(env, "CHAT_HISTORY_SIZE", 10, 10_000),
-    appKey: env.CHAT_APP_KEY || undefined,
-    appSecret: env.CHAT_APP_SECRET || undefined,
-    signatureMaxSkewS: intFrom(env, "CHAT_SIGNATURE_MAX_SKEW_S", 0, 31_536_000),
-    apiRateLimit: intFrom(env, "CHAT_API_RATE_LIMIT", 1, 1_000_000),
-    keepAliveMax: intFrom(env, "CHAT_KEEPALIVE_MAX", 0, 1_000_000),
-    tokenTtlS: intFrom(env, "CHAT_TOKEN_TTL_S", 0, 3_153_600_000),
-    operatorPassword: env.CHAT_OPERATOR_PASSWORD || undefined,
-  };
+  const config: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(INT_SETTINGS) as IntKey[]) config[key] = intFrom(env, key);
+  for (const [key, name] of Object.entries(STRING_SETTINGS)) config[key] = env[name] || undefined;
+  config.kickoutMode = mode || undefined;
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<ChatConfig>;
 }
 
-/** Defaults overlaid with `overrides` (undefined values ignored). */
+/**
+ * Checks settings given in code (createChatrooms, createChatServer, chat.defineRoom) against the
+ * same ranges as the environment variables and returns them without undefined values. Throws
+ * ChatError(PARAMETER) naming the option and its range; unknown options are refused too, so a
+ * misspelt setting does not silently keep its default.
+ */
+export function validateConfig(overrides: unknown, what = "option"): Partial<ChatConfig> {
+  if (overrides === undefined || overrides === null) return {};
+  if (typeof overrides !== "object" || Array.isArray(overrides)) throw new ChatError(ErrorCode.PARAMETER, `chat settings must be an object, got ${JSON.stringify(overrides)}`);
+  const result: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!Object.hasOwn(DEFAULT_CONFIG, key)) {
+      throw new ChatError(ErrorCode.PARAMETER, `unknown ${what} ${JSON.stringify(key)}; known: ${Object.keys(DEFAULT_CONFIG).join(", ")}`);
+    }
+    if (Object.hasOwn(INT_SETTINGS, key)) {
+      const { env, min, max } = INT_SETTINGS[key as IntKey];
+      if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        throw new ChatError(ErrorCode.PARAMETER, `${what} ${key} (${env}) must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+      }
+    } else if (key === "kickoutMode") {
+      if (!KICKOUT_MODES.includes(value as KickoutMode)) throw new ChatError(ErrorCode.PARAMETER, `${what} kickoutMode (CHAT_KICKOUT_MODE) must be "rongcloud" or "timer", got ${JSON.stringify(value)}`);
+    } else if (typeof value !== "string") {
+      throw new ChatError(ErrorCode.PARAMETER, `${what} ${key} must be a string, got ${JSON.stringify(value)}`);
+    }
+    result[key] = value;
+  }
+  return result as Partial<ChatConfig>;
+}
+
+/** Defaults overlaid with `overrides`, validated by {@link validateConfig}. */
 export function resolveConfig(overrides: Partial<ChatConfig> = {}): ChatConfig {
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return { ...DEFAULT_CONFIG, ...defined };
+  return { ...DEFAULT_CONFIG, ...validateConfig(overrides) };
 }

@@ -4,11 +4,38 @@
  */
 import type { ExitReason } from "./core/exitReasons";
 
-/** Room type name registered with Colyseus. */
-export const CHATROOM = "chatroom";
+/**
+ * Name the standalone server registers the chat room type under, and ChatClient's default
+ * `roomType`. A studio registers its chat room types under names of its own.
+ */
+export const DEFAULT_ROOM_TYPE = "chatroom";
 
-/** HTTP path of the entry route: POST JSON {@link EnterRequest}, answers {@link EnterResponse}. */
+/**
+ * Path of the entry route inside the chat router (POST JSON {@link EnterRequest}, answers
+ * {@link EnterResponse}): sugar over the SDK's matchmaking calls for clients that cannot use them.
+ */
 export const ENTER_PATH = "/chat/enter";
+
+/**
+ * Options of the SDK's matchmaking calls on a chat room type:
+ * `client.joinOrCreate(type, options)`, `create`, `join` and `joinById(roomId, options)`.
+ */
+export interface JoinOptions {
+  /** The room's id, chosen by the caller: 1..64 of [A-Za-z0-9_-] (joinById takes it from its argument). */
+  roomId?: string;
+  /** Name of the room when this call creates it [roomId]. */
+  roomName?: string;
+  /** 1..64 of [A-Za-z0-9+=_-]. */
+  userId: string;
+  /** Display name [userId]. */
+  userName?: string;
+  /** User token from the operator API (`/user/getToken.json`); required when the server has an app secret. */
+  token?: string;
+  /** Options of a room this call creates. */
+  config?: RoomConfig;
+  /** Set by ChatClient.switchRoom: the room this member is switching from (reaches the enter hook). */
+  switchedFrom?: string;
+}
 
 /** How a client enters: create (fails if the id exists), join (fails if missing), enter (creates when missing). */
 export type EnterMode = "create" | "join" | "enter";
@@ -51,6 +78,8 @@ export interface MemberInfo {
   joinedAt: number;
   online: boolean;
   devices: number;
+  /** The app's custom member fields (set by the room's hooks; absent when none). */
+  fields?: Record<string, string>;
 }
 
 /** Room info every client call resolves with. */
@@ -98,7 +127,18 @@ export const ClientRequest = {
   QUERY_ATTRIBUTES: "queryAttributes",
   /** {@link MemberQueryRequest} -> {@link MemberQueryResult}: one page of every member, in join order. */
   QUERY_MEMBERS: "queryMembers",
+  /**
+   * {@link SwitchLeaveRequest} -> {}: this connection is about to leave for another room
+   * (ChatClient.switchRoom). Its consented leave that follows is recorded as SWITCHED on the server.
+   */
+  SWITCH_LEAVE: "switchLeave",
 } as const;
+
+/** Body of SWITCH_LEAVE. */
+export interface SwitchLeaveRequest {
+  /** The room the member switched to. */
+  to: string;
+}
 
 /** Body of QUERY_MEMBERS (ZIM's ZIMRoomMemberQueryConfig). */
 export interface MemberQueryRequest {

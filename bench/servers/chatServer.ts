@@ -3,7 +3,7 @@
  * and the room admission window raised so the benchmark measures fan-out, not those policies.
  * Its two rooms are created through the operator service before any client comes.
  */
-import { createChatServer } from "../../src/server";
+import { createChatServer } from "../../src/standalone/server";
 import { createRooms } from "../../src/service/rooms";
 import { benchPort, serveControl } from "./control";
 

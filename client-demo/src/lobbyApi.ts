@@ -1,4 +1,4 @@
-/** The demo's small JSON routes (src/demoRoutes.ts), typed for the browser. */
+/** The demo's small JSON routes (src/standalone/demoRoutes.ts), typed for the browser. */
 
 /** One room of the room list. */
 export interface RoomRow {

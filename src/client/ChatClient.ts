@@ -1,14 +1,14 @@
-import { Client, type SeatReservation } from "@colyseus/sdk";
+import { Client } from "@colyseus/sdk";
 import { ErrorCode } from "../core/errors";
 import { ExitReason } from "../core/exitReasons";
 import {
   ClientRequest,
-  ENTER_PATH,
+  DEFAULT_ROOM_TYPE,
   type AttributeInfo,
   type DeleteAttributesRequest,
   type EnterMode,
-  type EnterRequest,
   type HistoryRequest,
+  type JoinOptions,
   type MemberInfo,
   type MemberQueryRequest,
   type MemberQueryResult,
@@ -19,7 +19,7 @@ import {
   type SendMessageRequest,
   type SetAttributesRequest,
 } from "../protocol";
-import { ChatClientError, ClientErrorCode, errorFromBody, toClientError } from "./errors";
+import { ChatClientError, ClientErrorCode, toClientError } from "./errors";
 import { TypedEmitter, type ChatClientEvents, type RoomEvent } from "./events";
 import { RoomSession, type ChatSdkRoom, type ChatStateView, type SessionEvent } from "./RoomSession";
 
@@ -49,6 +49,8 @@ export interface ChatClientOptions {
   connectTimeoutMs?: number;
   /** Overrides of the SDK's reconnection settings, applied to every room. */
   reconnection?: Partial<ReconnectionSettings>;
+  /** The chat room type's name on the server (the key it is registered under in `defineServer`) ["chatroom"]. */
+  roomType?: string;
 }
 
 /** Name and id of a room to create, enter or switch to (ZIM's ZIMRoomInfo). */
@@ -82,9 +84,14 @@ interface EntryPlan {
   start: RoomEvent;
   /** Event with state `disconnected` when the attempt fails (`roomNotExist`/`connectTimeout` may replace it). */
   failed: RoomEvent;
+  /** The room this entry switches from (switchRoom). */
+  switchedFrom?: string;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/** The SDK's matchmaking call for each way of entering. */
+const METHOD_OF_MODE = { create: "create", join: "join", enter: "joinOrCreate" } as const satisfies Record<EnterMode, string>;
 
 /** The `roomStateChanged` event after a room ends for `reason`. */
 const EVENT_OF_EXIT: Readonly<Record<ExitReason, RoomEvent>> = {
@@ -95,6 +102,7 @@ const EVENT_OF_EXIT: Readonly<Record<ExitReason, RoomEvent>> = {
   [ExitReason.DISMISSED]: "roomNotExist",
   [ExitReason.EXPIRED]: "roomNotExist",
   [ExitReason.SHUTDOWN]: "interrupted",
+  [ExitReason.SWITCHED]: "success",
 };
 
 /**
@@ -114,6 +122,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private readonly token: string | undefined;
   private readonly connectTimeoutMs: number;
   private readonly reconnection: Partial<ReconnectionSettings>;
+  private readonly roomType: string;
   /** The one owner of each joined room's SDK Room, by room id. */
   private readonly sessions = new Map<string, RoomSession>();
   /** Entries under way, by room id, so two calls for one room share one connection. */
@@ -130,6 +139,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.token = options.token;
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.reconnection = { minUptime: 0, ...options.reconnection };
+    this.roomType = options.roomType ?? DEFAULT_ROOM_TYPE;
   }
 
   /** The rooms this client is in, as their schema state describes them now. */
@@ -192,9 +202,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       info = target.info();
     } else {
       const mode = isCreateWhenRoomNotExisted ? "enter" : "join";
-      info = await this.enter({ mode, target: toRoomInfo, config, start: "activeSwitch", failed: "switchFailed" });
+      info = await this.enter({ mode, target: toRoomInfo, config, start: "activeSwitch", failed: "switchFailed", switchedFrom: fromRoomID });
     }
-    await from.leave();
+    await from.leaveForSwitch(toRoomInfo.roomID);
     return info;
   }
 
@@ -347,15 +357,13 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private async connect(plan: EntryPlan): Promise<RoomInfo> {
     const roomID = plan.target.roomID;
     this.emit("roomStateChanged", roomID, "connecting", plan.start);
-    const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        abort.abort();
         reject(new ChatClientError(ClientErrorCode.CONNECT_TIMEOUT, `entering room ${roomID} took longer than ${this.connectTimeoutMs} ms`));
       }, this.connectTimeoutMs);
     });
-    const joining = this.join(plan, abort.signal);
+    const joining = this.join(plan);
     let session: RoomSession;
     try {
       session = await Promise.race([joining, deadline]);
@@ -375,35 +383,23 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     return session.info();
   }
 
-  /** Entry request, seat consumption and first state: the room is joined when this resolves. */
-  private async join(plan: EntryPlan, signal: AbortSignal): Promise<RoomSession> {
-    const request: EnterRequest = {
-      mode: plan.mode,
-      roomId: plan.target.roomID,
-      roomName: plan.target.roomName,
-      userId: this.userId,
-      userName: this.userName,
-      token: this.token,
-      config: plan.config,
-    };
-    let body: unknown;
-    try {
-      const response = await this.sdk.http.post(ENTER_PATH, { body: request, signal });
-      body = response.data;
-    } catch (e) {
-      throw toClientError(e, "the entry request");
-    }
-    const refused = errorFromBody(body);
-    if (refused) throw refused;
-    const seat = (body as { seat?: unknown } | null)?.seat as Partial<SeatReservation> | undefined;
-    if (typeof seat?.roomId !== "string" || typeof seat.sessionId !== "string") {
-      throw new ChatClientError(ClientErrorCode.CONNECT_FAILED, `the entry request answered without a seat: ${JSON.stringify(body)}`);
-    }
+  /**
+   * The SDK's own matchmaking call for the mode (create, join, joinOrCreate) on the chat room type,
+   * then the first state: the room is joined when this resolves.
+   */
+  private async join(plan: EntryPlan): Promise<RoomSession> {
+    const options: JoinOptions = { roomId: plan.target.roomID, userId: this.userId };
+    if (plan.target.roomName !== undefined) options.roomName = plan.target.roomName;
+    if (this.userName !== undefined) options.userName = this.userName;
+    if (this.token !== undefined) options.token = this.token;
+    if (plan.config !== undefined) options.config = plan.config;
+    if (plan.switchedFrom !== undefined) options.switchedFrom = plan.switchedFrom;
     let room: ChatSdkRoom;
     try {
-      room = (await this.sdk.consumeSeatReservation<ChatStateView>(seat as SeatReservation)) as ChatSdkRoom;
+      const method = METHOD_OF_MODE[plan.mode];
+      room = (await this.sdk[method]<ChatStateView>(this.roomType, options)) as ChatSdkRoom;
     } catch (e) {
-      throw toClientError(e, "the room connection");
+      throw toClientError(e, `entering room ${plan.target.roomID}`);
     }
     Object.assign(room.reconnection, this.reconnection);
     // Created at once so no drop or message slips by; its events count once it is in `sessions`.

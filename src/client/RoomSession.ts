@@ -1,7 +1,7 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../core/exitReasons";
-import { ServerMessage, type AttributesUpdate, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../protocol";
+import { ClientRequest, ServerMessage, type SwitchLeaveRequest, type AttributesUpdate, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../protocol";
 import { ChatClientError, ClientErrorCode, errorFromBody, toClientError } from "./errors";
 import { MessageFeed } from "./MessageFeed";
 
@@ -11,6 +11,7 @@ interface MemberView {
   joinedAt: number;
   online: boolean;
   devices: number;
+  fields?: MapView<string>;
 }
 
 /** Read-only view of a schema MapSchema: what the client needs of it. */
@@ -146,7 +147,15 @@ export class RoomSession {
   info(): RoomInfo {
     const state = this.room.state as ChatStateView | undefined;
     const members: MemberInfo[] = [];
-    state?.members?.forEach((m, userId) => members.push({ userId, userName: m.userName, joinedAt: m.joinedAt, online: m.online, devices: m.devices }));
+    state?.members?.forEach((m, userId) => {
+      const member: MemberInfo = { userId, userName: m.userName, joinedAt: m.joinedAt, online: m.online, devices: m.devices };
+      if (m.fields && m.fields.size > 0) {
+        const fields: Record<string, string> = Object.create(null);
+        m.fields.forEach((value, key) => (fields[key] = value));
+        member.fields = fields;
+      }
+      members.push(member);
+    });
     return {
       roomID: this.roomID,
       roomName: state?.roomName ?? this.roomID,
@@ -189,6 +198,18 @@ export class RoomSession {
       }
       throw toClientError(e, `request "${type}"`);
     }
+  }
+
+  /**
+   * Leaves for room `to` (ChatClient.switchRoom): tells the server it is a switch, so its leave
+   * hook and the other members see SWITCHED, then leaves as {@link leave} does. This client
+   * reports the exit as LEFT, as ZIM does.
+   */
+  async leaveForSwitch(to: string): Promise<void> {
+    if (!this.ended && !this.interrupted) {
+      await this.request(ClientRequest.SWITCH_LEAVE, { to } satisfies SwitchLeaveRequest).catch(() => undefined);
+    }
+    return this.leave();
   }
 
   /**

@@ -14,8 +14,8 @@ export const ClientErrorCode = {
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
-/** Every code a {@link ChatClientError} can carry. */
-export type ChatClientErrorCode = ErrorCode | ClientErrorCode;
+/** Every code a {@link ChatClientError} can carry: the server's table, ours, or an app's own (a room hook's refusal). */
+export type ChatClientErrorCode = ErrorCode | ClientErrorCode | (number & {});
 
 const SERVER_CODES = new Set<number>(Object.values(ErrorCode));
 
@@ -35,22 +35,29 @@ export class ChatClientError extends Error {
 }
 
 /**
- * A ChatClientError for an `{ code, message }` body when `code` is in the server's table;
- * undefined for anything else (a proxy's error page, a success body).
+ * A ChatClientError for a room's refusal `{ code, message }` (a request's rejection reason): the
+ * server's code, or an app's own from a room hook, unchanged. Undefined for anything else.
  */
 export function errorFromBody(body: unknown): ChatClientError | undefined {
   if (typeof body !== "object" || body === null) return undefined;
   const { code, message } = body as { code?: unknown; message?: unknown };
-  if (typeof code !== "number" || !SERVER_CODES.has(code) || code === ErrorCode.OK) return undefined;
-  return new ChatClientError(code as ErrorCode, typeof message === "string" ? message : `error ${code}`);
+  if (typeof code !== "number" || !Number.isInteger(code) || code === ErrorCode.OK) return undefined;
+  return new ChatClientError(code, typeof message === "string" ? message : `error ${code}`);
 }
 
-/** Wraps whatever the SDK or fetch threw into a ChatClientError (CONNECT_FAILED unless it carries our code). */
+/**
+ * Wraps whatever the SDK threw into a ChatClientError: the server's code when the error carries
+ * one of its table (a matchmaking refusal, e.g. BANNED), else CONNECT_FAILED naming what failed.
+ */
 export function toClientError(e: unknown, what: string): ChatClientError {
   if (e instanceof ChatClientError) return e;
+  // a matchmaking refusal: an HTTP status as the SDK's code, ours at the start of the message
+  const coded = e instanceof Error ? /^\[(\d+)\] ([\s\S]*)$/.exec(e.message) : null;
+  if (coded) return new ChatClientError(Number(coded[1]), coded[2]!);
   const fromBody = errorFromBody((e as { data?: unknown } | null)?.data);
-  if (fromBody) return fromBody;
+  if (fromBody && SERVER_CODES.has(fromBody.code)) return fromBody;
   const detail = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === "number" && SERVER_CODES.has(code) && code !== ErrorCode.OK) return new ChatClientError(code, detail);
   return new ChatClientError(ClientErrorCode.CONNECT_FAILED, `${what} failed${code !== undefined ? ` (${String(code)})` : ""}: ${detail}`);
 }

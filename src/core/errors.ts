@@ -41,6 +41,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** A code of {@link ErrorCode}, or an application's own (e.g. a room hook's refusal, 30001). */
+export type ChatErrorCode = ErrorCode | (number & {});
+
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.INTERNAL]: 500,
   [ErrorCode.UNKNOWN_APP]: 401,
@@ -59,14 +62,17 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
  * which every RongCloud server SDK reads correctly; 5xx is reserved for real server faults
  * because the Go and Java SDKs fail over to a backup host on 5xx.
  */
-export function httpStatusOf(code: ErrorCode): number {
-  return HTTP_STATUS[code] ?? 200;
+export function httpStatusOf(code: ChatErrorCode): number {
+  return (HTTP_STATUS as Partial<Record<number, number>>)[code] ?? 200;
 }
 
-/** A rule was broken. `code` is from {@link ErrorCode}; `message` names the field and the limit. */
+/**
+ * A rule was broken. `code` is from {@link ErrorCode} (or an app's own, thrown by a room hook);
+ * `message` names the field and the limit. Thrown from a hook, both reach the client unchanged.
+ */
 export class ChatError extends Error {
   constructor(
-    public readonly code: ErrorCode,
+    public readonly code: ChatErrorCode,
     message: string,
   ) {
     super(message);

@@ -10,6 +10,12 @@ export const ExitReason = {
   OFFLINE: 4,
   EXPIRED: 5,
   SHUTDOWN: 6,
+  /**
+   * The member left for another room (ChatClient.switchRoom). A consented leave like LEFT (close
+   * code 4000): the switching client itself reports LEFT, as ZIM does; the server's leave hook
+   * and the other members' `roomMemberLeft` reasons say SWITCHED.
+   */
+  SWITCHED: 7,
 } as const;
 export type ExitReason = (typeof ExitReason)[keyof typeof ExitReason];
 
@@ -22,11 +28,14 @@ export const CloseCodeOf: Readonly<Record<ExitReason, number>> = {
   [ExitReason.OFFLINE]: 4104,
   [ExitReason.EXPIRED]: 4105,
   [ExitReason.SHUTDOWN]: 4001,
+  [ExitReason.SWITCHED]: 4000,
 };
 
-const REASON_BY_CLOSE = new Map<number, ExitReason>(
-  Object.entries(CloseCodeOf).map(([reason, close]) => [close, Number(reason) as ExitReason]),
-);
+/** Close code -> reason; a close code shared by two reasons (4000) stands for the first (LEFT). */
+const REASON_BY_CLOSE = new Map<number, ExitReason>();
+for (const [reason, close] of Object.entries(CloseCodeOf)) {
+  if (!REASON_BY_CLOSE.has(close)) REASON_BY_CLOSE.set(close, Number(reason) as ExitReason);
+}
 
 /** The exit reason a close code stands for, or undefined for a close that is not an exit (a network drop). */
 export function exitReasonOfCloseCode(closeCode: number): ExitReason | undefined {

@@ -36,6 +36,8 @@ export interface MemberChange {
   joined?: boolean;
   /** true when this change removed the member (last connection out). */
   left?: boolean;
+  /** The member as it was, when this change removed it. */
+  removed?: MemberRecord;
   /** true when the member lost its last live connection but is kept (offline). */
   wentOffline?: boolean;
   /** true when an offline member got a live connection back. */
@@ -91,7 +93,7 @@ export class Membership {
     const userId = entry.userId;
     if (entry.live.length === 0 && (entry.held?.length ?? 0) === 0) {
       this.byUser.delete(userId);
-      return { userId, left: true };
+      return { userId, left: true, removed: { userId, userName: entry.userName, joinedAt: entry.joinedAt } };
     }
     return { userId, wentOffline: wasOnline && entry.live.length === 0 };
   }

@@ -6,6 +6,7 @@
 import { AttributeTable } from "../core/attributes";
 import { isChatError } from "../core/errors";
 import type { AttributeInfo, RoomMessage } from "../protocol";
+import type { ChatContext } from "./context";
 import { callRoom } from "./remote";
 
 /** Options of {@link setAttributes}. */
@@ -29,8 +30,8 @@ export function checkAttributePairs(pairs: Record<string, string>): void {
  * Sets attributes of a live room owned by `ownerId`, all or nothing; members get the change.
  * Resolves with the keys set. Throws ROOM_NOT_EXIST, or the rule the pairs broke (see AttributeTable.set).
  */
-export function setAttributes(roomId: string, ownerId: string, pairs: Record<string, string>, options: OperatorSetOptions): Promise<string[]> {
-  return callRoom<string[]>(roomId, "operatorSetAttributes", [ownerId, pairs, options.autoDelete, options.isForce]);
+export function setAttributes(ctx: ChatContext, roomId: string, ownerId: string, pairs: Record<string, string>, options: OperatorSetOptions): Promise<string[]> {
+  return callRoom<string[]>(ctx, roomId, "operatorSetAttributes", [ownerId, pairs, options.autoDelete, options.isForce]);
 }
 
 /**
@@ -38,13 +39,13 @@ export function setAttributes(roomId: string, ownerId: string, pairs: Record<str
  * `actor` null. Resolves with the keys deleted. Throws ROOM_NOT_EXIST, ATTRIBUTE_KEY_MISSING,
  * ATTRIBUTE_NOT_OWNER, ATTRIBUTE_BATCH_LIMIT, ILLEGAL_ARGUMENT.
  */
-export function deleteAttributes(roomId: string, actor: string | null, keys: readonly string[]): Promise<string[]> {
-  return callRoom<string[]>(roomId, "operatorDeleteAttributes", [actor, [...keys]]);
+export function deleteAttributes(ctx: ChatContext, roomId: string, actor: string | null, keys: readonly string[]): Promise<string[]> {
+  return callRoom<string[]>(ctx, roomId, "operatorDeleteAttributes", [actor, [...keys]]);
 }
 
 /** Attributes of a live room with owner, version and time: all of them, or only `keys` (absent keys are left out). */
-export async function queryAttributes(roomId: string, keys?: readonly string[]): Promise<Record<string, AttributeInfo>> {
-  const all = await callRoom<Record<string, AttributeInfo>>(roomId, "operatorQueryAttributes", []);
+export async function queryAttributes(ctx: ChatContext, roomId: string, keys?: readonly string[]): Promise<Record<string, AttributeInfo>> {
+  const all = await callRoom<Record<string, AttributeInfo>>(ctx, roomId, "operatorQueryAttributes", []);
   if (keys === undefined || keys.length === 0) return all;
   return Object.fromEntries(keys.filter((key) => Object.hasOwn(all, key)).map((key) => [key, all[key]]));
 }
@@ -55,9 +56,9 @@ export async function queryAttributes(roomId: string, keys?: readonly string[]):
  * reached the members (state and roomAttributesUpdated), so a refusal (distribution stopped, room
  * gone, admission drop) does not fail the call. Resolves with the message, or null when not sent.
  */
-export async function notifyAttributeChange(roomId: string, senderUserID: string, type: string, content: string): Promise<RoomMessage | null> {
+export async function notifyAttributeChange(ctx: ChatContext, roomId: string, senderUserID: string, type: string, content: string): Promise<RoomMessage | null> {
   try {
-    return await callRoom<RoomMessage | null>(roomId, "operatorPublish", [senderUserID, type, content]);
+    return await callRoom<RoomMessage | null>(ctx, roomId, "operatorPublish", [senderUserID, type, content]);
   } catch (e) {
     if (isChatError(e)) return null;
     throw e;

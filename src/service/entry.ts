@@ -1,119 +1,164 @@
+/**
+ * The rules of entering a chat room, in one place for every door: the SDK's matchmaking calls
+ * (checked by ChatRoom's static onAuth), the `/chat/enter` route, and seats reserved by server
+ * code (checked by the room when the connection arrives).
+ */
 import { matchMaker, ServerError, type IRoomCache } from "@colyseus/core";
 import { DESTROY_LIMITS } from "../core/destroyPolicy";
 import { ChatError, ErrorCode, isChatError } from "../core/errors";
 import { assertName, assertRoomId, assertUserId } from "../core/ids";
-import { CHATROOM, type EnterMode, type EnterRequest, type RoomConfig } from "../protocol";
+import type { EnterMode, RoomConfig } from "../protocol";
 import type { ChatContext } from "./context";
 import { Scope } from "./scopes";
 
-/** Options the matchmaker passes to ChatRoom.onCreate. */
+/** How a room is being entered: the route's modes, plus joinById (a live room named by id). */
+export type EntryMode = EnterMode | "joinById";
+
+/** What ChatRoom.onCreate receives from the matchmaker (client join options, or the operator API's). */
 export interface CreateOptions {
   roomId: string;
-  roomName: string;
-  creatorId: string | null;
-  config: RoomConfig;
+  roomName?: string;
+  /** The creating member's user id; absent when the operator API creates the room. */
+  userId?: string;
+  config?: RoomConfig;
+  /** The matchmaking filter key: the room id again (Colyseus does not filter by `roomId`). */
+  chatRoomId?: string;
 }
 
-/** Options carried by a seat reservation to ChatRoom.onJoin. */
-export interface JoinOptions {
+/** A validated entry: who enters which room, with what. */
+export interface EntryRequest {
+  roomId: string;
+  roomName: string;
   userId: string;
   userName: string;
+  token: string | undefined;
+  config: RoomConfig;
+  switchedFrom: string | undefined;
 }
+
+/**
+ * The seat's auth data once the entry rules passed (ChatRoom's static onAuth or the route).
+ * A seat without it (reserved by server code) is checked by the room when its connection arrives.
+ */
+export interface AdmittedEntry {
+  chatAdmitted: true;
+  userId: string;
+  userName: string;
+  switchedFrom?: string;
+}
+
+/** The option key chat room types filter matchmaking by (Colyseus reserves `roomId` itself). */
+export const FILTER_KEY = "chatRoomId";
 
 const ENTER_MODES: readonly EnterMode[] = ["create", "join", "enter"];
 const CLAIM_POLL_MS = 25;
 const CLAIM_POLL_TIMEOUT_MS = 5000;
 
-/** Converts what the matchmaker throws (ServerError with our code from onCreate) into a ChatError. */
+/**
+ * HTTP status of a refusal at matchmaking time. Colyseus answers a matchmaking request with the
+ * thrown error's code as the HTTP status, and the SDK reports that status as the error's code; so
+ * a refusal travels as a valid status, with our code at the start of its message ("[23409] ...").
+ */
+const MATCHMAKING_STATUS: Partial<Record<number, number>> = {
+  [ErrorCode.PARAMETER]: 400,
+  [ErrorCode.ILLEGAL_ARGUMENT]: 400,
+  [ErrorCode.AUTH_FAILED]: 401,
+  [ErrorCode.BANNED]: 403,
+  [ErrorCode.JOINED_ROOMS_LIMIT]: 403,
+  [ErrorCode.ROOM_COUNT_LIMIT]: 403,
+  [ErrorCode.ROOM_NOT_EXIST]: 404,
+  [ErrorCode.ROOM_ALREADY_EXISTS]: 409,
+  [ErrorCode.INTERNAL]: 500,
+  [ErrorCode.SHUTTING_DOWN]: 503,
+};
+
+/** Our code and message inside a matchmaking error's message: "[<code>] <message>". */
+const CODED_MESSAGE = /^\[(\d+)\] ([\s\S]*)$/;
+
+/**
+ * The error to throw from a room's matchmaking hooks (static onAuth, onCreate) for `e`: a
+ * ServerError with an HTTP status and "[code] message", which the SDK reports as
+ * `{ code: status, message }` and ChatClient turns back into our code. Other errors pass unchanged.
+ */
+export function toMatchmakingError(e: unknown): unknown {
+  if (!isChatError(e)) return e;
+  return new ServerError(MATCHMAKING_STATUS[e.code] ?? 403, `[${e.code}] ${e.message}`);
+}
+
+/** Converts what the matchmaker throws (a {@link toMatchmakingError}, or another fault) into a ChatError. */
 export function toChatError(e: unknown): ChatError {
   if (isChatError(e)) return e;
+  const coded = e instanceof Error ? CODED_MESSAGE.exec(e.message) : null;
+  if (coded) return new ChatError(Number(coded[1]), coded[2]!);
   if (e instanceof ServerError && Object.values(ErrorCode).includes(e.code as ErrorCode)) {
     return new ChatError(e.code as ErrorCode, e.message);
   }
   return new ChatError(ErrorCode.INTERNAL, e instanceof Error ? e.message : String(e));
 }
 
-/** Validates the untyped body of an enter request; throws ChatError naming the bad field. */
-export function parseEnterRequest(body: unknown): EnterRequest {
-  if (typeof body !== "object" || body === null) throw new ChatError(ErrorCode.PARAMETER, "body must be a JSON object");
-  const b = body as Record<string, unknown>;
-  if (!ENTER_MODES.includes(b.mode as EnterMode)) {
-    throw new ChatError(ErrorCode.PARAMETER, `mode must be one of ${ENTER_MODES.join(", ")}`);
-  }
-  const roomId = assertRoomId(b.roomId);
-  const userId = assertUserId(b.userId);
-  if (b.token !== undefined && typeof b.token !== "string") throw new ChatError(ErrorCode.PARAMETER, "token must be a string");
-  const config = b.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new ChatError(ErrorCode.PARAMETER, "config must be an object");
-  }
-  const delay = (config as RoomConfig).roomDestroyDelayTime;
+function asObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ChatError(ErrorCode.PARAMETER, `${what} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+/** Validates a room's creation options (ZIM's advanced config); throws PARAMETER naming the field. */
+export function parseRoomConfig(raw: unknown): RoomConfig {
+  if (raw === undefined || raw === null) return {};
+  const config = asObject(raw, "config");
+  const delay = config.roomDestroyDelayTime;
   const { min, max } = DESTROY_LIMITS.emptyDelayS;
   if (delay !== undefined && (typeof delay !== "number" || !Number.isInteger(delay) || delay < min || delay > max)) {
     throw new ChatError(ErrorCode.PARAMETER, `config.roomDestroyDelayTime must be an integer number of seconds in ${min}..${max}, got ${JSON.stringify(delay)}`);
   }
-  const attributes = (config as RoomConfig).roomAttributes;
+  const attributes = config.roomAttributes;
   if (attributes !== undefined && (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))) {
     throw new ChatError(ErrorCode.PARAMETER, "config.roomAttributes must be an object of string values");
   }
-  return {
-    mode: b.mode as EnterMode,
-    roomId,
-    roomName: assertName(b.roomName, roomId, "roomName"),
-    userId,
-    userName: assertName(b.userName, userId, "userName"),
-    token: b.token as string | undefined,
-    config: config as RoomConfig,
-  };
-}
-
-/** The listing of a live room with this id anywhere in the cluster, if any. */
-export async function findRoom(roomId: string): Promise<IRoomCache | undefined> {
-  const listing = await matchMaker.getRoomById(roomId);
-  return listing && listing.name === CHATROOM ? listing : undefined;
-}
-
-async function assertRoomCountBelowLimit(ctx: ChatContext): Promise<void> {
-  const max = ctx.config.maxRooms;
-  if (max === undefined) return;
-  const rooms = await matchMaker.query({ name: CHATROOM });
-  if (rooms.length >= max) {
-    throw new ChatError(ErrorCode.ROOM_COUNT_LIMIT, `room count limit reached: at most ${max} rooms (CHAT_MAX_ROOMS)`);
-  }
+  return { roomDestroyDelayTime: delay as number | undefined, roomAttributes: attributes as Record<string, string> | undefined };
 }
 
 /**
- * Creates a room with a caller-chosen id. Exactly one room per id in the cluster: the room's
- * onCreate claims the id in the store, and a second creator gets ROOM_ALREADY_EXISTS.
+ * Validates join options from a client (SDK matchmaking options or the route's body). `roomId`
+ * is the call's own id when it names one (joinById). Throws PARAMETER / ILLEGAL_ARGUMENT naming
+ * the field and its limit.
  */
-export async function createRoom(ctx: ChatContext, options: CreateOptions): Promise<IRoomCache> {
-  if (await findRoom(options.roomId)) {
-    throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
+export function parseJoinOptions(raw: unknown, roomIdOfCall?: string): EntryRequest {
+  const options = asObject(raw ?? {}, "join options");
+  if (roomIdOfCall !== undefined && options.roomId !== undefined && options.roomId !== roomIdOfCall) {
+    throw new ChatError(ErrorCode.PARAMETER, `roomId ${JSON.stringify(options.roomId)} differs from the room joined by id (${roomIdOfCall})`);
   }
-  await assertRoomCountBelowLimit(ctx);
-  try {
-    return await matchMaker.createRoom(CHATROOM, options);
-  } catch (e) {
-    const err = toChatError(e);
-    // A room created on another process fails over IPC with its message only, not its code:
-    // a claimed id means another creator won.
-    if (err.code === ErrorCode.INTERNAL && (await ctx.store.claims.holder(options.roomId)) !== undefined) {
-      throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
-    }
-    throw err;
-  }
+  const roomId = assertRoomId(roomIdOfCall ?? options.roomId);
+  const userId = assertUserId(options.userId);
+  if (options.token !== undefined && typeof options.token !== "string") throw new ChatError(ErrorCode.PARAMETER, "token must be a string");
+  const switchedFrom = options.switchedFrom === undefined ? undefined : assertRoomId(options.switchedFrom, "switchedFrom");
+  return {
+    roomId,
+    roomName: assertName(options.roomName, roomId, "roomName"),
+    userId,
+    userName: assertName(options.userName, userId, "userName"),
+    token: options.token as string | undefined,
+    config: parseRoomConfig(options.config),
+    switchedFrom,
+  };
 }
 
-/** Waits for the listing of a room whose id another caller has just claimed. */
-async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoomCache | undefined> {
-  const deadline = Date.now() + CLAIM_POLL_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const listing = await findRoom(roomId);
-    if (listing) return listing;
-    if ((await ctx.store.claims.holder(roomId)) === undefined) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+/** Validates the body of the `/chat/enter` route: join options plus `mode`. */
+export function parseEnterRequest(body: unknown): EntryRequest & { mode: EnterMode } {
+  const b = asObject(body, "body");
+  if (!ENTER_MODES.includes(b.mode as EnterMode)) {
+    throw new ChatError(ErrorCode.PARAMETER, `mode must be one of ${ENTER_MODES.join(", ")}`);
   }
-  return undefined;
+  return { ...parseJoinOptions(b), mode: b.mode as EnterMode };
+}
+
+/** Throws ROOM_COUNT_LIMIT when the cluster holds `maxRooms` chat rooms. */
+export async function assertRoomCountBelowLimit(ctx: ChatContext): Promise<void> {
+  const max = ctx.config.maxRooms;
+  if (max === undefined) return;
+  const rooms = await ctx.directory.listAll();
+  if (rooms.length >= max) {
+    throw new ChatError(ErrorCode.ROOM_COUNT_LIMIT, `room count limit reached: at most ${max} rooms (CHAT_MAX_ROOMS)`);
+  }
 }
 
 async function assertMayJoinMoreRooms(ctx: ChatContext, userId: string, roomId: string): Promise<void> {
@@ -134,39 +179,88 @@ async function assertMayJoinMoreRooms(ctx: ChatContext, userId: string, roomId: 
   }
 }
 
-async function assertNotBanned(ctx: ChatContext, userId: string, roomId: string): Promise<void> {
+/** Throws BANNED while `userId` is banned from `roomId`. */
+export async function assertNotBanned(ctx: ChatContext, userId: string, roomId: string): Promise<void> {
   if (await ctx.store.sets.has(Scope.banned(roomId), userId, ctx.now())) {
     throw new ChatError(ErrorCode.BANNED, `user ${userId} is banned from room ${roomId}`);
   }
 }
 
 /**
- * The one way into a room: checks the user, the limits and bans, finds or creates the room as
- * `mode` asks, and reserves a seat the client consumes over WebSocket.
- * Throws ChatError: ROOM_NOT_EXIST (join), ROOM_ALREADY_EXISTS (create), ROOM_COUNT_LIMIT,
- * JOINED_ROOMS_LIMIT, BANNED, ILLEGAL_ARGUMENT.
+ * Every rule of entering, for every door: the user's token, bans, the rooms-per-user limit, and
+ * what `mode` demands of the room's existence (create: must not exist, join/joinById: must
+ * exist) and of the room count (when this entry would create a room). Resolves with the auth
+ * data the seat carries. Throws ChatError: AUTH_FAILED, BANNED, JOINED_ROOMS_LIMIT,
+ * ROOM_ALREADY_EXISTS, ROOM_NOT_EXIST, ROOM_COUNT_LIMIT.
  */
-export async function enter(ctx: ChatContext, request: EnterRequest, authenticate: (userId: string, token?: string) => Promise<void>): Promise<matchMaker.ISeatReservation> {
-  await authenticate(request.userId, request.token);
-  await assertNotBanned(ctx, request.userId, request.roomId);
-  await assertMayJoinMoreRooms(ctx, request.userId, request.roomId);
+export async function admit(ctx: ChatContext, request: EntryRequest, mode: EntryMode): Promise<AdmittedEntry> {
+  ctx.authenticate(request.userId, request.token);
+  const [listing] = await Promise.all([
+    ctx.directory.find(request.roomId),
+    assertNotBanned(ctx, request.userId, request.roomId),
+    assertMayJoinMoreRooms(ctx, request.userId, request.roomId),
+  ]);
+  if (mode === "create" && listing) throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
+  if ((mode === "join" || mode === "joinById") && !listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
+  if (!listing) await assertRoomCountBelowLimit(ctx);
+  const admitted: AdmittedEntry = { chatAdmitted: true, userId: request.userId, userName: request.userName };
+  if (request.switchedFrom !== undefined) admitted.switchedFrom = request.switchedFrom;
+  return admitted;
+}
 
-  let listing = await findRoom(request.roomId);
-  if (request.mode === "create" && listing) {
-    throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
+/** True for seat auth data written by {@link admit}. */
+export function isAdmitted(auth: unknown): auth is AdmittedEntry {
+  return typeof auth === "object" && auth !== null && (auth as { chatAdmitted?: unknown }).chatAdmitted === true;
+}
+
+/**
+ * Creates a room with a caller-chosen id, of `roomType` (the operator API's type by default).
+ * Exactly one room per id in the cluster: the room's onCreate claims the id in the store, and a
+ * second creator gets ROOM_ALREADY_EXISTS.
+ */
+export async function createRoom(ctx: ChatContext, options: CreateOptions, roomType = ctx.directory.operatorRoomType()): Promise<IRoomCache> {
+  if (await ctx.directory.find(options.roomId)) {
+    throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
   }
-  if (request.mode === "join" && !listing) {
-    throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
+  await assertRoomCountBelowLimit(ctx);
+  try {
+    return await matchMaker.createRoom(roomType, { ...options, [FILTER_KEY]: options.roomId });
+  } catch (e) {
+    const err = toChatError(e);
+    // A room created on another process fails over IPC with its message only, not its code:
+    // a claimed id means another creator won.
+    if (err.code === ErrorCode.INTERNAL && (await ctx.store.claims.holder(options.roomId)) !== undefined) {
+      throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
+    }
+    throw err;
   }
+}
+
+/** Waits for the listing of a room whose id another caller has just claimed. */
+async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoomCache | undefined> {
+  const deadline = Date.now() + CLAIM_POLL_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const listing = await ctx.directory.find(roomId);
+    if (listing) return listing;
+    if ((await ctx.store.claims.holder(roomId)) === undefined) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+  }
+  return undefined;
+}
+
+/**
+ * The `/chat/enter` route: {@link admit}, then find or create the room as `mode` asks, and
+ * reserve a seat the client consumes over WebSocket. Concurrent enters of one id make one room.
+ */
+export async function enter(ctx: ChatContext, request: EntryRequest & { mode: EnterMode }, roomType?: string): Promise<matchMaker.ISeatReservation> {
+  const admitted = await admit(ctx, request, request.mode);
+  let listing = await ctx.directory.find(request.roomId);
+  if (request.mode === "create" && listing) throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
+  if (request.mode === "join" && !listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
   if (!listing) {
-    const options: CreateOptions = {
-      roomId: request.roomId,
-      roomName: request.roomName ?? request.roomId,
-      creatorId: request.userId,
-      config: request.config ?? {},
-    };
+    const options: CreateOptions = { roomId: request.roomId, roomName: request.roomName, userId: request.userId, config: request.config };
     try {
-      listing = await createRoom(ctx, options);
+      listing = await createRoom(ctx, options, roomType);
     } catch (e) {
       const err = toChatError(e);
       if (request.mode === "create" || err.code !== ErrorCode.ROOM_ALREADY_EXISTS) throw err;
@@ -174,9 +268,8 @@ export async function enter(ctx: ChatContext, request: EnterRequest, authenticat
       if (!listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} was closing; try again`);
     }
   }
-  const joinOptions: JoinOptions = { userId: request.userId, userName: request.userName ?? request.userId };
   try {
-    return await matchMaker.reserveSeatFor(listing, joinOptions);
+    return await matchMaker.reserveSeatFor(listing, { roomId: request.roomId, userId: request.userId, userName: request.userName }, admitted);
   } catch (e) {
     throw toChatError(e);
   }

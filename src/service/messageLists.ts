@@ -56,7 +56,7 @@ export async function listMessageTypes(ctx: ChatContext, list: TypeList): Promis
  * The switch dies with the room.
  */
 export async function stopDistribution(ctx: ChatContext, roomId: string): Promise<void> {
-  await assertRoomExists(roomId);
+  await assertRoomExists(ctx, roomId);
   await ctx.store.sets.add(Scope.distributionStopped, [roomId], null);
   await ctx.store.bus.publish(Topic.room(roomId), LISTS_CHANGED);
 }

@@ -8,7 +8,6 @@ import { ChatError, ErrorCode, isChatError } from "../core/errors";
 import type { RoomMessage } from "../protocol";
 import type { HistoryQuery } from "../store/types";
 import type { ChatContext } from "./context";
-import { findRoom } from "./entry";
 import { distributionStopped } from "./messageLists";
 import { callRoom } from "./remote";
 import { Topic, type RoomCommand } from "./scopes";
@@ -47,7 +46,7 @@ export interface MessageStats {
  * its error, naming the rooms that had already delivered.
  */
 export async function publishToRooms(ctx: ChatContext, roomIds: readonly string[], message: OperatorMessage): Promise<PublishResult> {
-  const live = await Promise.all(roomIds.map((roomId) => findRoom(roomId)));
+  const live = await Promise.all(roomIds.map((roomId) => ctx.directory.find(roomId)));
   const missing = roomIds.filter((_, i) => !live[i]);
   if (missing.length > 0) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `chatroom ${missing.join(", ")} does not exist; nothing was sent`);
   const stopped = await distributionStopped(ctx, roomIds);
@@ -56,7 +55,7 @@ export async function publishToRooms(ctx: ChatContext, roomIds: readonly string[
     throw new ChatError(ErrorCode.DISTRIBUTION_STOPPED, `message distribution is stopped in chatroom ${stoppedIds.join(", ")}; nothing was sent`);
   }
   const outcomes = await Promise.allSettled(
-    roomIds.map((roomId) => callRoom<RoomMessage | null>(roomId, "operatorPublish", [message.senderUserID, message.type, message.content])),
+    roomIds.map((roomId) => callRoom<RoomMessage | null>(ctx, roomId, "operatorPublish", [message.senderUserID, message.type, message.content])),
   );
   const result: PublishResult = { delivered: [], dropped: [] };
   let failure: unknown;
@@ -96,12 +95,12 @@ export async function recallMessage(ctx: ChatContext, roomId: string, messageID:
   if (found.senderUserID !== senderUserID) {
     throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `message ${messageID} was sent by ${found.senderUserID}, not by fromUserId ${senderUserID}`);
   }
-  if (await findRoom(roomId)) {
+  if (await ctx.directory.find(roomId)) {
     try {
-      return await callRoom<RoomMessage>(roomId, "operatorRecall", [messageID]);
+      return await callRoom<RoomMessage>(ctx, roomId, "operatorRecall", [messageID]);
     } catch (e) {
       // the room went away meanwhile: fall through to the history
-      if (!isChatError(e) || e.code !== ErrorCode.ROOM_NOT_EXIST || (await findRoom(roomId))) throw e;
+      if (!isChatError(e) || e.code !== ErrorCode.ROOM_NOT_EXIST || (await ctx.directory.find(roomId))) throw e;
     }
   }
   await ctx.store.history.remove(roomId, messageID);
@@ -115,6 +114,6 @@ export async function queryHistory(ctx: ChatContext, roomId: string, query: Hist
 }
 
 /** Admission counters of a live room on any process; ROOM_NOT_EXIST otherwise. */
-export function messageStats(roomId: string): Promise<MessageStats> {
-  return callRoom<MessageStats>(roomId, "operatorMessageStats", []);
+export function messageStats(ctx: ChatContext, roomId: string): Promise<MessageStats> {
+  return callRoom<MessageStats>(ctx, roomId, "operatorMessageStats", []);
 }

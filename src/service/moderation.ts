@@ -75,7 +75,7 @@ export function listGloballyMuted(ctx: ChatContext): Promise<ExpiringEntry[]> {
  * mute-exceptions list may still send. Cleared when the room is destroyed.
  */
 export async function setMuteAll(ctx: ChatContext, roomId: string, on: boolean): Promise<void> {
-  await assertRoomExists(roomId);
+  await assertRoomExists(ctx, roomId);
   if (on) await ctx.store.sets.add(Scope.muteAllRooms, [roomId], null);
   else await ctx.store.sets.remove(Scope.muteAllRooms, [roomId]);
   await announce(ctx, Topic.room(roomId), { type: "moderation" });
@@ -97,7 +97,7 @@ export async function listMuteAllRooms(ctx: ChatContext): Promise<string[]> {
  * call would go over). Kept while the users are away; cleared when the room is destroyed.
  */
 export async function addMuteExceptions(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
-  await assertRoomExists(roomId);
+  await assertRoomExists(ctx, roomId);
   await addCapped(ctx, Scope.muteExceptions(roomId), userIds, MODERATION_LIMITS.muteExceptionsPerRoom, "mute-exceptions list");
   await announce(ctx, Topic.room(roomId), { type: "moderation" });
 }
@@ -118,7 +118,7 @@ export async function listMuteExceptions(ctx: ChatContext, roomId: string): Prom
  * (PARAMETER when the call would go over). Cleared when the room is destroyed.
  */
 export async function addProtectedUsers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
-  await assertRoomExists(roomId);
+  await assertRoomExists(ctx, roomId);
   await addCapped(ctx, Scope.protectedUsers(roomId), userIds, MODERATION_LIMITS.protectedUsersPerRoom, "protected-users list (user whitelist)");
   await announce(ctx, Topic.room(roomId), { type: "moderation" });
 }

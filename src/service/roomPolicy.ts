@@ -24,7 +24,7 @@ export async function storeDestroyOverride(ctx: ChatContext, roomId: string, ove
 
 /** Sets the destroy type/time of a live room (ROOM_NOT_EXIST otherwise); it applies at once. */
 export async function setDestroyOverride(ctx: ChatContext, roomId: string, override: DestroyOverride): Promise<void> {
-  await assertRoomExists(roomId);
+  await assertRoomExists(ctx, roomId);
   await storeDestroyOverride(ctx, roomId, override);
 }
 
@@ -57,7 +57,7 @@ export async function readRoomPolicy(ctx: ChatContext, roomId: string, base: Des
  * (1015) when the room does not exist and KEEPALIVE_QUOTA (1016) when `keepAliveMax` rooms are kept.
  */
 export async function addKeepAlive(ctx: ChatContext, roomId: string): Promise<void> {
-  await assertRoomExists(roomId, ErrorCode.KEEPALIVE_ROOM_MISSING);
+  await assertRoomExists(ctx, roomId, ErrorCode.KEEPALIVE_ROOM_MISSING);
   const kept = await listKeepAlive(ctx);
   const max = ctx.config.keepAliveMax;
   if (!kept.includes(roomId) && kept.length >= max) {

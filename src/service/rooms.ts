@@ -9,7 +9,7 @@ import { ChatError, ErrorCode } from "../core/errors";
 import { ExitReason } from "../core/exitReasons";
 import type { RoomInfo } from "../protocol";
 import type { ChatContext } from "./context";
-import { createRoom, findRoom } from "./entry";
+import { createRoom } from "./entry";
 import { clearDistribution } from "./messageLists";
 import { addMuteExceptions, clearRoomModeration, isMuteAll, setMuteAll } from "./moderation";
 import { assertRoomExists } from "./roomExists";
@@ -44,7 +44,7 @@ export interface NewRoomOptions {
 
 async function createIfMissing(ctx: ChatContext, roomId: string, name: string): Promise<boolean> {
   try {
-    await createRoom(ctx, { roomId, roomName: name, creatorId: null, config: {} });
+    await createRoom(ctx, { roomId, roomName: name });
     return true;
   } catch (e) {
     if (e instanceof ChatError && e.code === ErrorCode.ROOM_ALREADY_EXISTS) return false;
@@ -82,13 +82,13 @@ export async function destroyRooms(ctx: ChatContext, roomIds: readonly string[])
   await Promise.all(roomIds.map((roomId) => ctx.store.bus.publish(Topic.room(roomId), command)));
   const deadline = Date.now() + DESTROY_WAIT_MS;
   for (const roomId of roomIds) {
-    while ((await findRoom(roomId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await ctx.directory.find(roomId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 }
 
 /** Live info of a room, from whichever process hosts it; ROOM_NOT_EXIST when there is none. */
-export async function roomInfo(roomId: string): Promise<RoomInfo> {
-  await assertRoomExists(roomId);
+export async function roomInfo(ctx: ChatContext, roomId: string): Promise<RoomInfo> {
+  await assertRoomExists(ctx, roomId);
   try {
     return (await matchMaker.remoteRoomCall(roomId, "info", undefined, INFO_TIMEOUT_MS)) as RoomInfo;
   } catch {
@@ -98,7 +98,7 @@ export async function roomInfo(roomId: string): Promise<RoomInfo> {
 
 /** What chatroom/get.json answers; ROOM_NOT_EXIST for a room that is not live. */
 export async function getRoom(ctx: ChatContext, roomId: string): Promise<RoomSummary> {
-  const [info, override, muteAll] = await Promise.all([roomInfo(roomId), getDestroyOverride(ctx, roomId), isMuteAll(ctx, roomId)]);
+  const [info, override, muteAll] = await Promise.all([roomInfo(ctx, roomId), getDestroyOverride(ctx, roomId), isMuteAll(ctx, roomId)]);
   return {
     roomId,
     name: info.roomName,
@@ -111,11 +111,11 @@ export async function getRoom(ctx: ChatContext, roomId: string): Promise<RoomSum
 }
 
 /** Name and creation time of each live room among `roomIds`, in the order asked; missing ids are skipped. */
-export async function queryRooms(roomIds: readonly string[]): Promise<{ roomId: string; name: string; createdAt: number }[]> {
+export async function queryRooms(ctx: ChatContext, roomIds: readonly string[]): Promise<{ roomId: string; name: string; createdAt: number }[]> {
   const found = await Promise.all(
     roomIds.map(async (roomId) => {
       try {
-        const info = await roomInfo(roomId);
+        const info = await roomInfo(ctx, roomId);
         return { roomId, name: info.roomName, createdAt: info.createdAt };
       } catch {
         return undefined;
@@ -126,22 +126,22 @@ export async function queryRooms(roomIds: readonly string[]): Promise<{ roomId: 
 }
 
 /** Members by join time (`order` "asc" oldest first), at most `count`, with the member total. */
-export async function listMembers(roomId: string, count: number, order: "asc" | "desc"): Promise<{ total: number; members: { userId: string; joinedAt: number }[] }> {
-  const info = await roomInfo(roomId);
+export async function listMembers(ctx: ChatContext, roomId: string, count: number, order: "asc" | "desc"): Promise<{ total: number; members: { userId: string; joinedAt: number }[] }> {
+  const info = await roomInfo(ctx, roomId);
   const sorted = info.members.map((m) => ({ userId: m.userId, joinedAt: m.joinedAt })).sort((a, b) => a.joinedAt - b.joinedAt);
   if (order === "desc") sorted.reverse();
   return { total: info.memberCount, members: sorted.slice(0, count) };
 }
 
 /** For each user, whether it is a member of the room (offline members inside their window count). */
-export async function membersPresent(roomId: string, userIds: readonly string[]): Promise<boolean[]> {
-  const members = new Set((await roomInfo(roomId)).members.map((m) => m.userId));
+export async function membersPresent(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<boolean[]> {
+  const members = new Set((await roomInfo(ctx, roomId)).members.map((m) => m.userId));
   return userIds.map((userId) => members.has(userId));
 }
 
 /** Removes members from a live room without banning them: they exit with KICKED and may come back. */
 export async function kickMembers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
-  await assertRoomExists(roomId);
+  await assertRoomExists(ctx, roomId);
   await ctx.store.bus.publish(Topic.room(roomId), { type: "remove", userIds: [...userIds], reason: ExitReason.KICKED } satisfies RoomCommand);
 }
 

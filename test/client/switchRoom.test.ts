@@ -42,7 +42,8 @@ describe("switchRoom, following the ZIM flowchart", () => {
     expect(serverMembers("s1-from")).toEqual(["bob"]);
     await waitFor(() => carolSeen.joined.includes("s1-to:alice") && bobSeen.left.length === 1, 2000, "the members' events");
     expect(carolSeen.joined).toEqual(["s1-to:alice"]);
-    expect(bobSeen.left).toEqual([`s1-from:alice:${ExitReason.LEFT}`]);
+    // the switching client reports LEFT (ZIM), the others see that it was a switch
+    expect(bobSeen.left).toEqual([`s1-from:alice:${ExitReason.SWITCHED}`]);
     await Promise.all([alice, bob, carol].map((c) => c.leaveAllRoom()));
   });
 
@@ -56,7 +57,7 @@ describe("switchRoom, following the ZIM flowchart", () => {
     expect(seen.states).toEqual(["s2-new connecting/activeSwitch", "s2-new connected/success", "s2-from disconnected/success"]);
     expect(info).toMatchObject({ roomID: "s2-new", roomName: "Fresh", memberCount: 1, members: [expect.objectContaining({ userId: "alice" })] });
     await waitFor(() => bobSeen.left.length === 1, 2000, "bob hears alice leave");
-    expect(bobSeen.left).toEqual([`s2-from:alice:${ExitReason.LEFT}`]);
+    expect(bobSeen.left).toEqual([`s2-from:alice:${ExitReason.SWITCHED}`]);
     await Promise.all([alice, bob].map((c) => c.leaveAllRoom()));
   });
 

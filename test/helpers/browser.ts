@@ -10,7 +10,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { buildDemo } from "../../client-demo/build";
 import { isCI } from "./redis";
 import { startServer, type TestServer } from "./server";
-import type { ChatServerOptions } from "../../src/server";
+import type { ChatServerOptions } from "../../src/standalone/server";
 
 /** The Chromium binary: `CHROMIUM_PATH`, default Debian's /usr/bin/chromium. */
 export const CHROMIUM_PATH: string = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -31,10 +31,10 @@ export interface ServerProcess {
 
 const running = new Set<ServerProcess>();
 
-/** Starts `src/main.ts` as its own process on a free port, with CHAT_PUBLIC_ADDRESS set to it. */
+/** Starts `src/standalone/main.ts` as its own process on a free port, with CHAT_PUBLIC_ADDRESS set to it. */
 export async function startProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...TSX_LOADER, "src/main.ts"], {
+  const child = spawn(process.execPath, [...TSX_LOADER, "src/standalone/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: "", PORT: String(port), CHAT_PUBLIC_ADDRESS: `127.0.0.1:${port}`, ...env },
   });

@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { createChatServer, type ChatServer, type ChatServerOptions } from "../../src/server";
+import { createChatServer, type ChatServer, type ChatServerOptions } from "../../src/standalone/server";
 import { ENTER_PATH, type EnterRequest, type ErrorBody } from "../../src/protocol";
 
 /** A chat server listening on an ephemeral port, for one test file (Colyseus' matchmaker is per process). */

@@ -1,5 +1,5 @@
 /**
- * The demo's operator panel guard and signing proxy (src/demoOperator.ts, src/demoRoutes.ts) on a
+ * The demo's operator panel guard and signing proxy (src/standalone/demoOperator.ts, src/standalone/demoRoutes.ts) on a
  * bare Express app whose stand-in operator endpoint checks RongCloud signatures: who gets in under
  * each configuration, that forwarded requests are signed with the secret (which never appears in
  * an answer), and which paths are forwarded and which files are served.
@@ -7,8 +7,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { passwordMatches, type OperatorConfig } from "../../src/demoOperator";
-import { createDemoRouter } from "../../src/demoRoutes";
+import { passwordMatches, type OperatorConfig } from "../../src/standalone/demoOperator";
+import { createDemoRouter } from "../../src/standalone/demoRoutes";
 import { requireSignature } from "../../src/http/signature";
 
 const SECRET = "s3cret-app-secret";
@@ -22,7 +22,7 @@ interface Running {
 /** The demo router plus a stand-in for /chatroom/get.json that requires a valid signature when `appSecret` is set. */
 async function start(config: OperatorConfig): Promise<Running> {
   const app = express();
-  app.use(createDemoRouter(config));
+  app.use(createDemoRouter(config, { listAll: async () => [] }));
   app.post(
     "/chatroom/get.json",
     requireSignature({ appKey: config.appKey, appSecret: config.appSecret, maxSkewS: 0, now: Date.now }),

@@ -1,6 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import { ExitReason, CloseCodeOf } from "../../src/core/exitReasons";
-import { createRoom, findRoom } from "../../src/service/entry";
+import { createRoom } from "../../src/service/entry";
 import { Scope } from "../../src/service/scopes";
 import { startServer, sdkEnter, waitFor, sleep, leaveCode, type TestServer } from "../helpers/server";
 
@@ -20,7 +20,7 @@ beforeEach(() => {
   offset = 0;
 });
 
-const exists = async (roomId: string) => (await findRoom(roomId)) !== undefined;
+const exists = async (roomId: string) => (await t.server.ctx.directory.find(roomId)) !== undefined;
 
 test("an empty room is destroyed at once with the default delay of 0 s", async () => {
   const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "d0", userId: "alice" });
@@ -91,7 +91,7 @@ test("a keep-alive room is never auto-destroyed", async () => {
 });
 
 test("a room created without members lives until the inactivity rule", async () => {
-  await createRoom(t.server.ctx, { roomId: "apiroom", roomName: "API room", creatorId: null, config: {} });
+  await createRoom(t.server.ctx, { roomId: "apiroom", roomName: "API room" });
   await sleep(1300);
   expect(await exists("apiroom")).toBe(true);
   offset = 61 * MINUTE;

@@ -16,7 +16,7 @@ test("server.shutdown() with members inside closes them with SHUTDOWN (4001) and
 
 test("`npm start` serves /, /__healthcheck and rooms, and exits on SIGTERM within seconds with a member inside", async () => {
   const root = path.resolve(__dirname, "..", "..");
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/standalone/main.ts"], {
     cwd: root,
     env: { ...process.env, PORT: "0", REDIS_URL: "", NODE_OPTIONS: "" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,8 +1,11 @@
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode, opensReconnectionWindow } from "../../src/core/exitReasons";
 
 describe("exit reasons and close codes", () => {
-  test("every exit reason maps to its close code and back", () => {
-    for (const reason of Object.values(ExitReason)) expect(exitReasonOfCloseCode(CloseCodeOf[reason])).toBe(reason);
+  test("every exit reason maps to its close code and back; SWITCHED shares LEFT's consented close", () => {
+    for (const reason of Object.values(ExitReason)) {
+      expect(exitReasonOfCloseCode(CloseCodeOf[reason])).toBe(reason === ExitReason.SWITCHED ? ExitReason.LEFT : reason);
+    }
+    expect(CloseCodeOf[ExitReason.SWITCHED]).toBe(4000);
     expect(CloseCodeOf[ExitReason.LEFT]).toBe(4000);
     expect(CloseCodeOf[ExitReason.SHUTDOWN]).toBe(4001);
     expect(exitReasonOfCloseCode(1006)).toBeUndefined();

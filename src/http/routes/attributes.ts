@@ -47,7 +47,7 @@ export const attributeRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/entry/set.json",
     bucket: SET_BUCKET,
-    handle: async (_ctx, form) => {
+    handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const userId = userIdParam(form);
       const key = requiredString(form, "key", Number.MAX_SAFE_INTEGER);
@@ -55,51 +55,51 @@ export const attributeRoutes: OperatorRoute[] = [
       const autoDelete = boolParam(form, "autoDelete", false);
       const notify = notification(form);
       // Owner-only, as RongCloud: a key of another user answers 23424 (batch/set forces).
-      await setAttributes(roomId, userId, { [key]: value }, { autoDelete, isForce: false });
-      if (notify) await notifyAttributeChange(roomId, userId, notify.type, notify.content ?? JSON.stringify({ type: 1, key, value }));
+      await setAttributes(ctx, roomId, userId, { [key]: value }, { autoDelete, isForce: false });
+      if (notify) await notifyAttributeChange(ctx, roomId, userId, notify.type, notify.content ?? JSON.stringify({ type: 1, key, value }));
     },
   },
   {
     path: "/chatroom/entry/batch/set.json",
     bucket: SET_BUCKET,
     cost: pairCount,
-    handle: async (_ctx, form) => {
+    handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const ownerId = userIdParam(form, "entryOwnerId");
       const pairs = entryInfoParam(form);
       const autoDelete = boolParam(form, "autoDelete", false);
-      await setAttributes(roomId, ownerId, pairs, { autoDelete, isForce: true });
+      await setAttributes(ctx, roomId, ownerId, pairs, { autoDelete, isForce: true });
     },
   },
   {
     path: "/chatroom/entry/remove.json",
     bucket: REMOVE_BUCKET,
-    handle: async (_ctx, form) => {
+    handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const userId = userIdParam(form);
       const key = requiredString(form, "key", Number.MAX_SAFE_INTEGER);
       const notify = notification(form);
-      await deleteAttributes(roomId, userId, [key]);
-      if (notify) await notifyAttributeChange(roomId, userId, notify.type, notify.content ?? JSON.stringify({ type: 2, key }));
+      await deleteAttributes(ctx, roomId, userId, [key]);
+      if (notify) await notifyAttributeChange(ctx, roomId, userId, notify.type, notify.content ?? JSON.stringify({ type: 2, key }));
     },
   },
   {
     path: "/chatroom/entry/batch/remove.json",
     bucket: REMOVE_BUCKET,
     cost: keyCount,
-    handle: async (_ctx, form) => {
+    handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       userIdParam(form, "entryOwnerId");
       // A forced delete, as RongCloud documents: ownership is ignored.
-      await deleteAttributes(roomId, null, jsonOrRepeatedListParam(form, "entryKeys"));
+      await deleteAttributes(ctx, roomId, null, jsonOrRepeatedListParam(form, "entryKeys"));
     },
   },
   {
     path: "/chatroom/entry/query.json",
-    handle: async (_ctx, form) => {
+    handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const keys = listParam(form, "keys", { max: ENTRY_QUERY_MAX_KEYS, required: false, check: (_name, key) => key });
-      const found = await queryAttributes(roomId, keys);
+      const found = await queryAttributes(ctx, roomId, keys);
       return {
         keys: Object.entries(found).map(([key, a]) => ({
           key,

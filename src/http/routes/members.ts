@@ -11,27 +11,27 @@ export const MEMBER_LIMITS = { queryCount: 500, existPerCall: 1000 } as const;
 export const memberRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/user/query.json",
-    handle: async (_ctx, form) => {
+    handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const count = intParam(form, "count", { min: 1, max: MEMBER_LIMITS.queryCount });
       const order = intParam(form, "order", { min: 1, max: 2 }) === 1 ? "asc" : "desc";
-      const { total, members } = await listMembers(roomId, count, order);
+      const { total, members } = await listMembers(ctx, roomId, count, order);
       return { total, users: members.map((m) => ({ id: m.userId, time: formatWireTime(m.joinedAt) })) };
     },
   },
   {
     path: "/chatroom/user/exist.json",
-    handle: async (_ctx, form) => {
-      const [present] = await membersPresent(roomIdParam(form), [userIdParam(form)]);
+    handle: async (ctx, form) => {
+      const [present] = await membersPresent(ctx, roomIdParam(form), [userIdParam(form)]);
       return { isInChrm: present };
     },
   },
   {
     path: "/chatroom/users/exist.json",
-    handle: async (_ctx, form) => {
+    handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const userIds = userIdsParam(form, MEMBER_LIMITS.existPerCall);
-      const present = await membersPresent(roomId, userIds);
+      const present = await membersPresent(ctx, roomId, userIds);
       return { result: userIds.map((userId, i) => ({ userId, isInChrm: present[i] ? 1 : 0 })) };
     },
   },

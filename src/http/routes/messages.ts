@@ -112,7 +112,7 @@ export const messageRoutes: OperatorRoute[] = [
     path: "/chatroom/message/stats.json",
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
-      const [stats, [stopped]] = await Promise.all([messageStats(roomId), distributionStopped(ctx, [roomId])]);
+      const [stats, [stopped]] = await Promise.all([messageStats(ctx, roomId), distributionStopped(ctx, [roomId])]);
       return { chatroomId: roomId, messageCount: stats.admitted, droppedCount: stats.dropped, lastSeq: stats.lastSeq, distributionStopped: stopped };
     },
   },

@@ -68,7 +68,7 @@ export const roomRoutes: OperatorRoute[] = [
       };
       const attributes = initialAttributes(form);
       if (!(await createRoomWithOptions(ctx, options)) || !attributes) return;
-      await setAttributes(options.roomId, attributes.ownerId, attributes.pairs, { autoDelete: false, isForce: true });
+      await setAttributes(ctx, options.roomId, attributes.ownerId, attributes.pairs, { autoDelete: false, isForce: true });
     },
   },
   {
@@ -83,7 +83,7 @@ export const roomRoutes: OperatorRoute[] = [
     path: "/chatroom/get.json",
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
-      const [room, stats] = await Promise.all([getRoom(ctx, roomId), messageStats(roomId)]);
+      const [room, stats] = await Promise.all([getRoom(ctx, roomId), messageStats(ctx, roomId)]);
       return {
         chatroomId: room.roomId,
         createTime: room.createdAt,
@@ -99,8 +99,8 @@ export const roomRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/query.json",
-    handle: async (_ctx, form) => {
-      const rooms = await queryRooms(roomIdsParam(form, ROOM_LIMITS.queryPerCall));
+    handle: async (ctx, form) => {
+      const rooms = await queryRooms(ctx, roomIdsParam(form, ROOM_LIMITS.queryPerCall));
       return { chatRooms: rooms.map((r) => ({ chrmId: r.roomId, name: r.name, time: formatWireTime(r.createdAt) })) };
     },
   },

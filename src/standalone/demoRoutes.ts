@@ -1,16 +1,16 @@
 /**
  * Everything the browser demo (client-demo/) needs from the server: its static files, a room
  * list, and the operator panel with its signing proxy (src/demoOperator.ts). Mount it with
- * `app.use(createDemoRouter(config))` in place of a plain `express.static` of client-demo/.
+ * `app.use(createDemoRouter(config, chat.context.directory))` in place of a plain `express.static` of client-demo/.
  */
 import path from "node:path";
 import express, { Router, type Request, type Response } from "express";
 import { matchMaker } from "@colyseus/core";
 import { operatorAccess, operatorProxy, requireOperator, type OperatorConfig } from "./demoOperator";
-import { CHATROOM } from "./protocol";
+import type { RoomDirectory } from "../service/directory";
 
 /** The demo's folder: public/ (served as is), operator/ (behind the password), dist/ (the esbuild output). */
-export const DEMO_DIR = path.resolve(__dirname, "..", "client-demo");
+export const DEMO_DIR = path.resolve(__dirname, "..", "..", "client-demo");
 /** Where client-demo/build.ts writes the browser bundles. */
 export const DEMO_DIST_DIR = path.join(DEMO_DIR, "dist");
 
@@ -40,8 +40,8 @@ function localDetails(roomId: string): { roomName?: string; memberCount?: number
 }
 
 /** Every chatroom in the cluster, sorted by id. */
-export async function listDemoRooms(): Promise<DemoRoomRow[]> {
-  const listings = await matchMaker.query({ name: CHATROOM });
+export async function listDemoRooms(directory: Pick<RoomDirectory, "listAll">): Promise<DemoRoomRow[]> {
+  const listings = await directory.listAll();
   return listings
     .map((listing) => {
       const local = localDetails(listing.roomId);
@@ -61,14 +61,14 @@ export async function listDemoRooms(): Promise<DemoRoomRow[]> {
  * the static files of client-demo/public/ at `/` and the bundles of client-demo/dist/ at `/dist/`
  * (the sources and the build script are not served).
  */
-export function createDemoRouter(config: OperatorConfig): Router {
+export function createDemoRouter(config: OperatorConfig, directory: Pick<RoomDirectory, "listAll">): Router {
   const router = Router();
   router.get("/demo/info", (_req, res) => {
     res.json({ tokenRequired: Boolean(config.appSecret), operator: operatorAccess(config) } satisfies DemoInfo);
   });
   router.get("/demo/rooms", async (_req: Request, res: Response) => {
     try {
-      res.set("cache-control", "no-store").json({ rooms: await listDemoRooms() });
+      res.set("cache-control", "no-store").json({ rooms: await listDemoRooms(directory) });
     } catch (e) {
       res.status(500).json({ code: 1000, message: e instanceof Error ? e.message : String(e) });
     }

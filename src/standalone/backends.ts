@@ -1,22 +1,15 @@
 import { matchMaker, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
-import { Redis } from "ioredis";
-import type { ChatConfig } from "./config";
-import { createMemoryStore } from "./store/memory";
-import { createRedisStore } from "./store/redis";
-import type { ChatStore } from "./store/types";
+import type { ChatConfig } from "../config";
 
 /** How often a Redis-backed process looks for dead peers and removes their room listings. */
 export const PEER_SWEEP_MS = 3000;
 
-/** Where a server keeps its state: all in memory (one process) or all on Redis (a cluster). */
+/** Colyseus' matchmaking backends of the standalone server: in memory (one process) or on Redis (a cluster). */
 export interface Backends {
-  store: ChatStore;
   presence: Presence | undefined;
   driver: MatchMakerDriver | undefined;
-  /** Client for the operator API's shared rate-limit counters (Redis only). */
-  rateLimitRedis: Redis | undefined;
   /** Starts background duties once the server listens (the peer sweep on Redis). */
   start(): void;
   /** Stops them and closes the connections this module opened. */
@@ -24,27 +17,20 @@ export interface Backends {
 }
 
 /**
- * Memory: LocalPresence, LocalDriver and the memory store. Redis (`config.redisUrl`): RedisPresence,
- * RedisDriver, the Redis store and shared rate-limit counters, plus a sweep every
+ * Memory: LocalPresence and LocalDriver. Redis (`config.redisUrl`): RedisPresence and
+ * RedisDriver, plus a sweep every
  * {@link PEER_SWEEP_MS} that asks Colyseus to health-check processes whose presence channel is gone
  * and drop their listings, so a crashed process's rooms vanish within seconds (Colyseus itself only
  * does this when a process starts or a seat reservation fails).
  */
-export function createBackends(config: ChatConfig, givenStore?: ChatStore): Backends {
+export function createBackends(config: ChatConfig): Backends {
   const url = config.redisUrl;
-  if (!url) {
-    const store = givenStore ?? createMemoryStore();
-    return { store, presence: undefined, driver: undefined, rateLimitRedis: undefined, start: () => undefined, stop: () => store.close() };
-  }
-  const store = givenStore ?? createRedisStore({ url });
-  const rateLimitRedis = new Redis(url, { lazyConnect: false, enableOfflineQueue: true });
+  if (!url) return { presence: undefined, driver: undefined, start: () => undefined, stop: async () => undefined };
   let sweep: NodeJS.Timeout | undefined;
   let sweeping = false;
   return {
-    store,
     presence: new RedisPresence(url),
     driver: new RedisDriver(url),
-    rateLimitRedis,
     start() {
       sweep = setInterval(() => {
         if (sweeping) return;
@@ -57,7 +43,6 @@ export function createBackends(config: ChatConfig, givenStore?: ChatStore): Back
     },
     async stop() {
       clearInterval(sweep);
-      await Promise.allSettled([store.close(), rateLimitRedis.quit()]);
     },
   };
 }

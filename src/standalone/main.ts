@@ -1,5 +1,5 @@
 /** `npm start`: runs the chat server with the configuration of the environment (README "Configuration"). */
-import { configFromEnv } from "./config";
+import { configFromEnv } from "../config";
 import { createChatServer } from "./server";
 
 async function main(): Promise<void> {

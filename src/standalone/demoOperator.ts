@@ -6,8 +6,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import express, { Router, type NextFunction, type Request, type Response } from "express";
-import type { ChatConfig } from "./config";
-import { rcSignature } from "./http/signature";
+import type { ChatConfig } from "../config";
+import { rcSignature } from "../http/signature";
 
 /**
  * Who may use the operator panel and proxy:

@@ -1,0 +1,24 @@
+/**
+ * `colyseus-chatrooms`: chatrooms for a studio's own Colyseus 0.18 server.
+ *
+ * ```ts
+ * const chat = createChatrooms({ appKey, appSecret });
+ * defineServer({ rooms: { battle: defineRoom(BattleRoom), chat: chat.defineRoom(GameChat) },
+ *                express: (app) => app.use("/chat-admin", chat.router()) });
+ * ```
+ * The client side is `colyseus-chatrooms/client` (ChatClient), which imports nothing from here.
+ */
+export { createChatrooms, type Chatrooms, type ChatroomsOptions, type ChatRouterOptions, type ChatRoomClass } from "./plugin/createChatrooms";
+export { ROOM_SETTING_KEYS, type RoomSettings } from "./plugin/roomSettings";
+export { ChatRoom } from "../rooms/ChatRoom";
+export { MAX_MEMBER_FIELDS, MAX_MEMBER_FIELD_VALUE, type ChatMember, type ChatMessageDraft, type MemberEnterInfo } from "../rooms/memberHooks";
+export { ChatError, ErrorCode, httpStatusOf, type ChatErrorCode } from "./core/errors";
+export { ExitReason, CloseCodeOf, exitReasonName } from "./core/exitReasons";
+export { configFromEnv, DEFAULT_CONFIG, INT_SETTINGS, validateConfig, type ChatConfig } from "./config";
+export { createChatServer, type ChatServer, type ChatServerOptions } from "./standalone/server";
+export { CoalescingTransport } from "./transport/CoalescingTransport";
+export { createMemoryStore } from "./store/memory";
+export { createRedisStore } from "./store/redis";
+export type { ChatStore } from "./store/types";
+export { DEFAULT_ROOM_TYPE, ENTER_PATH, ClientRequest, ServerMessage, MEMBER_LIST_CAP } from "./protocol";
+export type * from "./protocol";

@@ -1,0 +1,166 @@
+/**
+ * The plugin's front door: `createChatrooms(config)` builds the per-process context (store,
+ * moderation caches, id claims) once, and hands out chat room types for the studio's own
+ * `defineServer({ rooms })` and the Express router for its `express` hook. Nothing global is
+ * touched: other room types and their matchmaking stay as the studio set them.
+ */
+import { randomUUID } from "node:crypto";
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { defineRoom as defineColyseusRoom, type RegisteredHandler } from "@colyseus/core";
+import { Redis } from "ioredis";
+import type { AuthContext } from "@colyseus/core";
+import { admitMatchmaking, ChatRoom } from "../../rooms/ChatRoom";
+import { resolveConfig, validateConfig, type ChatConfig } from "../config";
+import { ChatError, ErrorCode, httpStatusOf, isChatError } from "../core/errors";
+import { verifyUserToken } from "../core/tokens";
+import { createOperatorRouter, type OperatorRouterOptions } from "../http/router";
+import { ENTER_PATH, type EnterResponse, type ErrorBody } from "../protocol";
+import { ClaimKeeper } from "../service/claimKeeper";
+import type { ChatContext } from "../service/context";
+import { CHAT_CONTEXT, createRoomDirectory } from "../service/directory";
+import { enter, FILTER_KEY, parseEnterRequest, toMatchmakingError } from "../service/entry";
+import { ModerationCaches } from "../service/moderationCache";
+import { createMemoryStore } from "../store/memory";
+import { createRedisStore } from "../store/redis";
+import type { ChatStore } from "../store/types";
+import { assertRoomSettings, type RoomSettings } from "./roomSettings";
+
+/** Options of {@link createChatrooms}: every {@link ChatConfig} setting, plus what only code can give. */
+export interface ChatroomsOptions extends Partial<ChatConfig> {
+  /** Clock for rooms and rules [Date.now] (tests). */
+  now?: () => number;
+  /** A store to use instead of the one `redisUrl` selects (tests, custom backends). */
+  store?: ChatStore;
+  /**
+   * Room type the operator API (`chatroom/create.json`, ...) and the `/chat/enter` route create
+   * rooms of [`chatroom` when registered, else the first chat room type].
+   */
+  operatorRoomType?: string;
+}
+
+/** Options of {@link Chatrooms.router}. */
+export interface ChatRouterOptions extends Pick<OperatorRouterOptions, "extraRoutes"> {
+  /** Serve the operator API (RongCloud's chatroom Server API) [true]. */
+  operatorApi?: boolean;
+  /** Serve `POST /chat/enter`, the JSON entry route for clients that do not use the SDK's matchmaking [true]. */
+  enterRoute?: boolean;
+}
+
+/** A chat room class (ChatRoom or a studio's subclass of it). */
+export type ChatRoomClass = typeof ChatRoom;
+
+/** What {@link createChatrooms} returns: one per process. */
+export interface Chatrooms {
+  /** The resolved settings. */
+  readonly config: ChatConfig;
+  /** The context rooms and services share (store, claims, clock). For tools and tests. */
+  readonly context: ChatContext;
+  /**
+   * A Colyseus room definition of `RoomClass` [ChatRoom] bound to these chatrooms, for
+   * `defineServer({ rooms: { chat: chat.defineRoom(MyChat) } })`. `settings` override room-level
+   * settings for this type only (e.g. `{ reconnectWindowS: 10, historySize: 500 }`); several chat
+   * types with different settings can live in one server. Throws PARAMETER naming a bad setting.
+   */
+  defineRoom<T extends ChatRoomClass>(RoomClass?: T, settings?: RoomSettings): RegisteredHandler<InstanceType<T>>;
+  /**
+   * The Express router with the operator API and the entry route, for
+   * `express: (app) => app.use("/chat-admin", chat.router())`. Every answer is JSON `{ code, ... }`.
+   */
+  router(options?: ChatRouterOptions): Router;
+  /** Stops renewing room-id claims and closes the store connections this instance opened. */
+  close(): Promise<void>;
+}
+
+/** Sends a ChatError (or an unexpected fault) as `{ code, message }` with its HTTP status. */
+export function sendError(res: Response, e: unknown): void {
+  const err = isChatError(e) ? e : new ChatError(ErrorCode.INTERNAL, "internal error");
+  if (!isChatError(e)) console.error(e);
+  res.status(httpStatusOf(err.code)).json({ code: err.code, message: err.message } satisfies ErrorBody);
+}
+
+/** Answers what express.json() refused (malformed or over-size bodies) as `{ code, message }`. */
+function jsonBodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (typeof err !== "object" || err === null || !("type" in err)) return next(err);
+  const type = String((err as { type: unknown }).type);
+  if (type === "entity.too.large") return sendError(res, new ChatError(ErrorCode.TOO_LONG, "request body is larger than 64 KB"));
+  sendError(res, new ChatError(ErrorCode.PARAMETER, `request body is not valid JSON (${type})`));
+}
+
+/**
+ * Builds the chatrooms of one process from `options` (checked like the environment variables:
+ * a bad value throws PARAMETER naming the option and its range). In memory by default;
+ * `redisUrl` puts the store (bans, mutes, history, claims, the room bus) on Redis.
+ */
+export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
+  const { now = Date.now, store: givenStore, operatorRoomType, ...settings } = options;
+  const config = resolveConfig(validateConfig(settings));
+  const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore());
+  const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true }) : undefined;
+  const processToken = randomUUID();
+  const context: ChatContext = {
+    config,
+    store,
+    now,
+    processToken,
+    claims: new ClaimKeeper(store.claims, processToken),
+    moderationCaches: new ModerationCaches(),
+    directory: createRoomDirectory(processToken, operatorRoomType),
+    authenticate(userId, token) {
+      if (config.appSecret) verifyUserToken(config.appSecret, userId, token, now());
+    },
+  };
+  let closed = false;
+
+  return {
+    config,
+    context,
+    defineRoom<T extends ChatRoomClass>(RoomClass: T = ChatRoom as T, roomSettings?: RoomSettings) {
+      if (typeof RoomClass !== "function" || !(RoomClass === ChatRoom || RoomClass.prototype instanceof ChatRoom)) {
+        throw new ChatError(ErrorCode.PARAMETER, "chat.defineRoom(RoomClass) takes ChatRoom or a subclass of it");
+      }
+      const typeContext: ChatContext = { ...context, config: { ...config, ...assertRoomSettings(roomSettings) } };
+      const appOnAuth = RoomClass.onAuth === ChatRoom.onAuth ? undefined : RoomClass.onAuth.bind(RoomClass);
+      // A subclass per registration carries its context, so one class can be registered twice with different settings.
+      const Bound = class extends (RoomClass as unknown as new () => ChatRoom) {
+        static [CHAT_CONTEXT] = typeContext;
+        // Colyseus calls a room type's static onAuth unbound: the chat rules first, then the app's own.
+        static onAuth = async (token: string, options: unknown, authContext: AuthContext): Promise<unknown> => {
+          try {
+            const admitted = await admitMatchmaking(typeContext, token, options, authContext);
+            if (appOnAuth && !(await appOnAuth(token, options, authContext))) {
+              throw new ChatError(ErrorCode.AUTH_FAILED, `${RoomClass.name}.onAuth refused the entry`);
+            }
+            return admitted;
+          } catch (e) {
+            throw toMatchmakingError(e);
+          }
+        };
+      };
+      Object.defineProperty(Bound, "name", { value: RoomClass.name });
+      return defineColyseusRoom(Bound as unknown as T).filterBy([FILTER_KEY as never]);
+    },
+    router(routerOptions: ChatRouterOptions = {}) {
+      const router = Router();
+      if (routerOptions.enterRoute !== false) {
+        router.post(ENTER_PATH, express.json({ limit: "64kb" }), jsonBodyErrors, async (req: Request, res: Response) => {
+          try {
+            const seat = await enter(context, parseEnterRequest(req.body));
+            res.json({ seat } satisfies EnterResponse);
+          } catch (e) {
+            sendError(res, e);
+          }
+        });
+      }
+      if (routerOptions.operatorApi !== false) {
+        router.use(createOperatorRouter(context, { rateLimitRedis, extraRoutes: routerOptions.extraRoutes }));
+      }
+      return router;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      context.claims.stop();
+      await Promise.allSettled([store.close(), rateLimitRedis?.quit()]);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Which Colyseus room types are chat rooms of one chatrooms instance, and where their rooms are
+ * listed. Services find and create rooms through it, never by a fixed type name, so a studio may
+ * register its chat room types under any names, beside room types of its own.
+ */
+import { matchMaker, type IRoomCache } from "@colyseus/core";
+import { ChatError, ErrorCode } from "../core/errors";
+import { DEFAULT_ROOM_TYPE } from "../protocol";
+
+/** The static property a bound chat room class carries its context under (plugin/bindRoom). */
+export const CHAT_CONTEXT = Symbol.for("colyseus-chatrooms.context");
+
+/** The chat room types of one chatrooms instance. */
+export interface RoomDirectory {
+  /** Names under which this instance's room classes are registered with Colyseus now. */
+  roomTypes(): string[];
+  /** True when `name` is one of {@link roomTypes}. */
+  isChatType(name: string): boolean;
+  /** The type rooms created by the operator API get; throws INTERNAL when none is registered. */
+  operatorRoomType(): string;
+  /** The listing of a live chat room with this id anywhere in the cluster, if any. */
+  find(roomId: string): Promise<IRoomCache | undefined>;
+  /** Every live chat room of this instance in the cluster. */
+  listAll(): Promise<IRoomCache[]>;
+}
+
+/**
+ * A directory over the matchmaker's registered handlers: a type belongs to the instance whose
+ * `processToken` its bound class carries.
+ */
+export function createRoomDirectory(processToken: string, preferredType: string | undefined): RoomDirectory {
+  const roomTypes = (): string[] => {
+    const names: string[] = [];
+    for (const [name, handler] of Object.entries(matchMaker.getAllHandlers())) {
+      const bound = (handler.klass as unknown as Record<symbol, { processToken?: string } | undefined>)[CHAT_CONTEXT];
+      if (bound?.processToken === processToken) names.push(name);
+    }
+    return names;
+  };
+  const isChatType = (name: string): boolean => roomTypes().includes(name);
+  return {
+    roomTypes,
+    isChatType,
+    operatorRoomType() {
+      const types = roomTypes();
+      const chosen = preferredType ?? (types.includes(DEFAULT_ROOM_TYPE) ? DEFAULT_ROOM_TYPE : types[0]);
+      if (chosen === undefined || !types.includes(chosen)) {
+        throw new ChatError(
+          ErrorCode.INTERNAL,
+          preferredType === undefined
+            ? "no chat room type is registered: add chat.defineRoom(...) to defineServer's rooms"
+            : `operatorRoomType ${JSON.stringify(preferredType)} is not registered with chat.defineRoom(...); registered: ${types.join(", ") || "none"}`,
+        );
+      }
+      return chosen;
+    },
+    async find(roomId) {
+      const listing = await matchMaker.getRoomById(roomId);
+      return listing && isChatType(listing.name) ? listing : undefined;
+    },
+    async listAll() {
+      const types = new Set(roomTypes());
+      return (await matchMaker.query({})).filter((listing) => types.has(listing.name));
+    },
+  };
+}
