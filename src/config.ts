@@ -4,7 +4,7 @@ import type { KickoutMode } from "./core/kickout";
 import { MEMBER_LIST_CAP } from "./protocol";
 
 /**
- * Every tunable of the server, with the defaults of DESIGN.md. `createChatServer` takes a
+ * Every tunable of the server, with their defaults (README "Configuration"). `createChatServer` takes a
  * `Partial<ChatConfig>`; `configFromEnv` reads the documented environment variables.
  */
 export interface ChatConfig {
@@ -34,7 +34,7 @@ export interface ChatConfig {
   sendRatePerSecond: number;
   /**
    * Room admission window: messages distributed per room per 200 ms (CHAT_ADMISSION_WINDOW) [40];
-   * half of it is reserved for high-priority messages (DESIGN.md "Messages").
+   * half of it is reserved for high-priority messages (README "Configuration").
    */
   admissionWindow: number;
   /**
@@ -78,7 +78,7 @@ export interface ChatConfig {
   operatorPassword: string | undefined;
 }
 
-/** The defaults of DESIGN.md. */
+/** The defaults (README "Configuration"). */
 export const DEFAULT_CONFIG: ChatConfig = {
   port: 2567,
   redisUrl: undefined,

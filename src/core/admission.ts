@@ -1,5 +1,5 @@
 /**
- * Message admission (DESIGN.md "Messages"): which room messages are distributed when a room is
+ * Message admission (README "Configuration"): which room messages are distributed when a room is
  * flooded, and how fast one user may send. Pure: the caller passes the time.
  *
  * The room rule ({@link RoomAdmission.decide}), with `n` = messages admitted in the last `windowMs`
@@ -18,7 +18,7 @@ import { ChatError, ErrorCode } from "./errors";
 /** Priority a message was sent with (ZIM's low/medium/high). */
 export type Priority = "low" | "normal" | "high";
 
-/** Room window settings. Defaults in DESIGN.md: 40 messages / 200 ms, 20 reserved for high priority. */
+/** Room window settings. Defaults: 40 messages / 200 ms, 20 reserved for high priority. */
 export interface AdmissionOptions {
   windowSize: number;
   windowMs: number;

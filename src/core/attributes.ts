@@ -1,5 +1,5 @@
 /**
- * Room key-value attributes (DESIGN.md "Attributes") with RongCloud's KV rules: key format and
+ * Room key-value attributes (README "Client API", docs/http-api.md) with RongCloud's KV rules: key format and
  * length, value length, key count, batch size, owner-only overwrite/delete unless forced,
  * auto-delete when the owner leaves. Adds compare-and-set on a per-key version.
  * Every operation validates everything first and then applies, so a refused call changes nothing.

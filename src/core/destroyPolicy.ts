@@ -1,5 +1,5 @@
 /**
- * When a room is destroyed automatically (DESIGN.md "Lifecycle"): empty-room delay, inactivity,
+ * When a room is destroyed automatically (README "Rooms and their lifecycle"): empty-room delay, inactivity,
  * fixed lifetime, keep-alive. Pure: the caller passes the room's activity and the time.
  */
 import { ChatError, ErrorCode } from "./errors";

@@ -1,5 +1,5 @@
 /**
- * Why a member left a room: one table for server, client and HTTP API (DESIGN.md).
+ * Why a member left a room: one table for server, client and HTTP API (README "Exit reasons").
  * `code` is what `exitRoom` reports; `closeCode` is the WebSocket close code the server uses.
  */
 export const ExitReason = {

@@ -1,5 +1,5 @@
 /**
- * Offline kick-out (DESIGN.md "Offline kick-out"): a member whose last connection dropped stays in
+ * Offline kick-out (README "Rooms and their lifecycle"): a member whose last connection dropped stays in
  * the room, marked offline, until this module says it must be removed with exit reason OFFLINE.
  * Pure: the caller reports drops, returns and room messages with the time.
  */
@@ -11,7 +11,7 @@ import { ChatError, ErrorCode } from "./errors";
  */
 export type KickoutMode = "rongcloud" | "timer";
 
-/** Kick-out settings. Defaults in DESIGN.md: rongcloud, 30 000 ms, 30 messages. */
+/** Kick-out settings. Defaults: rongcloud, 30 000 ms, 30 messages. */
 export interface KickoutOptions {
   mode: KickoutMode;
   /** reconnection window in ms (30000) */

@@ -1,5 +1,5 @@
 /**
- * Moderation rules (DESIGN.md "Moderation"): limits, expiry times and who may send. Pure: the
+ * Moderation rules (docs/http-api.md "Moderation"): limits, expiry times and who may send. Pure: the
  * caller reads the state from the store and passes it in with the time.
  */
 import { ChatError, ErrorCode } from "./errors";

@@ -1,6 +1,6 @@
 /**
  * The operator HTTP API, wire-compatible with RongCloud's chatroom Server API
- * (notes/server-api.md). Each endpoint runs: X-Request-ID echo -> signature -> form body ->
+ * (docs/http-api.md). Each endpoint runs: X-Request-ID echo -> signature -> form body ->
  * rate limit -> handler -> JSON envelope. Only the endpoints' own paths are touched, so the rest of
  * the Express app (entry route, demo) is unaffected.
  */

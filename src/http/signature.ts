@@ -3,7 +3,7 @@
  * prefixed forms, for hosts that strip custom headers), with
  * Signature = hex(SHA1(AppSecret + Nonce + Timestamp)).
  *
- * Deliberately lenient where RongCloud's own SDKs are sloppy (notes/server-api.md §2): Nonce and
+ * Deliberately lenient where RongCloud's own SDKs are sloppy (docs/http-api.md "Authentication"): Nonce and
  * Timestamp are opaque strings signed exactly as received, nonces may repeat, Timestamp may be in
  * seconds or ms, and the freshness check is off unless `maxSkewS` is set, because the Node SDK
  * signs once at start-up and reuses the same headers for the life of the process.

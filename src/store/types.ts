@@ -1,6 +1,6 @@
 /**
  * Async interfaces for cluster-wide state. Every method returns a Promise, in memory too, so
- * callers are written once for both backends (see STYLE.md). Rooms learn about changes through
+ * callers are written once for both backends. Rooms learn about changes through
  * {@link ChatBus}, never by polling.
  */
 import type { RoomMessage } from "../protocol";

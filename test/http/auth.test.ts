@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe("signature", () => {
   test("the signature RongCloud's Node SDK sends is hex(SHA1(secret + nonce + timestamp))", () => {
-    // Captured from rongcloud-sdk 3.1.1 (notes/server-api.md §2).
+    // Captured from rongcloud-sdk 3.1.1.
     const signature = rcSignature("s", "12117543", "1795303221");
     expect(signature).toMatch(/^8edc808f[0-9a-f]{28}3741$/);
   });
