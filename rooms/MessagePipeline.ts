@@ -32,9 +32,9 @@ export interface MessageLists {
   distributionStopped: boolean;
 }
 
-/** Messages delivered to a member when it joins.  */
+/** Messages delivered to a member when it joins. */
 export const JOIN_HISTORY_COUNT = 10;
-/** Largest page of a history query.  */
+/** Largest page of a history query. */
 export const MAX_HISTORY_PAGE = 50;
 
 /**

@@ -90,6 +90,10 @@ interface EntryPlan {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
+/** enterRoom asks this many times while the id is held by a room that is closing. */
+const ENTER_ATTEMPTS = 4;
+const ENTER_RETRY_MS = 100;
+
 /** The SDK's matchmaking call for each way of entering. */
 const METHOD_OF_MODE = { create: "create", join: "join", enter: "joinOrCreate" } as const satisfies Record<EnterMode, string>;
 
@@ -395,11 +399,16 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     if (plan.config !== undefined) options.config = plan.config;
     if (plan.switchedFrom !== undefined) options.switchedFrom = plan.switchedFrom;
     let room: ChatSdkRoom;
-    try {
-      const method = METHOD_OF_MODE[plan.mode];
-      room = (await this.sdk[method]<ChatStateView>(this.roomType, options)) as ChatSdkRoom;
-    } catch (e) {
-      throw toClientError(e, `entering room ${plan.target.roomID}`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        room = (await this.sdk[METHOD_OF_MODE[plan.mode]]<ChatStateView>(this.roomType, options)) as ChatSdkRoom;
+        break;
+      } catch (e) {
+        const error = toClientError(e, `entering room ${plan.target.roomID}`);
+        // enter: a room with this id that is closing still holds its id for a moment; ask again
+        if (plan.mode !== "enter" || error.code !== ErrorCode.ROOM_ALREADY_EXISTS || attempt >= ENTER_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, ENTER_RETRY_MS * attempt));
+      }
     }
     Object.assign(room.reconnection, this.reconnection);
     // Created at once so no drop or message slips by; its events count once it is in `sessions`.
