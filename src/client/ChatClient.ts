@@ -90,9 +90,23 @@ interface EntryPlan {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
-/** enterRoom asks this many times while the id is held by a room that is closing. */
+/** Entries ask this many times while the room they found is closing. */
 const ENTER_ATTEMPTS = 4;
 const ENTER_RETRY_MS = 100;
+
+/** Colyseus' code for a seat whose room went away before the connection arrived. */
+const SEAT_EXPIRED = 524;
+
+/**
+ * Whether an entry failed only because the room it found was closing (its last member had just
+ * left): its seat expired, or (enter) its id was still held. Asking again then lands in the room
+ * that follows, or gives join its ROOM_NOT_EXIST.
+ */
+function closedUnderEntry(mode: EnterMode, raw: unknown, error: ChatClientError): boolean {
+  if (mode === "create") return false;
+  if ((raw as { code?: unknown } | null)?.code === SEAT_EXPIRED) return true;
+  return mode === "enter" && error.code === ErrorCode.ROOM_ALREADY_EXISTS;
+}
 
 /** The SDK's matchmaking call for each way of entering. */
 const METHOD_OF_MODE = { create: "create", join: "join", enter: "joinOrCreate" } as const satisfies Record<EnterMode, string>;
@@ -405,8 +419,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         break;
       } catch (e) {
         const error = toClientError(e, `entering room ${plan.target.roomID}`);
-        // enter: a room with this id that is closing still holds its id for a moment; ask again
-        if (plan.mode !== "enter" || error.code !== ErrorCode.ROOM_ALREADY_EXISTS || attempt >= ENTER_ATTEMPTS) throw error;
+        if (attempt >= ENTER_ATTEMPTS || !closedUnderEntry(plan.mode, e, error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, ENTER_RETRY_MS * attempt));
       }
     }
