@@ -1,6 +1,4 @@
 import { matchMaker, type MatchMakerDriver, type Presence } from "@colyseus/core";
-import { RedisDriver } from "@colyseus/redis-driver";
-import { RedisPresence } from "@colyseus/redis-presence";
 import type { ChatConfig } from "../config";
 
 /** How often a Redis-backed process looks for dead peers and removes their room listings. */
@@ -26,6 +24,9 @@ export interface Backends {
 export function createBackends(config: ChatConfig): Backends {
   const url = config.redisUrl;
   if (!url) return { presence: undefined, driver: undefined, start: () => undefined, stop: async () => undefined };
+  // optional peers, loaded only when Redis is configured (a studio without Redis does not install them)
+  const { RedisDriver } = require("@colyseus/redis-driver") as typeof import("@colyseus/redis-driver");
+  const { RedisPresence } = require("@colyseus/redis-presence") as typeof import("@colyseus/redis-presence");
   let sweep: NodeJS.Timeout | undefined;
   let sweeping = false;
   return {
