@@ -20,6 +20,14 @@ export type ChatClientErrorCode = ErrorCode | ClientErrorCode | (number & {});
 const SERVER_CODES = new Set<number>(Object.values(ErrorCode));
 
 /**
+ * An application's own refusal code (a room hook's ChatError, e.g. 30001): an integer of 10000 or
+ * more outside ChatClient's own 25xxx. Smaller numbers are HTTP statuses and Colyseus' own codes.
+ */
+function isAppCode(code: number): boolean {
+  return Number.isInteger(code) && code >= 10_000 && Math.floor(code / 1000) !== 25;
+}
+
+/**
  * What every ChatClient call rejects with. `code` is from the server's error table
  * ({@link ErrorCode}: ROOM_NOT_EXIST, ROOM_ALREADY_EXISTS, ROOM_COUNT_LIMIT, JOINED_ROOMS_LIMIT,
  * BANNED, ILLEGAL_ARGUMENT, NOT_IN_ROOM, ...) or from {@link ClientErrorCode}.
@@ -58,6 +66,6 @@ export function toClientError(e: unknown, what: string): ChatClientError {
   if (fromBody && SERVER_CODES.has(fromBody.code)) return fromBody;
   const detail = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === "number" && SERVER_CODES.has(code) && code !== ErrorCode.OK) return new ChatClientError(code, detail);
+  if (typeof code === "number" && (SERVER_CODES.has(code) || isAppCode(code)) && code !== ErrorCode.OK) return new ChatClientError(code, detail);
   return new ChatClientError(ClientErrorCode.CONNECT_FAILED, `${what} failed${code !== undefined ? ` (${String(code)})` : ""}: ${detail}`);
 }
