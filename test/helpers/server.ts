@@ -1,4 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
+import { ColyseusTestServer } from "@colyseus/testing";
 import { createChatServer, type ChatServer, type ChatServerOptions } from "../../src/standalone/server";
 import { ENTER_PATH, type EnterRequest, type ErrorBody } from "../../src/protocol";
 
@@ -7,12 +8,19 @@ export interface TestServer {
   server: ChatServer;
   port: number;
   httpUrl: string;
+  /**
+   * @colyseus/testing's view of the server, as a studio's tests use it (`sdk`, `getRoomById`,
+   * `connectTo`). Built here rather than by `boot()`, which listens on 2568 whatever port it is given.
+   */
+  colyseus: ColyseusTestServer;
 }
 
 export async function startServer(options: ChatServerOptions = {}): Promise<TestServer> {
   const server = createChatServer({ port: 0, ...options });
   const port = await server.listen();
-  return { server, port, httpUrl: `http://127.0.0.1:${port}` };
+  // ColyseusTestServer points its SDK and HTTP client at the server's `port` field
+  (server.colyseus as unknown as { port: number }).port = port;
+  return { server, port, httpUrl: `http://127.0.0.1:${port}`, colyseus: new ColyseusTestServer(server.colyseus) };
 }
 
 /** Error raised by {@link sdkEnter} with the server's error code. */

@@ -1,6 +1,13 @@
-import { Client } from "@colyseus/sdk";
+/**
+ * Membership as members see it, through @colyseus/testing as a studio's own tests would: the SDK's
+ * joinOrCreate on the `chatroom` type, the server-side room from `getRoomById`, patches awaited.
+ * "Nothing was sent" is proved with a sentinel: member events go out in order, so once a later
+ * event has arrived, an earlier one would have too.
+ */
+import type { Room } from "@colyseus/sdk";
+import type { ChatRoom } from "../../rooms/ChatRoom";
 import { ServerMessage, type MembersChangedPayload } from "../../src/protocol";
-import { startServer, sdkEnter, waitFor, sleep, localRoom, dropConnection, collect, type TestServer } from "../helpers/server";
+import { waitFor, dropConnection, collect, startServer, type TestServer } from "../helpers/server";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -14,38 +21,59 @@ function names(events: MembersChangedPayload[]): string[] {
   return events.flatMap((e) => e.members.map((m) => m.userId));
 }
 
-test("two connections of one user are one member; joined/left fire for the first in and the last out", async () => {
-  const observer = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "md", userId: "obs" });
-  const joined = collect<MembersChangedPayload>(observer, ServerMessage.MEMBERS_JOINED);
-  await sleep(150); // every member hears every join, its own too: let the observer's own pass
+/** Joins `roomId` as `userId` with the SDK's own call; resolves once the first state is in. */
+async function join(roomId: string, userId: string, extra: Record<string, unknown> = {}): Promise<Room> {
+  const room = await t.colyseus.sdk.joinOrCreate("chatroom", { roomId, userId, ...extra });
+  room.onMessage("*", () => undefined);
+  if (!room.state?.roomId) await new Promise<void>((resolve) => room.onStateChange.once(() => resolve()));
+  return room;
+}
+
+function serverRoom(roomId: string): ChatRoom {
+  return t.colyseus.getRoomById(roomId) as unknown as ChatRoom;
+}
+
+/** An observer that has heard its own join, with what it hears from then on. */
+async function observe(roomId: string): Promise<{ room: Room; joined: MembersChangedPayload[]; left: MembersChangedPayload[] }> {
+  const room = await join(roomId, "obs");
+  const joined = collect<MembersChangedPayload>(room, ServerMessage.MEMBERS_JOINED);
+  const left = collect<MembersChangedPayload>(room, ServerMessage.MEMBERS_LEFT);
+  await waitFor(() => names(joined).includes("obs"), 2000, "the observer's own join");
   joined.length = 0;
-  const left = collect<MembersChangedPayload>(observer, ServerMessage.MEMBERS_LEFT);
-  const phone = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "md", userId: "alice" });
-  const laptop = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "md", userId: "alice" });
-  const room = await localRoom("md");
-  await waitFor(() => names(joined).length === 1, 2000, "alice's join");
+  return { room, joined, left };
+}
+
+/** A member joins and leaves; resolves once the observer heard it leave (every earlier event is in by then). */
+async function sentinel(roomId: string, left: MembersChangedPayload[]): Promise<void> {
+  const room = await join(roomId, "sentinel");
+  await room.leave();
+  await waitFor(() => names(left).includes("sentinel"), 2000, "the sentinel's leave");
+}
+
+test("two connections of one user are one member; joined/left fire for the first in and the last out", async () => {
+  const { room: observer, joined, left } = await observe("md");
+  const phone = await join("md", "alice");
+  const laptop = await join("md", "alice");
+  const room = serverRoom("md");
+  await waitFor(() => names(joined).includes("alice"), 2000, "alice's join");
   expect(room.info().memberCount).toBe(2);
   expect(room.info().members.find((m) => m.userId === "alice")).toMatchObject({ devices: 2, online: true });
 
   await phone.leave();
-  await sleep(150);
-  expect(names(left)).toEqual([]);
-  expect(room.state.members.get("alice")?.devices).toBe(1);
+  await waitFor(() => room.state.members.get("alice")?.devices === 1, 2000, "one device left");
+  await sentinel("md", left);
+  expect(names(left)).toEqual(["sentinel"]);
 
   await laptop.leave();
-  await waitFor(() => names(left).length === 1, 2000, "alice's leave");
-  expect(left[0].reasons).toEqual({ alice: 0 });
-  expect(names(joined)).toEqual(["alice"]);
+  await waitFor(() => names(left).includes("alice"), 2000, "alice's leave");
+  expect(left.find((e) => e.members.some((m) => m.userId === "alice"))?.reasons).toEqual({ alice: 0 });
+  expect(names(joined).filter((id) => id === "alice")).toEqual(["alice"]);
   await observer.leave();
 });
 
 test("several joins within one patch interval reach members as one list", async () => {
-  const observer = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "batch", userId: "obs" });
-  const joined = collect<MembersChangedPayload>(observer, ServerMessage.MEMBERS_JOINED);
-  await sleep(100); // the observer's own join event is flushed first
-  joined.length = 0;
-  const client = new Client(t.httpUrl);
-  const rooms = await Promise.all(["b1", "b2", "b3", "b4"].map((userId) => sdkEnter(t.httpUrl, { mode: "join", roomId: "batch", userId }, client)));
+  const { room: observer, joined } = await observe("batch");
+  const rooms = await Promise.all(["b1", "b2", "b3", "b4"].map((userId) => join("batch", userId)));
   await waitFor(() => names(joined).length === 4, 2000, "four joins");
   expect(joined.length).toBeLessThan(4);
   expect(new Set(names(joined))).toEqual(new Set(["b1", "b2", "b3", "b4"]));
@@ -54,22 +82,23 @@ test("several joins within one patch interval reach members as one list", async 
 
 test("the schema state carries id, name, createdAt, count and members to a plain SDK client", async () => {
   const before = Date.now();
-  const room = await sdkEnter(t.httpUrl, { mode: "create", roomId: "st", roomName: "State room", userId: "alice", userName: "Alice" });
+  const room = await t.colyseus.sdk.create("chatroom", { roomId: "st", roomName: "State room", userId: "alice", userName: "Alice" });
+  room.onMessage("*", () => undefined);
   await waitFor(() => room.state?.members?.size === 1, 2000, "state");
   const state = room.state as { roomId: string; roomName: string; createdAt: number; memberCount: number; members: Map<string, { userName: string; online: boolean; devices: number }> };
   expect(state).toMatchObject({ roomId: "st", roomName: "State room", memberCount: 1 });
   expect(state.createdAt).toBeGreaterThanOrEqual(before - 5);
+  expect(state.createdAt).toBeLessThanOrEqual(Date.now());
   expect(state.members.get("alice")).toMatchObject({ userName: "Alice", online: true, devices: 1 });
   await room.leave();
 });
 
 test("a drop and a reconnect inside the window restore the member with no events to others", async () => {
-  const observer = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "rc", userId: "obs" });
-  const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "rc", userId: "alice" });
-  await sleep(100);
-  const joined = collect<MembersChangedPayload>(observer, ServerMessage.MEMBERS_JOINED);
-  const left = collect<MembersChangedPayload>(observer, ServerMessage.MEMBERS_LEFT);
-  const server = await localRoom("rc");
+  const { room: observer, joined, left } = await observe("rc");
+  const alice = await join("rc", "alice");
+  await waitFor(() => names(joined).includes("alice"), 2000, "alice's join");
+  joined.length = 0;
+  const server = serverRoom("rc");
   let reconnected = false;
   alice.onReconnect(() => (reconnected = true));
 
@@ -78,8 +107,8 @@ test("a drop and a reconnect inside the window restore the member with no events
   expect(server.info().memberCount).toBe(2);
   await waitFor(() => reconnected, 5000, "SDK reconnect");
   await waitFor(() => server.state.members.get("alice")?.online === true, 3000, "alice online again");
-  await sleep(100);
-  expect(joined).toEqual([]);
-  expect(left).toEqual([]);
+  await sentinel("rc", left);
+  expect(names(joined)).toEqual(["sentinel"]);
+  expect(names(left)).toEqual(["sentinel"]);
   await Promise.all([alice.leave(), observer.leave()]);
 });
