@@ -167,7 +167,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       assertMaySend: (userId, now) => this.moderation.assertMaySend(userId, now),
       roomId: this.roomId,
       broadcastMessages: (messages) => this.broadcast(ServerMessage.MESSAGES, messages),
-      onDelivered: () => this.noteRoomMessage(),
+      onDelivered: (message) => {
+        this.noteRoomMessage();
+        this.ctx.events.publish("messageDelivered", { roomId: this.roomId, message });
+      },
       isProtectedUser: (userId) => this.protectedUsers.has(userId),
       beforeMessage: this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
     });
@@ -197,7 +200,17 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         return reply.reject({ code: e.code, message: e.message } satisfies ErrorBody);
       }
     };
-    this.onMessage(ClientRequest.SEND, member((userId, body) => this.pipeline.sendFromMember(userId, body)));
+    this.onMessage(
+      ClientRequest.SEND,
+      member(async (userId, body) => {
+        try {
+          return await this.pipeline.sendFromMember(userId, body);
+        } catch (e) {
+          if (isChatError(e)) this.ctx.events.publish("messageRefused", { roomId: this.roomId, userId, code: e.code, at: this.ctx.now() });
+          throw e;
+        }
+      }),
+    );
     this.onMessage(ClientRequest.RECALL, member((userId, body) => this.recall((body as { messageID?: unknown } | undefined)?.messageID, userId)));
     this.onMessage(ClientRequest.HISTORY, member((_userId, body) => this.pipeline.history(body)));
     this.onMessage(ClientRequest.SYNC, member((_userId, body) => this.pipeline.sync(body)));
@@ -216,6 +229,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       }
     });
     this.scheduleDestroyCheck();
+    this.ctx.events.publish("roomCreated", { roomId, roomType: this.roomName, createdBy: options.creatorId, at: now });
   }
 
   /**
@@ -246,6 +260,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       this.activity.emptySince = null;
       this.activity.everJoined = true;
       this.queueMemberEvent("joined", record.userId);
+      this.ctx.events.publish("memberJoined", { roomId: this.roomId, userId: record.userId, devices: this.membership.devices(record.userId), at: now });
       this.background(this.ctx.store.sets.add(Scope.userRooms(record.userId), [this.roomId], null), "indexing the member's rooms");
     }
     if (change.cameOnline) this.kickout.forget(entry.userId);
@@ -380,6 +395,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   override async onDispose(): Promise<void> {
+    if (this.claimed) this.ctx.events.publish("roomDestroyed", { roomId: this.roomId, reason: this.closingReason ?? ExitReason.EXPIRED, at: this.ctx.now() });
     this.pipeline?.dispose();
     this.unregisterModeration?.();
     const cleanups: Promise<unknown>[] = [
@@ -572,8 +588,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
    */
   private removeMemberState(userId: string, reason: ExitReason, removed?: { userName: string; joinedAt: number }): void {
     const now = this.ctx.now();
-    if (removed) this.queueMemberEvent("left", userId, reason);
-    else this.retractJoinEvent(userId);
+    if (removed) {
+      this.queueMemberEvent("left", userId, reason);
+      this.ctx.events.publish("memberLeft", { roomId: this.roomId, userId, reason, at: now });
+    } else this.retractJoinEvent(userId);
     const { wasListed, promoted } = this.memberList.remove(userId);
     if (wasListed) this.state.members.delete(userId);
     if (promoted !== undefined) this.listMember(promoted);

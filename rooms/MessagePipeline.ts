@@ -13,7 +13,7 @@ export interface PipelineHost {
   /** Sends messages to every online member (a batch: every message delivered in one turn). */
   broadcastMessages(messages: RoomMessage[]): void;
   /** A message was delivered: inactivity and offline kick-out rules count it. */
-  onDelivered(): void;
+  onDelivered(message: RoomMessage): void;
   /** Resolves when the user may send now; throws ChatError(MUTED) otherwise (the room's moderation cache). */
   assertMaySend(userId: string, now: number): Promise<void>;
   /** Protected users are never dropped by admission. */
@@ -131,7 +131,7 @@ export class MessagePipeline {
       console.error(`history append failed in room ${this.host.roomId}:`, e);
     });
     this.batcher.push(message);
-    this.host.onDelivered();
+    this.host.onDelivered(message);
     return message;
   }
 

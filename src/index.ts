@@ -8,6 +8,7 @@
  * ```
  * The client side is `colyseus-chatrooms/client` (ChatClient), which imports nothing from here.
  */
+export { ChatEvents, type ChatEventMap } from "./service/events";
 export { createChatrooms, type Chatrooms, type ChatroomsOptions, type ChatRouterOptions, type ChatRoomClass } from "./plugin/createChatrooms";
 export { ROOM_SETTING_KEYS, type RoomSettings } from "./plugin/roomSettings";
 export { ChatRoom } from "../rooms/ChatRoom";

@@ -18,6 +18,7 @@ import { ENTER_PATH, type EnterResponse, type ErrorBody } from "../protocol";
 import { ClaimKeeper } from "../service/claimKeeper";
 import type { ChatContext } from "../service/context";
 import { CHAT_CONTEXT, createRoomDirectory } from "../service/directory";
+import { ChatEvents } from "../service/events";
 import { enter, FILTER_KEY, parseEnterRequest, toMatchmakingError } from "../service/entry";
 import { ModerationCaches } from "../service/moderationCache";
 import { createMemoryStore } from "../store/memory";
@@ -55,6 +56,11 @@ export interface Chatrooms {
   readonly config: ChatConfig;
   /** The context rooms and services share (store, claims, clock). For tools and tests. */
   readonly context: ChatContext;
+  /**
+   * Room events of this instance on this process (rooms created and destroyed, members in and out
+   * with exit reasons, messages delivered and refused), e.g. `chat.events.on("memberLeft", ...)`.
+   */
+  readonly events: ChatEvents;
   /**
    * A Colyseus room definition of `RoomClass` [ChatRoom] bound to these chatrooms, for
    * `defineServer({ rooms: { chat: chat.defineRoom(MyChat) } })`. `settings` override room-level
@@ -105,6 +111,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
     claims: new ClaimKeeper(store.claims, processToken),
     moderationCaches: new ModerationCaches(),
     directory: createRoomDirectory(processToken, operatorRoomType),
+    events: new ChatEvents(),
     authenticate(userId, token) {
       if (config.appSecret) verifyUserToken(config.appSecret, userId, token, now());
     },
@@ -114,6 +121,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
   return {
     config,
     context,
+    events: context.events,
     defineRoom<T extends ChatRoomClass>(RoomClass: T = ChatRoom as T, roomSettings?: RoomSettings) {
       if (typeof RoomClass !== "function" || !(RoomClass === ChatRoom || RoomClass.prototype instanceof ChatRoom)) {
         throw new ChatError(ErrorCode.PARAMETER, "chat.defineRoom(RoomClass) takes ChatRoom or a subclass of it");

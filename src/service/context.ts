@@ -2,6 +2,7 @@ import type { ChatConfig } from "../config";
 import type { ChatStore } from "../store/types";
 import type { ClaimKeeper } from "./claimKeeper";
 import type { RoomDirectory } from "./directory";
+import type { ChatEvents } from "./events";
 import type { ModerationCaches } from "./moderationCache";
 
 /** What rooms and services share on one server: its configuration, its store and its clock. */
@@ -19,6 +20,8 @@ export interface ChatContext {
   readonly moderationCaches: ModerationCaches;
   /** This instance's chat room types and their listings. */
   readonly directory: RoomDirectory;
+  /** What happens in this instance's rooms (chat.events). */
+  readonly events: ChatEvents;
   /** Checks a user token (when an app secret is set); throws AUTH_FAILED. */
   authenticate(userId: string, token: string | undefined): void;
 }

@@ -1,5 +1,6 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { ColyseusTestServer } from "@colyseus/testing";
+// the TestServer module alone: the package index also loads @colyseus/tools (dotenv, process handlers)
+import { ColyseusTestServer } from "@colyseus/testing/TestServer";
 import { createChatServer, type ChatServer, type ChatServerOptions } from "../../src/standalone/server";
 import { ENTER_PATH, type EnterRequest, type ErrorBody } from "../../src/protocol";
 
