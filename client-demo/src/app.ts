@@ -17,6 +17,9 @@ import { exitBanner, refusal } from "./words";
 const REFRESH_MS = 500;
 const ROOM_LIST_MS = 2000;
 
+/** The empty room list of a server whose full list is for operators (it has an app secret). */
+const OWN_ROOMS_ONLY = "Your rooms appear here. This server shows every room to operators only: enter a room id below.";
+
 /** Which entry call a room form button makes. */
 export type EntryAction = "enter" | "create" | "join" | "switch";
 
@@ -36,9 +39,17 @@ export class ChatApp {
    */
   private readonly attempts = new Map<HTMLElement, number>();
 
+  /** What the room list says when it is empty. */
+  private emptyList: string | undefined;
+
   constructor(
     private readonly chat: ChatClient,
     private readonly ui: ChatUi,
+    /**
+     * Whether the server lists every room to anyone (/demo/rooms, open development mode). Otherwise
+     * (an app secret: the full list is for operators) the room list shows the rooms this user is in.
+     */
+    private readonly everyRoomListed: Promise<boolean> = Promise.resolve(true),
   ) {}
 
   /** Subscribes to the client's events and starts refreshing the page. */
@@ -227,7 +238,14 @@ export class ChatApp {
 
   private async loadRooms(): Promise<void> {
     try {
-      this.rows = await fetchRooms();
+      if (await this.everyRoomListed) {
+        this.rows = await fetchRooms();
+      } else {
+        this.emptyList = OWN_ROOMS_ONLY;
+        this.rows = this.chat.rooms
+          .map((r) => ({ roomId: r.roomID, roomName: r.roomName || r.roomID, memberCount: r.memberCount }))
+          .sort((a, b) => a.roomId.localeCompare(b.roomId));
+      }
       this.render();
     } catch {
       // the list is a convenience: keep the last one while the server is unreachable
@@ -244,11 +262,18 @@ export class ChatApp {
     const rooms = chat.rooms;
     for (const room of rooms) for (const m of room.members) this.names.set(m.userId, m.userName || m.userId);
     if (this.active && !this.models.has(this.active)) this.active = undefined;
-    renderRoomList(ui.roomList, this.rows, new Set(this.models.keys()), this.active, {
-      open: (roomID) => this.select(roomID),
-      join: (roomID) => void this.entry("join", roomID),
-      switchTo: (roomID) => void this.entry("switch", roomID),
-    });
+    renderRoomList(
+      ui.roomList,
+      this.rows,
+      new Set(this.models.keys()),
+      this.active,
+      {
+        open: (roomID) => this.select(roomID),
+        join: (roomID) => void this.entry("join", roomID),
+        switchTo: (roomID) => void this.entry("switch", roomID),
+      },
+      this.emptyList,
+    );
     const tabs = [...this.models.values()].map((model) => {
       const info = rooms.find((r) => r.roomID === model.roomID);
       return { roomID: model.roomID, roomName: info?.roomName || model.roomName, state: this.states.get(model.roomID) ?? "", unread: model.unread };

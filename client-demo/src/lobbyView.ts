@@ -12,13 +12,13 @@ export interface RoomListActions {
   switchTo(roomID: string): void;
 }
 
-/** The rooms of the server; `joined` are this client's rooms, `active` the one on screen. */
-export function renderRoomList(list: HTMLElement, rows: RoomRow[], joined: ReadonlySet<string>, active: string | undefined, actions: RoomListActions): void {
-  const key = JSON.stringify([rows, [...joined].sort(), active]);
+/** The rooms of the server; `joined` are this client's rooms, `active` the one on screen; `empty` is what an empty list says. */
+export function renderRoomList(list: HTMLElement, rows: RoomRow[], joined: ReadonlySet<string>, active: string | undefined, actions: RoomListActions, empty = "No rooms yet: create one below."): void {
+  const key = JSON.stringify([rows, [...joined].sort(), active, empty]);
   if (list.dataset.key === key) return;
   list.dataset.key = key;
   if (rows.length === 0) {
-    replaceChildren(list, el("li", { class: "empty", text: "No rooms yet: create one below." }));
+    replaceChildren(list, el("li", { class: "empty", text: empty }));
     return;
   }
   replaceChildren(

@@ -20,12 +20,18 @@ function wire(ui: ChatUi): void {
   const last = remembered();
   ui.userId.value = last.userId ?? "";
   ui.userName.value = last.userName ?? "";
-  fetchServerInfo().then(
-    (info) => {
-      ui.tokenRow.hidden = !info.tokenRequired;
-      ui.tokenHint.hidden = !info.tokenRequired;
+  const info = fetchServerInfo();
+  info.then(
+    (server) => {
+      ui.tokenRow.hidden = !server.tokenRequired;
+      ui.tokenHint.hidden = !server.tokenRequired;
     },
     () => undefined,
+  );
+  // With an app secret (tokens required) the list of every room is for operators: the page lists the user's own rooms.
+  const everyRoomListed = info.then(
+    (server) => !server.tokenRequired,
+    () => true,
   );
 
   ui.signInForm.addEventListener("submit", (event) => {
@@ -34,7 +40,7 @@ function wire(ui: ChatUi): void {
     const userName = ui.userName.value.trim() || userId;
     localStorage.setItem(REMEMBERED, JSON.stringify({ userId, userName }));
     const chat = new ChatClient(location.origin, { userId, userName, token: ui.userToken.value.trim() || undefined });
-    app = new ChatApp(chat, ui);
+    app = new ChatApp(chat, ui, everyRoomListed);
     app.start();
     ui.who.textContent = `Signed in as ${userName} (${userId})`;
     ui.signIn.hidden = true;

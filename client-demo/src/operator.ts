@@ -1,7 +1,7 @@
 /** Entry of the operator panel (/operator/): buttons that call the operator API through the server's signing proxy. */
 import { showBanner } from "./banners";
 import { byId, el, replaceChildren } from "./dom";
-import { fetchRooms } from "./lobbyApi";
+import type { RoomRow } from "./lobbyApi";
 import { encodeForm, MEMBER_ACTIONS, publishParams, ROOM_ACTIONS, type FormParams, type OperatorAction, type Target } from "./operatorActions";
 
 const input = (id: string) => byId(id, HTMLInputElement);
@@ -46,6 +46,16 @@ function actionButton(action: OperatorAction): HTMLButtonElement {
       void call(`${action.label} ${t.roomId}${action.users ? ` ${t.userIds.join(",")}` : ""}`, action.path, action.params(t));
     },
   });
+}
+
+/**
+ * Every room, from the panel's own route (/operator/api/rooms): under /operator/, the browser sends
+ * the panel's password with it, which /demo/rooms needs once the server has an app secret.
+ */
+async function fetchRooms(): Promise<RoomRow[]> {
+  const res = await fetch("/operator/api/rooms", { headers: { accept: "application/json" }, cache: "no-store" });
+  if (!res.ok) throw new Error(`/operator/api/rooms answered HTTP ${res.status}`);
+  return ((await res.json()) as { rooms: RoomRow[] }).rooms;
 }
 
 async function refreshRooms(): Promise<void> {

@@ -2,12 +2,14 @@
  * The demo's operator panel guard and signing proxy. The panel (a browser page) calls
  * `POST /operator/api/<RongCloud path>`; the proxy signs the request with the configured App Key
  * and Secret and forwards it to this server's own operator API, so the secret never reaches the
- * browser. Who may use it is decided by {@link operatorAccess}.
+ * browser. Who may use it is decided by {@link operatorAccess}; POSTs from pages of other origins
+ * are refused (CSRF, src/standalone/edges.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import type { ChatConfig } from "../config";
 import { rcSignature } from "../http/signature";
+import { refuseCrossSite, type EdgeRefusal } from "./edges";
 
 /**
  * Who may use the operator panel and proxy:
@@ -46,21 +48,53 @@ function basicPassword(req: Request): string | undefined {
   return colon < 0 ? undefined : decoded.slice(colon + 1);
 }
 
+/** The Basic challenge of the operator panel. */
+const OPERATOR_CHALLENGE = 'Basic realm="chat operator", charset="UTF-8"';
+
+/** Whether `req` may pass the operator guard: `ok`, `off` (nobody may), or `denied` (missing or wrong password). */
+function operatorVerdict(config: OperatorConfig, req: Request): "ok" | "off" | "denied" {
+  const access = operatorAccess(config);
+  if (access === "open") return "ok";
+  if (access === "off") return "off";
+  const given = basicPassword(req);
+  return given !== undefined && passwordMatches(given, config.operatorPassword!) ? "ok" : "denied";
+}
+
 /**
  * Express middleware closing what follows to anyone without the operator password:
  * 404 with a message when access is `off`, 401 with a Basic challenge on a missing or wrong password.
  */
 export function requireOperator(config: OperatorConfig) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const access = operatorAccess(config);
-    if (access === "open") return next();
-    if (access === "off") {
+    const verdict = operatorVerdict(config, req);
+    if (verdict === "ok") return next();
+    if (verdict === "off") {
       res.status(404).type("text/plain").send("The operator panel is off: set CHAT_OPERATOR_PASSWORD to turn it on.\n");
       return;
     }
-    const given = basicPassword(req);
-    if (given !== undefined && passwordMatches(given, config.operatorPassword!)) return next();
-    res.status(401).set("WWW-Authenticate", 'Basic realm="chat operator", charset="UTF-8"').type("text/plain").send("The operator password is required.\n");
+    res.status(401).set("WWW-Authenticate", OPERATOR_CHALLENGE).type("text/plain").send("The operator password is required.\n");
+  };
+}
+
+/**
+ * The same password for a JSON route outside the panel (`GET /demo/rooms`), for scripts that send
+ * it themselves (`curl -u`, `Authorization: Basic`): 401 `{code: 401, message}` without it or with
+ * a wrong one, 403 `{code: 403, message}` when the panel is off (no password could help).
+ *
+ * The 401 carries no Basic challenge on purpose: the chat page's scripts fetch such routes, and a
+ * challenge would make the browser ask a chat user for the operator password (and a headless one
+ * wait for an answer). The panel reads its data under `/operator/`, where the browser already
+ * sends the password it was given for the panel.
+ */
+export function requireOperatorJson(config: OperatorConfig, what: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const verdict = operatorVerdict(config, req);
+    if (verdict === "ok") return next();
+    if (verdict === "off") {
+      res.status(403).json({ code: 403, message: `${what} is for operators: set CHAT_OPERATOR_PASSWORD and send it (HTTP basic auth)` } satisfies EdgeRefusal);
+      return;
+    }
+    res.status(401).json({ code: 401, message: `${what} needs the operator password (HTTP basic auth, any user name)` } satisfies EdgeRefusal);
   };
 }
 
@@ -84,17 +118,25 @@ function signedHeaders(config: OperatorConfig): Record<string, string> {
   return headers;
 }
 
+/** Options of {@link operatorProxy}. */
+export interface OperatorProxyOptions {
+  /** Origins besides the server's own whose pages may POST to the proxy (CHAT_CORS_ORIGINS) [none]. */
+  allowedOrigins?: readonly string[];
+}
+
 /**
  * Routes of the operator panel's proxy, to mount behind {@link requireOperator}:
  * `GET /operator/api/status` -> `{ access }`, and `POST /operator/api/<path>.json` with a form body,
  * forwarded signed to this server's operator API; the answer (status and JSON) is passed back as is.
+ * A POST from a page of another origin (not on `allowedOrigins`) is refused with 403 `{code, message}`
+ * before it is forwarded: the browser would otherwise attach the operator's credentials to it.
  */
-export function operatorProxy(config: OperatorConfig): Router {
+export function operatorProxy(config: OperatorConfig, options: OperatorProxyOptions = {}): Router {
   const router = Router();
   router.get("/operator/api/status", (_req, res) => {
     res.json({ access: operatorAccess(config) });
   });
-  router.post("/operator/api/*path", express.text({ type: () => true, limit: "1mb" }), async (req: Request, res: Response) => {
+  router.post("/operator/api/*path", refuseCrossSite(options.allowedOrigins), express.text({ type: () => true, limit: "1mb" }), async (req: Request, res: Response) => {
     const segments = (req.params as { path?: string[] }).path ?? [];
     const path = segments.join("/");
     if (!OPERATOR_PATH.test(path)) {

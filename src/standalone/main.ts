@@ -1,15 +1,16 @@
 /** `npm start`: runs the chat server with the configuration of the environment (README "Configuration"). */
 import { configFromEnv } from "../config";
+import { edgesFromEnv, listenDescription } from "./edges";
 import { createChatServer } from "./server";
 
 async function main(): Promise<void> {
-  const server = createChatServer({ ...configFromEnv(), handleSignals: true });
-  const port = await server.listen();
+  const server = createChatServer({ ...configFromEnv(), ...edgesFromEnv(), handleSignals: true });
+  await server.listen();
   const { redisUrl, appSecret } = server.config;
-  console.log(`chat server listening on http://localhost:${port} (demo at /, health at /__healthcheck)`);
+  console.log(`chat server listening on ${listenDescription(server.address())}; demo at /, health at /__healthcheck`);
   console.log(redisUrl ? `state: Redis at ${redisUrl}` : "state: in memory (single process; set REDIS_URL to scale out)");
   if (!appSecret) {
-    console.log("OPEN DEVELOPMENT MODE: CHAT_APP_SECRET is not set, so the operator API needs no signature and rooms need no user token");
+    console.log("OPEN DEVELOPMENT MODE: CHAT_APP_SECRET is not set, so the operator API needs no signature and rooms need no user token; the server listens on 127.0.0.1 only unless CHAT_HOST is set");
   }
 }
 

@@ -2,8 +2,10 @@
  * `createChatServer()`: the standalone server (`npm start`), built on the public plugin API like
  * any studio's server: `createChatrooms` for the chat room type and router, Colyseus' own
  * `defineServer`, plus what only the standalone adds: the coalescing transport, the Redis
- * presence/driver with the dead-peer sweep, and the demo app.
+ * presence/driver with the dead-peer sweep, the demo app, and safe browser-facing edges
+ * (src/standalone/edges.ts: loopback in open development mode, a CORS allow-list, CSRF refusal).
  */
+import type { AddressInfo } from "node:net";
 import { defineServer, type Server } from "@colyseus/core";
 import { ChatRoom } from "../../rooms/ChatRoom";
 import type { ChatConfig } from "../config";
@@ -14,6 +16,7 @@ import type { ChatContext } from "../service/context";
 import { CoalescingTransport } from "../transport/CoalescingTransport";
 import { createBackends } from "./backends";
 import { createDemoRouter } from "./demoRoutes";
+import { installColyseusEdges, listenHost, refuseCrossSite, resolveEdges, type EdgeOptions } from "./edges";
 
 /** A running (or ready to run) chat server. */
 export interface ChatServer {
@@ -23,12 +26,18 @@ export interface ChatServer {
   readonly colyseus: Server;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
+  /** The bound address and port once listening (main.ts prints it with `listenDescription`). */
+  address(): AddressInfo | undefined;
   /** Closes every room (members exit with SHUTDOWN), the transport and the store. */
   shutdown(): Promise<void>;
 }
 
-/** Options of {@link createChatServer} beyond {@link ChatroomsOptions}. */
-export interface ChatServerOptions extends ChatroomsOptions {
+/**
+ * Options of {@link createChatServer} beyond {@link ChatroomsOptions}; {@link EdgeOptions} are
+ * `host` (CHAT_HOST) and `corsOrigins` (CHAT_CORS_ORIGINS), read from the environment by
+ * `edgesFromEnv()` (src/standalone/edges.ts).
+ */
+export interface ChatServerOptions extends ChatroomsOptions, EdgeOptions {
   /** Register SIGINT/SIGTERM handlers that shut down and exit (main.ts) [false]. */
   handleSignals?: boolean;
   /** The room class to serve [ChatRoom]. */
@@ -49,9 +58,15 @@ export function maxFrameBytes(config: Pick<ChatConfig, "maxMessageBytes">): numb
  * entry route) at the root, the demo, and `/__healthcheck`. In memory by default; `redisUrl`
  * (REDIS_URL) switches presence, driver and store to Redis. Options are checked like the
  * environment variables: a bad one throws PARAMETER naming it and its range.
+ *
+ * Edges: it listens on `host`, by default 127.0.0.1 in open development mode (no `appSecret`) and
+ * every interface otherwise; browsers may call it cross-origin only from `corsOrigins`; every
+ * state-changing request from a page of another origin (Express routes and /matchmake) is refused
+ * with 403.
  */
 export function createChatServer(options: ChatServerOptions = {}): ChatServer {
-  const { handleSignals = false, roomClass = ChatRoom, ...chatOptions } = options;
+  const { handleSignals = false, roomClass = ChatRoom, host, corsOrigins, ...chatOptions } = options;
+  const edges = resolveEdges({ host, corsOrigins });
   const chat = createChatrooms(chatOptions);
   const { config } = chat;
   const backends = createBackends(config);
@@ -66,15 +81,25 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     greet: false,
     gracefullyShutdown: handleSignals,
     express: (app) => {
+      // Before every route: a cross-site POST (CSRF) reaches neither the operator API (unsigned in
+      // open development mode), nor the entry route, nor the operator panel's proxy.
+      app.use(refuseCrossSite(edges.corsOrigins));
       app.use(chat.router());
-      app.use(createDemoRouter(config, chat.context.directory));
+      app.use(createDemoRouter(config, chat.context.directory, { allowedOrigins: edges.corsOrigins }));
     },
   });
+  let uninstallEdges: (() => void) | undefined;
   const stop = async () => {
+    uninstallEdges?.();
+    uninstallEdges = undefined;
     await Promise.allSettled([chat.close(), backends.stop()]);
   };
   colyseus.onShutdown(stop);
 
+  const address = (): AddressInfo | undefined => {
+    const bound = colyseus.transport.server?.address();
+    return typeof bound === "object" && bound ? bound : undefined;
+  };
   let listening = false;
   return {
     config,
@@ -82,12 +107,17 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     chat,
     colyseus,
     async listen() {
-      await colyseus.listen(config.port);
+      // Colyseus answers CORS (preflights included) for every request, and runs /matchmake, from
+      // its matchmaking controller, which is process-global: the standalone server owns its
+      // process, so it may set it; a studio's server built on the plugin keeps its own (the plugin
+      // never touches it).
+      uninstallEdges ??= installColyseusEdges(edges.corsOrigins);
+      await colyseus.listen(config.port, listenHost(edges.host, config.appSecret));
       listening = true;
       backends.start();
-      const address = colyseus.transport.server?.address();
-      return typeof address === "object" && address ? address.port : config.port;
+      return address()?.port ?? config.port;
     },
+    address,
     async shutdown() {
       if (listening) await colyseus.gracefullyShutdown(false);
       else await stop();

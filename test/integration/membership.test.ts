@@ -21,9 +21,13 @@ function names(events: MembersChangedPayload[]): string[] {
   return events.flatMap((e) => e.members.map((m) => m.userId));
 }
 
-/** Joins `roomId` as `userId` with the SDK's own call; resolves once the first state is in. */
-async function join(roomId: string, userId: string, extra: Record<string, unknown> = {}): Promise<Room> {
-  const room = await t.colyseus.sdk.joinOrCreate("chatroom", { roomId, userId, ...extra });
+/**
+ * Joins `roomId` as `userId` with the SDK's own call; resolves once the first state is in.
+ * `listen` registers handlers as soon as the room exists, before any member event can arrive.
+ */
+async function join(roomId: string, userId: string, listen?: (room: Room) => void): Promise<Room> {
+  const room = await t.colyseus.sdk.joinOrCreate("chatroom", { roomId, userId });
+  listen?.(room);
   room.onMessage("*", () => undefined);
   if (!room.state?.roomId) await new Promise<void>((resolve) => room.onStateChange.once(() => resolve()));
   return room;
@@ -35,9 +39,12 @@ function serverRoom(roomId: string): ChatRoom {
 
 /** An observer that has heard its own join, with what it hears from then on. */
 async function observe(roomId: string): Promise<{ room: Room; joined: MembersChangedPayload[]; left: MembersChangedPayload[] }> {
-  const room = await join(roomId, "obs");
-  const joined = collect<MembersChangedPayload>(room, ServerMessage.MEMBERS_JOINED);
-  const left = collect<MembersChangedPayload>(room, ServerMessage.MEMBERS_LEFT);
+  let joined: MembersChangedPayload[] = [];
+  let left: MembersChangedPayload[] = [];
+  const room = await join(roomId, "obs", (r) => {
+    joined = collect<MembersChangedPayload>(r, ServerMessage.MEMBERS_JOINED);
+    left = collect<MembersChangedPayload>(r, ServerMessage.MEMBERS_LEFT);
+  });
   await waitFor(() => names(joined).includes("obs"), 2000, "the observer's own join");
   joined.length = 0;
   return { room, joined, left };

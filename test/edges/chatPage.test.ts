@@ -1,0 +1,35 @@
+/**
+ * The chat page on a secured server (app secret: the list of every room is for operators): it
+ * never asks for /demo/rooms (so no 401 and no password prompt), says why its list is short, and
+ * lists the rooms its user is in; another user's room stays out of it. No console error.
+ */
+import { browserSuite, describeWithBrowser } from "../helpers/browser";
+import { tokenFor } from "../helpers/operator";
+import { roomAction, signIn } from "../e2e/demoPage";
+import { CREDS, PASSWORD } from "./edgeHelpers";
+
+jest.setTimeout(60_000);
+
+describeWithBrowser("chat page on a secured server (room list for operators only)", () => {
+  const suite = browserSuite({ ...CREDS, operatorPassword: PASSWORD });
+
+  test("lists only the user's own rooms, never requests /demo/rooms, and says why", async () => {
+    const { page } = await suite.open();
+    const listRequests: string[] = [];
+    page.on("request", (req) => {
+      if (req.url().includes("/demo/rooms")) listRequests.push(req.url());
+    });
+    const other = await suite.open();
+    await signIn(other.page, suite.server.httpUrl, "bob", "Bob", await tokenFor(suite.server.httpUrl, "bob", CREDS));
+    await roomAction(other.page, "enter", "bobs-room", "Bob's room");
+
+    await signIn(page, suite.server.httpUrl, "ann", "Ann", await tokenFor(suite.server.httpUrl, "ann", CREDS));
+    await page.locator("#room-list li.empty", { hasText: "operators only" }).waitFor();
+    await roomAction(page, "enter", "stage", "Stage");
+    await page.locator('#room-list li[data-room="stage"]', { hasText: "Stage" }).waitFor();
+    // two refresh periods of the list (2 s each) without a request for every room
+    await page.waitForTimeout(4500);
+    expect(await page.locator("#room-list li").allTextContents()).toEqual([expect.stringContaining("Stage")]);
+    expect(listRequests).toEqual([]);
+  });
+});
