@@ -51,6 +51,11 @@ export interface ChatClientOptions {
   reconnection?: Partial<ReconnectionSettings>;
   /** The chat room type's name on the server (the key it is registered under in `defineServer`) ["chatroom"]. */
   roomType?: string;
+  /**
+   * App-specific data sent with every entry (e.g. `{ team: "red" }`); the room's `onMemberEnter`
+   * hook reads it as `info.options`. It cannot override the chat's own join options.
+   */
+  joinData?: Record<string, unknown>;
 }
 
 /** Name and id of a room to create, enter or switch to (ZIM's ZIMRoomInfo). */
@@ -89,6 +94,9 @@ interface EntryPlan {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/** Join options the chat itself sets (JoinOptions): app joinData cannot override them. */
+const CHAT_JOIN_KEYS: ReadonlySet<string> = new Set(["roomId", "roomName", "userId", "userName", "token", "config", "switchedFrom", "chatRoomId"]);
 
 /** Entries ask this many times while the room they found is closing. */
 const ENTER_ATTEMPTS = 4;
@@ -141,6 +149,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private readonly connectTimeoutMs: number;
   private readonly reconnection: Partial<ReconnectionSettings>;
   private readonly roomType: string;
+  private readonly joinData: Record<string, unknown>;
   /** The one owner of each joined room's SDK Room, by room id. */
   private readonly sessions = new Map<string, RoomSession>();
   /** Entries under way, by room id, so two calls for one room share one connection. */
@@ -158,6 +167,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.reconnection = { minUptime: 0, ...options.reconnection };
     this.roomType = options.roomType ?? DEFAULT_ROOM_TYPE;
+    // the chat's own options are set per entry, never by joinData
+    this.joinData = Object.fromEntries(Object.entries(options.joinData ?? {}).filter(([key]) => !CHAT_JOIN_KEYS.has(key)));
   }
 
   /** The rooms this client is in, as their schema state describes them now. */
@@ -406,7 +417,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    * then the first state: the room is joined when this resolves.
    */
   private async join(plan: EntryPlan): Promise<RoomSession> {
-    const options: JoinOptions = { roomId: plan.target.roomID, userId: this.userId };
+    const options: JoinOptions & Record<string, unknown> = { ...this.joinData, roomId: plan.target.roomID, userId: this.userId };
     if (plan.target.roomName !== undefined) options.roomName = plan.target.roomName;
     if (this.userName !== undefined) options.userName = this.userName;
     if (this.token !== undefined) options.token = this.token;
