@@ -7,8 +7,11 @@ import { defineRoom, defineServer, Room, type Client, type Server } from "@colys
 import { schema, t, type SchemaType } from "@colyseus/schema";
 import { ChatError, ChatRoom, createChatrooms, exitReasonName, type ChatMember, type ChatMessageDraft, type Chatrooms, type ChatroomsOptions, type ExitReason, type MemberEnterInfo } from "../../src/index";
 
+/** Squares per side of the board. */
+export const BOARD_SIZE = 8;
+
 /** A player on the board. */
-const Player = schema({ x: t.number(), y: t.number(), team: t.string() }, "Player");
+const Player = schema({ x: t.number().default(0), y: t.number().default(0), team: t.string() }, "Player");
 type Player = SchemaType<typeof Player>;
 
 /** The battle's synchronized state: players by session. */
@@ -17,14 +20,18 @@ type BattleState = SchemaType<typeof BattleState>;
 
 const TEAMS = ["red", "blue"] as const;
 
-/** The studio's own game room: players join a team and move on a board. */
+/** A square of the board: an integer in 0..BOARD_SIZE-1. */
+const isSquare = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) < BOARD_SIZE;
+
+/** The studio's own game room: players join a team and move on a board. Nothing here knows about chat. */
 export class BattleRoom extends Room<{ state: BattleState }> {
   override state = new BattleState();
 
   override onCreate(): void {
+    // "move" { x, y }: go to that square; anything off the board is ignored
     this.onMessage("move", (client: Client, move: { x?: unknown; y?: unknown }) => {
       const player = this.state.players.get(client.sessionId);
-      if (!player || typeof move?.x !== "number" || typeof move?.y !== "number") return;
+      if (!player || !isSquare(move?.x) || !isSquare(move?.y)) return;
       player.x = move.x;
       player.y = move.y;
     });
@@ -46,26 +53,29 @@ const MASKED = /\bnoob\b/gi;
 
 /** The game's chat: teams shown to everyone, no cheating talk, a friendlier tone. */
 export class GameChat extends ChatRoom {
-  /** Who entered and left, for the example's log (a game would update its presence service). */
-  readonly log: string[] = [];
-
+  /** The member's team (from its join options) becomes a field every member sees. */
   protected override async onMemberEnter(member: ChatMember, info: MemberEnterInfo): Promise<void> {
     const team = typeof info.options.team === "string" && /^(red|blue)$/.test(info.options.team) ? info.options.team : "none";
     this.setMemberFields(member.userId, { team });
-    this.log.push(`${member.userId} entered${info.switchedFrom ? ` from ${info.switchedFrom}` : ""}`);
   }
 
+  /** Once per member, when its last connection is gone for good (a game would update its presence service). */
   protected override async onMemberLeave(member: ChatMember, reason: ExitReason): Promise<void> {
-    this.log.push(`${member.userId} left: ${exitReasonName(reason)}`);
+    console.log(`chat ${this.roomId}: ${member.userId} (team ${member.fields.team}) left: ${exitReasonName(reason)}`);
   }
 
+  /** Refuses cheating talk with the game's own code (the sender gets 30001), masks a word for everyone. */
   protected override async onBeforeMessage(_member: ChatMember, message: ChatMessageDraft): Promise<ChatMessageDraft> {
     if (/cheat/i.test(message.content)) throw new ChatError(30001, "no cheating talk");
     return { ...message, content: message.content.replace(MASKED, "****") };
   }
 }
 
-/** Builds the server (not listening): the ten lines a studio adds, plus its own room. */
+/**
+ * Builds the server (not listening): the ten lines a studio adds, plus its own room. `chatOptions`
+ * takes any chat setting (appKey, appSecret, redisUrl, historySize, ...), checked like the
+ * environment variables.
+ */
 export function buildServer(chatOptions: ChatroomsOptions = {}): { server: Server; chat: Chatrooms } {
   const chat = createChatrooms(chatOptions);
   const server = defineServer({
@@ -75,5 +85,7 @@ export function buildServer(chatOptions: ChatroomsOptions = {}): { server: Serve
     },
     greet: false,
   });
+  // the chat's store (and its Redis connections, if any) closes once the rooms are gone
+  server.onShutdown(() => chat.close());
   return { server, chat };
 }
