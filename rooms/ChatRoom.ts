@@ -20,6 +20,7 @@ import { ChatState, MemberState } from "./ChatState";
 import { fullStateSerializer } from "./FullStateSerializer";
 import { MessagePipeline } from "./MessagePipeline";
 import { RoomAttributes } from "./RoomAttributes";
+import { RoomSnapshot } from "./roomSnapshot";
 import { outcome, type Outcome } from "../src/service/remote";
 import { checkHookMessage, checkMemberFields, runRefusableHook, type ChatMember, type ChatMessageDraft, type MemberEnterInfo } from "./memberHooks";
 
@@ -100,7 +101,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** Why a member is being removed, set before its connections close. */
   private readonly exitReasons = new Map<string, ExitReason>();
   private readonly protectedUsers = new Set<string>();
-  private pending: { joined: MemberInfo[]; left: MemberInfo[]; reasons: Record<string, ExitReason> } = { joined: [], left: [], reasons: {} };
+  private pending: { joined: MemberInfo[]; left: MemberInfo[]; reasons: Record<string, ExitReason> } = { joined: [], left: [], reasons: Object.create(null) };
   private flushTimer: Delayed | undefined;
   private destroyTimer: Delayed | undefined;
   private kickoutTimer: Delayed | undefined;
@@ -110,6 +111,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private moderation!: ModerationCache;
   private unregisterModeration: (() => void) | undefined;
   private attributes!: RoomAttributes;
+  /** The room's accepted state in the store, restored when the room comes back after a crash (rooms/roomSnapshot.ts). */
+  private snapshot: RoomSnapshot | undefined;
   private closingReason: ExitReason | undefined;
   /** The app's custom fields by member (null-prototype records). */
   private readonly memberFields = new Map<string, Record<string, string>>();
@@ -142,24 +145,28 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       creatorId: typeof rawOptions.userId === "string" ? rawOptions.userId : null,
       config: parseRoomConfig(rawOptions.config),
     };
-    this.policy = makeDestroyPolicy(
-      { emptyDelayS: options.config.roomDestroyDelayTime },
-      { emptyDelayS: config.destroyDelayS, inactivityMin: config.inactivityMin },
-    );
-    await assertRoomCountBelowLimit(this.ctx);
-    if (!(await this.ctx.claims.claim(options.roomId))) {
+    await Promise.all([this.ctx.directory.assertNotOtherType(roomId), assertRoomCountBelowLimit(this.ctx)]);
+    // onLost: another process took the id over while this one was cut off from the store
+    if (!(await this.ctx.claims.claim(options.roomId, () => this.closeRoom(ExitReason.SHUTDOWN)))) {
       throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
     }
     this.claimed = true;
     this.roomId = options.roomId;
+    // A room coming back after its process died takes back its name, options and creation time.
+    this.snapshot = await RoomSnapshot.open(this.ctx, roomId, options);
+    const createdAt = this.snapshot.restored?.createdAt ?? now;
+    this.policy = makeDestroyPolicy(
+      { emptyDelayS: options.config.roomDestroyDelayTime },
+      { emptyDelayS: config.destroyDelayS, inactivityMin: config.inactivityMin },
+    );
     // what matchmaking filters by, also for rooms created by server code without it
     await this.setMetadata({ [FILTER_KEY]: roomId } as never, false);
     this.memberList = new MemberList(config.memberListCap);
     this.kickout = new OfflineKickout({ mode: config.kickoutMode, windowMs: config.reconnectWindowS * 1000, messageLimit: config.kickoutMessageLimit });
-    this.activity = { createdAt: now, lastActivityAt: now, memberCount: 0, emptySince: null, everJoined: false };
+    this.activity = { createdAt, lastActivityAt: now, memberCount: 0, emptySince: null, everJoined: false };
     this.state.roomId = options.roomId;
     this.state.roomName = options.roomName;
-    this.state.createdAt = now;
+    this.state.createdAt = createdAt;
 
     this.moderation = new ModerationCache(this.ctx, options.roomId);
     this.unregisterModeration = this.ctx.moderationCaches.register(options.roomId, this.moderation);
@@ -176,9 +183,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     });
     this.attributes = new RoomAttributes({
       stateAttributes: this.state.attributes,
-      broadcastAttributes: (update: AttributesUpdate) => this.broadcast(ServerMessage.ATTRIBUTES_UPDATED, update),
+      broadcastAttributes: (update: AttributesUpdate) => {
+        this.broadcast(ServerMessage.ATTRIBUTES_UPDATED, update);
+        this.snapshot?.attributesChanged();
+      },
     });
-    if (options.config.roomAttributes && options.creatorId) {
+    if (this.snapshot.restored) {
+      this.snapshot.restoreAttributes(this.attributes, this.state.attributes);
+    } else if (options.config.roomAttributes && options.creatorId) {
       this.attributes.setFromRequest(options.creatorId, { attributes: options.config.roomAttributes }, now);
     }
     await this.pipeline.init();
@@ -188,6 +200,18 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     await Promise.all([this.refreshModeration(), this.refreshLists()]);
     this.basePolicy = this.policy;
     this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
+    this.snapshot.start(
+      {
+        attributes: this.attributes,
+        policy: () => this.policy,
+        activity: () => this.activity,
+        isMember: (userId) => this.membership.has(userId),
+        members: () => this.membership.userIds(),
+        setTimeout: (fn, ms) => this.clock.setTimeout(fn, ms),
+      },
+      createdAt,
+      options,
+    );
 
     this.onMessage(ClientRequest.INFO, () => this.info());
     type Handler = (userId: string, body: unknown) => unknown;
@@ -228,6 +252,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         return reply.reject({ code: e.code, message: e.message } satisfies ErrorBody);
       }
     });
+    // room.send() of a type without a handler: Colyseus would close the sender with 4002
+    // (RoomMessages.#noHandler); answer one error frame instead and keep the member.
+    this.onMessage("*", (client: Client<{ userData: ConnectionData }>, type: string | number) => {
+      client.error(ErrorCode.PARAMETER, `no message type ${JSON.stringify(String(type).slice(0, 64))} in this room: send chat requests with room.request(...)`);
+    });
     this.scheduleDestroyCheck();
     this.ctx.events.publish("roomCreated", { roomId, roomType: this.roomName, createdBy: options.creatorId, at: now });
   }
@@ -259,8 +288,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       this.activity.memberCount = this.membership.size;
       this.activity.emptySince = null;
       this.activity.everJoined = true;
-      this.queueMemberEvent("joined", record.userId);
-      this.ctx.events.publish("memberJoined", { roomId: this.roomId, userId: record.userId, devices: this.membership.devices(record.userId), at: now });
       this.background(this.ctx.store.sets.add(Scope.userRooms(record.userId), [this.roomId], null), "indexing the member's rooms");
     }
     if (change.cameOnline) this.kickout.forget(entry.userId);
@@ -272,10 +299,15 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       try {
         await runRefusableHook("onMemberEnter", this.roomId, () => this.onMemberEnter(this.memberView(entry.userId), info));
       } catch (e) {
-        // the entry is refused: the member goes without a trace (no leave event, no leave hook)
+        // the entry is refused: the member goes without a trace (no join or leave event, no leave hook)
         this.refusedSessions.add(client.sessionId);
         throw e;
       }
+    }
+    if (change.joined) {
+      // announced once the enter hook let the member in
+      this.queueMemberEvent("joined", entry.userId);
+      this.ctx.events.publish("memberJoined", { roomId: this.roomId, userId: entry.userId, devices: this.membership.devices(entry.userId), at: now });
     }
     client.send(ServerMessage.JOIN_HISTORY, (await this.pipeline.joinHistory()) satisfies HistorySync);
   }
@@ -404,6 +436,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     ];
     // Settings that die with the room (mute-all, exceptions, protected users, destroy override, keep-alive); not on shutdown.
     if (this.claimed && (this.closingReason === ExitReason.DISMISSED || this.closingReason === ExitReason.EXPIRED)) cleanups.push(forgetDestroyedRoom(this.ctx, this.roomId));
+    // Its record goes with them (the room is forgotten); a shutdown keeps it, as a crash does.
+    if (this.snapshot) cleanups.push(this.snapshot.close(this.closingReason));
     // Released last, so a room re-created with this id never sees the old room's cleanup.
     if (this.claimed) cleanups.push(Promise.allSettled(cleanups).then(() => this.ctx.claims.release(this.roomId)));
     // a store that fails here must not take the process down: an unreleased claim lapses by its TTL
@@ -693,7 +727,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private flushMemberEvents(): void {
     this.flushTimer = undefined;
     const { joined, left, reasons } = this.pending;
-    this.pending = { joined: [], left: [], reasons: {} };
+    this.pending = { joined: [], left: [], reasons: Object.create(null) };
     const memberCount = this.membership.size;
     this.state.memberCount = memberCount;
     const big = this.isLarge();

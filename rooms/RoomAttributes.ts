@@ -1,5 +1,6 @@
 import { AttributeTable, type AttributeEntry } from "../src/core/attributes";
 import { ChatError, ErrorCode } from "../src/core/errors";
+import { holdAnyMapKey, isObjectPrototypeName } from "../src/core/objectKeys";
 import type { AttributeInfo, AttributesUpdate } from "../src/protocol";
 
 /** What the attributes need from their room. */
@@ -31,18 +32,24 @@ function toInfo(entry: AttributeEntry): AttributeInfo {
 
 /**
  * A room's key-value attributes: the rules are core/attributes' AttributeTable; this keeps the
- * schema state in step and notifies members of every change.
+ * schema state in step and notifies members of every change. Any valid key works, including
+ * `constructor`, `toString` and the other names plain objects inherit (core/objectKeys).
  */
 export class RoomAttributes {
   private readonly table = new AttributeTable();
+  /** False when the state's map could not be made to hold inherited names: those keys are refused. */
+  private readonly holdsAnyKey: boolean;
 
-  constructor(private readonly host: AttributesHost) {}
+  constructor(private readonly host: AttributesHost) {
+    this.holdsAnyKey = holdAnyMapKey(host.stateAttributes);
+  }
 
   /** A member's (or, with actor null, the operator's) set request. Returns the keys set. */
   setFromRequest(actor: string | null, body: unknown, now: number, ownerId?: string): string[] {
     if (typeof body !== "object" || body === null) throw new ChatError(ErrorCode.PARAMETER, "body must be { attributes, isForce?, isDeleteAfterOwnerLeft?, expectedVersion? }");
     const b = body as Record<string, unknown>;
     const pairs = stringRecord(b.attributes, "attributes");
+    if (!this.holdsAnyKey) this.refuseInheritedNames(Object.keys(pairs));
     const expectedVersion = b.expectedVersion;
     if (expectedVersion !== undefined && (typeof expectedVersion !== "number" || !Number.isInteger(expectedVersion) || expectedVersion < 0)) {
       throw new ChatError(ErrorCode.PARAMETER, "expectedVersion must be an integer >= 0");
@@ -73,15 +80,22 @@ export class RoomAttributes {
     if (deleted.length > 0) this.applied([], deleted, null);
   }
 
-  /** Every attribute with owner and version. */
+  /** Every attribute with owner and version (a null-prototype object: any key is an own property). */
   query(): Record<string, AttributeInfo> {
-    const out: Record<string, AttributeInfo> = {};
+    const out: Record<string, AttributeInfo> = Object.create(null);
     for (const [key, entry] of Object.entries(this.table.entries())) out[key] = toInfo(entry);
     return out;
   }
 
+  private refuseInheritedNames(keys: readonly string[]): void {
+    const inherited = keys.find(isObjectPrototypeName);
+    if (inherited !== undefined) {
+      throw new ChatError(ErrorCode.ILLEGAL_ARGUMENT, `attribute key ${JSON.stringify(inherited)} cannot be synchronized by this @colyseus/schema (its MapSchema keys a plain object)`);
+    }
+  }
+
   private applied(set: string[], deleted: string[], by: string | null): void {
-    const values: Record<string, string> = {};
+    const values: Record<string, string> = Object.create(null);
     for (const key of set) {
       const value = this.table.get(key)!.value;
       values[key] = value;

@@ -61,6 +61,15 @@ export interface ChatConfig {
    * the process; any freshness window would break long-running Node apps.
    */
   signatureMaxSkewS: number;
+  /**
+   * Operator API replay protection: when above 0, a request's Timestamp (seconds or ms) must be
+   * within this many seconds of the server clock, and each Nonce is accepted once within that
+   * window (remembered in the store, so on every process sharing it); anything else answers 1004
+   * saying why (CHAT_SIGNATURE_REPLAY_WINDOW_S) [0 = off, RongCloud's behaviour]. Turn it on only
+   * when every operator client signs each request with a fresh Nonce and Timestamp: RongCloud's
+   * Node SDK signs once at start-up and would be refused from its second request on.
+   */
+  signatureReplayWindowS: number;
   /** Operator API: requests per second per endpoint per App Key, as RongCloud (CHAT_API_RATE_LIMIT) [100]. */
   apiRateLimit: number;
   /** Operator API: most keep-alive rooms at once; more answer 1016, as RongCloud's quota (CHAT_KEEPALIVE_MAX) [5]. */
@@ -99,6 +108,7 @@ export const DEFAULT_CONFIG: ChatConfig = {
   appKey: undefined,
   appSecret: undefined,
   signatureMaxSkewS: 0,
+  signatureReplayWindowS: 0,
   apiRateLimit: 100,
   keepAliveMax: 5,
   tokenTtlS: 0,
@@ -131,6 +141,7 @@ export const INT_SETTINGS = {
   largeRoomCountMs: { env: "CHAT_LARGE_ROOM_COUNT_MS", min: 50, max: 60_000 },
   historySize: { env: "CHAT_HISTORY_SIZE", min: 10, max: 10_000 },
   signatureMaxSkewS: { env: "CHAT_SIGNATURE_MAX_SKEW_S", min: 0, max: 31_536_000 },
+  signatureReplayWindowS: { env: "CHAT_SIGNATURE_REPLAY_WINDOW_S", min: 0, max: 86_400 },
   apiRateLimit: { env: "CHAT_API_RATE_LIMIT", min: 1, max: 1_000_000 },
   keepAliveMax: { env: "CHAT_KEEPALIVE_MAX", min: 0, max: 1_000_000 },
   tokenTtlS: { env: "CHAT_TOKEN_TTL_S", min: 0, max: 3_153_600_000 },

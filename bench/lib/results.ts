@@ -91,5 +91,16 @@ function writeMarkdown(all: Record<string, Scenario>): void {
     "each section, chat's figure divided by each peer's.",
     "",
   ].join("\n");
-  writeFileSync(MD_PATH, header + "\n" + ids.map((id) => render(all[id])).join("\n"));
+  writeFileSync(MD_PATH, header + "\n" + ids.map((id) => render(all[id])).join("\n") + handWrittenNotes());
+}
+
+/** Marks where the hand-written notes of RESULTS.md begin; rewriting the figures keeps them. */
+const NOTES_MARKER = "<!-- Notes below are written by hand: npm run bench keeps them. -->";
+
+/** The hand-written part of the current RESULTS.md, from its marker on ("" when there is none). */
+function handWrittenNotes(): string {
+  if (!existsSync(MD_PATH)) return "";
+  const current = readFileSync(MD_PATH, "utf8");
+  const at = current.indexOf(NOTES_MARKER);
+  return at < 0 ? "" : "\n" + current.slice(at);
 }

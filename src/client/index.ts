@@ -7,7 +7,7 @@ export { ChatClientError, ClientErrorCode, type ChatClientErrorCode } from "./er
 export type { ChatClientEvents, RoomEvent, RoomState } from "./events";
 export { RoomSession } from "./RoomSession";
 export { ErrorCode } from "../core/errors";
-export { ExitReason, exitReasonName } from "../core/exitReasons";
+export { ExitReason, exitReasonName, exitReasonOfCloseCode, CloseCodeOf } from "../core/exitReasons";
 export { MessageSequencer, type SequencerStep } from "./MessageSequencer";
 export type { AttributeInfo, AttributesUpdate, HistoryRequest, HistorySync, MemberInfo, MemberQueryRequest, RecallNotice, RoomConfig, RoomInfo, RoomMessage, SendMessageRequest } from "../protocol";
 export { MEMBER_LIST_CAP } from "../protocol";

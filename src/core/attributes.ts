@@ -5,6 +5,7 @@
  * Every operation validates everything first and then applies, so a refused call changes nothing.
  */
 import { ChatError, ErrorCode } from "./errors";
+import { UNCARRIED_KEY } from "./objectKeys";
 
 /** One attribute as stored and synchronized to members. */
 export interface AttributeEntry {
@@ -26,7 +27,11 @@ export const ATTRIBUTE_LIMITS = { maxKeys: 100, maxKeyLength: 128, maxValueLengt
  * request's encoding. The transport's frame limit must admit it.
  */
 export const MAX_ATTRIBUTE_REQUEST_BYTES = ATTRIBUTE_LIMITS.maxBatch * (ATTRIBUTE_LIMITS.maxKeyLength + 3 * ATTRIBUTE_LIMITS.maxValueLength + 16) + 1024;
-/** The key alphabet, case-sensitive. */
+/**
+ * The key alphabet, case-sensitive. Keys named after `Object.prototype` properties (`constructor`,
+ * `toString`, ...) are ordinary keys, except `__proto__`, which room messages cannot carry
+ * (core/objectKeys).
+ */
 export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z0-9+=_-]+$/;
 
 /** Options of {@link AttributeTable.set}. */
@@ -47,7 +52,7 @@ export class AttributeTable {
   private clock = 0;
 
   /** Starts from stored entries (copied); new versions continue above the highest stored one. */
-  constructor(entries?: Record<string, AttributeEntry>) {
+  constructor(entries?: Readonly<Record<string, AttributeEntry>>) {
     for (const [key, entry] of Object.entries(entries ?? {})) {
       this.table.set(key, { ...entry });
       this.clock = Math.max(this.clock, entry.version);
@@ -60,9 +65,9 @@ export class AttributeTable {
     return entry && { ...entry };
   }
 
-  /** Every entry, copied, keyed by attribute key. */
+  /** Every entry, copied, keyed by attribute key (a null-prototype object: any key is an own property). */
   entries(): Record<string, AttributeEntry> {
-    const out: Record<string, AttributeEntry> = {};
+    const out: Record<string, AttributeEntry> = Object.create(null);
     for (const [key, entry] of this.table) out[key] = { ...entry };
     return out;
   }
@@ -81,11 +86,12 @@ export class AttributeTable {
    * including the new keys (ATTRIBUTE_COUNT_LIMIT). Then applies every pair, each getting a new
    * version, and returns the keys set. `actor` null = operator (server API), which may overwrite anything.
    */
-  set(actor: string | null, pairs: Record<string, string>, options: SetOptions, now: number): string[] {
+  set(actor: string | null, pairs: Readonly<Record<string, string>>, options: SetOptions, now: number): string[] {
     const keys = Object.keys(pairs);
     checkBatch(keys.length, "pairs");
     for (const key of keys) {
       checkKey(key);
+      // own properties only (Object.keys): `pairs.constructor` of a plain object is never read as a value
       const value: unknown = pairs[key];
       if (typeof value !== "string" || value.length > ATTRIBUTE_LIMITS.maxValueLength) {
         throw new ChatError(
@@ -170,5 +176,8 @@ function checkKey(key: string): void {
       ErrorCode.ILLEGAL_ARGUMENT,
       `attribute key must be 1..${ATTRIBUTE_LIMITS.maxKeyLength} characters of [A-Za-z0-9+=_-], got ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}...` : key)} (${key.length} characters)`,
     );
+  }
+  if (key === UNCARRIED_KEY) {
+    throw new ChatError(ErrorCode.ILLEGAL_ARGUMENT, `attribute key must not be "${UNCARRIED_KEY}": room messages (MessagePack) cannot carry it as a key`);
   }
 }

@@ -7,6 +7,7 @@
 import express, { type Request, type RequestHandler } from "express";
 import { ChatError, ErrorCode } from "../core/errors";
 import { MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN } from "../core/ids";
+import { assertHoldableRoomId } from "../core/objectKeys";
 import { MAX_MESSAGE_TYPE_LENGTH } from "../core/messages";
 
 /** A decoded form: each key maps to one value, or to an array when the key was repeated. */
@@ -24,10 +25,17 @@ export function formBody(): RequestHandler {
   return express.urlencoded({ extended: false, type: () => true, limit: "1mb", parameterLimit: 5000 });
 }
 
-/** The parsed form of `req` (empty when there was no body). */
+/**
+ * The parsed form of `req` (empty when there was no body), as a null-prototype object: a
+ * parameter is read only when the request sent it, whatever its name (a form without `toString`
+ * has no `toString` value).
+ */
 export function formOf(req: Request): Form {
   const body: unknown = req.body;
-  return typeof body === "object" && body !== null ? (body as Form) : {};
+  const form: Record<string, string | string[] | undefined> = Object.create(null);
+  if (typeof body !== "object" || body === null) return form;
+  for (const [key, value] of Object.entries(body)) form[key] = value as string | string[] | undefined;
+  return form;
 }
 
 function all(form: Form, name: string): string[] {
@@ -66,9 +74,13 @@ function checkId(name: string, value: string, pattern: RegExp, alphabet: string)
   return value;
 }
 
-/** Checks a room id taken from anywhere in a form (e.g. a `chatroom[<id>]` key). */
+/**
+ * Checks a room id taken from anywhere in a form (e.g. a `chatroom[<id>]` key): the alphabet, and
+ * not a name plain objects inherit (`toString`, `__proto__`, ...), which Colyseus cannot hold as a
+ * room id (core/objectKeys). PARAMETER (1002) either way, as every malformed parameter.
+ */
 export function checkRoomId(name: string, value: string): string {
-  return checkId(name, value, ROOM_ID_PATTERN, "[A-Za-z0-9_-]");
+  return assertHoldableRoomId(checkId(name, value, ROOM_ID_PATTERN, "[A-Za-z0-9_-]"), name, ErrorCode.PARAMETER);
 }
 
 /** Checks one user id. */

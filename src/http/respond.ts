@@ -27,6 +27,56 @@ export function sendFailure(res: Response, e: unknown): void {
   res.status(httpStatusOf(err.code)).json({ code: err.code, errorMessage: err.message });
 }
 
+/** An error a request-body parser (express.json, express.urlencoded) passed on. */
+interface ParserError {
+  type?: unknown;
+  status?: unknown;
+  expose?: unknown;
+  code?: unknown;
+  message?: unknown;
+  encoding?: unknown;
+  charset?: unknown;
+}
+
+/**
+ * The ChatError to answer for an error of a request-body parser (body-parser 2, as Express 5's
+ * `express.json`/`express.urlencoded`): TOO_LONG (1005) for a body over `limit`, PARAMETER (1002)
+ * naming what was wrong for every other fault of the request (malformed `format`, an unknown
+ * Content-Encoding or charset, a body that does not decompress, too many parameters, an aborted
+ * upload). Anything else, a fault of the server, is INTERNAL (1000), logged, without details.
+ */
+export function bodyParserError(e: unknown, format: string, limit: string): ChatError {
+  if (isChatError(e)) return e;
+  const err = (typeof e === "object" && e !== null ? e : {}) as ParserError;
+  const type = typeof err.type === "string" ? err.type : undefined;
+  const text = typeof err.message === "string" ? err.message : String(e);
+  switch (type) {
+    case "entity.too.large":
+      return new ChatError(ErrorCode.TOO_LONG, `request body is larger than ${limit}`);
+    case "parameters.too.many":
+      return new ChatError(ErrorCode.PARAMETER, "request has more than 5000 parameters");
+    case "entity.parse.failed":
+    case "querystring.parse.rangeError":
+      return new ChatError(ErrorCode.PARAMETER, `request body is not valid ${format}`);
+    case "encoding.unsupported":
+      return new ChatError(ErrorCode.PARAMETER, `Content-Encoding ${JSON.stringify(err.encoding)} is not supported: send the body as is, or gzip, deflate or br`);
+    case "charset.unsupported":
+      return new ChatError(ErrorCode.PARAMETER, `charset ${JSON.stringify(err.charset)} is not supported: send UTF-8`);
+    case "request.aborted":
+    case "request.size.invalid":
+      return new ChatError(ErrorCode.PARAMETER, `request body was not received whole (${type})`);
+  }
+  if (typeof err.code === "string" && err.code.startsWith("Z_")) {
+    return new ChatError(ErrorCode.PARAMETER, `request body could not be decompressed as its Content-Encoding says (${text})`);
+  }
+  const status = typeof err.status === "number" ? err.status : 500;
+  if (status >= 400 && status < 500 && err.expose === true) {
+    return new ChatError(ErrorCode.PARAMETER, `request could not be read (${type ?? text})`);
+  }
+  console.error("request body:", e);
+  return new ChatError(ErrorCode.INTERNAL, "internal server error, retry later");
+}
+
 /** Middleware: echoes the request's X-Request-ID header on the response, as RongCloud does. */
 export function echoRequestId(req: Request, res: Response, next: NextFunction): void {
   const id = req.get("x-request-id");

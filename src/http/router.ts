@@ -5,11 +5,10 @@
  * the Express app (entry route, demo) is unaffected.
  */
 import { Router, type NextFunction, type Request, type Response } from "express";
-import { ChatError, ErrorCode } from "../core/errors";
 import type { ChatContext } from "../service/context";
 import { formBody, formOf } from "./form";
 import { OperatorRateLimiter } from "./rateLimit";
-import { echoRequestId, sendFailure, sendOk } from "./respond";
+import { bodyParserError, echoRequestId, sendFailure, sendOk } from "./respond";
 import { attributeRoutes } from "./routes/attributes";
 import { keepAliveRoutes } from "./routes/keepAlive";
 import { messageListRoutes } from "./routes/messageLists";
@@ -19,7 +18,7 @@ import { moderationRoutes } from "./routes/moderation";
 import type { OperatorRoute } from "./routes/route";
 import { roomRoutes } from "./routes/rooms";
 import { userRoutes } from "./routes/users";
-import { requireSignature, signatureHeaders } from "./signature";
+import { nonceRegistry, requireSignature, signatureHeaders } from "./signature";
 
 /** Every endpoint the server answers. */
 export const OPERATOR_ROUTES: readonly OperatorRoute[] = [
@@ -41,13 +40,12 @@ export interface OperatorRouterOptions {
   rateLimitRedis?: unknown;
 }
 
-/** Answers body-parser failures (too large, too many parameters) in the RongCloud envelope. */
-function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (typeof err !== "object" || err === null || !("type" in err)) return next(err);
-  const type = String((err as { type: unknown }).type);
-  if (type === "entity.too.large") return sendFailure(res, new ChatError(ErrorCode.TOO_LONG, "request body is larger than 1 MB"));
-  if (type === "parameters.too.many") return sendFailure(res, new ChatError(ErrorCode.PARAMETER, "request has more than 5000 parameters"));
-  sendFailure(res, new ChatError(ErrorCode.PARAMETER, `request body could not be read as a form (${type})`));
+/**
+ * Answers every failure before the handler (body too large, malformed, badly encoded or
+ * compressed, too many parameters) in the RongCloud envelope, never with Express' HTML page.
+ */
+function bodyErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  sendFailure(res, bodyParserError(err, "x-www-form-urlencoded form", "1 MB"));
 }
 
 /**
@@ -58,7 +56,14 @@ function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
 export function createOperatorRouter(ctx: ChatContext, options: OperatorRouterOptions = {}): Router {
   const { config } = ctx;
   const router = Router();
-  const signature = requireSignature({ appKey: config.appKey, appSecret: config.appSecret, maxSkewS: config.signatureMaxSkewS, now: () => ctx.now() });
+  const signature = requireSignature({
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    maxSkewS: config.signatureMaxSkewS,
+    replayWindowS: config.signatureReplayWindowS,
+    nonces: nonceRegistry(ctx.store.claims),
+    now: () => ctx.now(),
+  });
   const limiter = new OperatorRateLimiter({ perSecond: config.apiRateLimit, redis: options.rateLimitRedis });
   const parse = formBody();
 

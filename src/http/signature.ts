@@ -7,10 +7,16 @@
  * Timestamp are opaque strings signed exactly as received, nonces may repeat, Timestamp may be in
  * seconds or ms, and the freshness check is off unless `maxSkewS` is set, because the Node SDK
  * signs once at start-up and reuses the same headers for the life of the process.
+ *
+ * Replay protection is opt-in (`replayWindowS`, CHAT_SIGNATURE_REPLAY_WINDOW_S): Timestamp must
+ * then be within the window of the server clock, and each Nonce is accepted once while a request
+ * carrying it could still be in the window (until Timestamp + window), remembered as a claim in
+ * the store ({@link nonceRegistry}), so every process sharing the store refuses the replay.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import { ChatError, ErrorCode } from "../core/errors";
+import type { ClaimStore } from "../store/types";
 import { sendFailure } from "./respond";
 
 /** How requests are checked. Without `appSecret` every request passes (open development mode). */
@@ -21,6 +27,33 @@ export interface SignatureOptions {
   /** Largest |Timestamp - now| in seconds; 0 = not checked. */
   maxSkewS: number;
   now: () => number;
+  /**
+   * Replay protection window in seconds [0 = off]: Timestamp within it of `now`, and each Nonce
+   * accepted once until Timestamp + window. Needs `nonces`.
+   */
+  replayWindowS?: number;
+  /** Where nonces are remembered (required when `replayWindowS` > 0). */
+  nonces?: NonceRegistry;
+}
+
+/** Remembers nonces: `remember` resolves false when the nonce was already remembered and has not expired. */
+export interface NonceRegistry {
+  remember(appKey: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+/** Longest Nonce accepted with replay protection on (RongCloud SDKs send a random number). */
+export const MAX_NONCE_LENGTH = 128;
+
+/**
+ * Nonces as claims in the store's {@link ClaimStore}: a claim is atomic across the cluster (of two
+ * processes given the same replayed request at once, exactly one accepts it) and expires by
+ * itself. Names are `signature-nonce:<appKey>:<nonce>`; a room id has no `:`, so they never meet
+ * a room's claim. Each request claims with an owner of its own, so a repeat is always refused.
+ */
+export function nonceRegistry(claims: ClaimStore): NonceRegistry {
+  return {
+    remember: (appKey, nonce, expiresAt, now) => claims.claim(`signature-nonce:${appKey}:${nonce}`, randomUUID(), Math.max(1, Math.ceil(expiresAt - now))),
+  };
 }
 
 /** The four signature headers of a request, each undefined when absent. */
@@ -61,13 +94,21 @@ export function verifySignature(h: SignatureHeaders, options: SignatureOptions):
     throw new ChatError(ErrorCode.SIGNATURE, "App-Key, Nonce, Timestamp and Signature headers are required (or their RC- forms)");
   }
   if (appKey !== undefined && h.appKey !== appKey) throw new ChatError(ErrorCode.UNKNOWN_APP, "App-Key is not known to this server");
-  if (maxSkewS > 0) {
-    const ts = Number(h.timestamp);
-    if (h.timestamp === "" || !Number.isFinite(ts)) throw new ChatError(ErrorCode.SIGNATURE, "Timestamp must be a Unix time in seconds or milliseconds");
-    const ms = ts > MS_THRESHOLD ? ts : ts * 1000;
-    if (Math.abs(options.now() - ms) > maxSkewS * 1000) {
-      throw new ChatError(ErrorCode.SIGNATURE, `Timestamp is more than ${maxSkewS} s away from the server clock (CHAT_SIGNATURE_MAX_SKEW_S)`);
+  const replayWindowS = options.replayWindowS ?? 0;
+  if (replayWindowS > 0) {
+    const offMs = timestampMs(h.timestamp) - options.now();
+    if (Math.abs(offMs) > replayWindowS * 1000) {
+      throw new ChatError(
+        ErrorCode.SIGNATURE,
+        `Timestamp is ${Math.round(Math.abs(offMs) / 1000)} s ${offMs < 0 ? "behind" : "ahead of"} the server clock: with replay protection on, it must be within ${replayWindowS} s (CHAT_SIGNATURE_REPLAY_WINDOW_S); sign each request with the current time`,
+      );
     }
+    if (h.nonce === "" || h.nonce.length > MAX_NONCE_LENGTH) {
+      throw new ChatError(ErrorCode.SIGNATURE, `Nonce must be 1..${MAX_NONCE_LENGTH} characters with replay protection on (CHAT_SIGNATURE_REPLAY_WINDOW_S)`);
+    }
+  }
+  if (maxSkewS > 0 && Math.abs(options.now() - timestampMs(h.timestamp)) > maxSkewS * 1000) {
+    throw new ChatError(ErrorCode.SIGNATURE, `Timestamp is more than ${maxSkewS} s away from the server clock (CHAT_SIGNATURE_MAX_SKEW_S)`);
   }
   const expected = Buffer.from(rcSignature(appSecret, h.nonce, h.timestamp));
   const given = Buffer.from(h.signature.toLowerCase());
@@ -76,14 +117,45 @@ export function verifySignature(h: SignatureHeaders, options: SignatureOptions):
   }
 }
 
-/** Middleware: answers 401 with 1001/1004 unless the request is signed (see {@link verifySignature}). */
+/** A Timestamp header in ms (it may be sent in seconds or ms); throws SIGNATURE when not a number. */
+function timestampMs(timestamp: string): number {
+  const ts = Number(timestamp);
+  if (timestamp.trim() === "" || !Number.isFinite(ts)) throw new ChatError(ErrorCode.SIGNATURE, "Timestamp must be a Unix time in seconds or milliseconds");
+  return ts > MS_THRESHOLD ? ts : ts * 1000;
+}
+
+/**
+ * With replay protection on, remembers the Nonce of a request {@link verifySignature} accepted;
+ * throws SIGNATURE (1004) when it was used within the window already. Does nothing when off.
+ */
+export async function assertFreshNonce(h: SignatureHeaders, options: SignatureOptions): Promise<void> {
+  const windowS = options.replayWindowS ?? 0;
+  if (!options.appSecret || windowS <= 0) return;
+  if (!options.nonces) throw new ChatError(ErrorCode.INTERNAL, "replay protection is on but no nonce registry was given");
+  const now = options.now();
+  const expiresAt = timestampMs(h.timestamp!) + windowS * 1000;
+  if (!(await options.nonces.remember(h.appKey!, h.nonce!, expiresAt, now))) {
+    throw new ChatError(
+      ErrorCode.SIGNATURE,
+      `Nonce was already used within the last ${windowS} s: replay protection (CHAT_SIGNATURE_REPLAY_WINDOW_S) accepts each Nonce once; send a fresh Nonce with each request`,
+    );
+  }
+}
+
+/**
+ * Middleware: answers 401 with 1001/1004 unless the request is signed (see {@link verifySignature})
+ * and, with replay protection on, its Nonce is fresh ({@link assertFreshNonce}). A store failure
+ * while checking the Nonce answers INTERNAL (the request is refused, not let through).
+ */
 export function requireSignature(options: SignatureOptions) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    const headers = signatureHeaders(req);
     try {
-      verifySignature(signatureHeaders(req), options);
-      next();
+      verifySignature(headers, options);
     } catch (e) {
-      sendFailure(res, e);
+      return sendFailure(res, e);
     }
+    if (!options.appSecret || (options.replayWindowS ?? 0) <= 0) return next();
+    assertFreshNonce(headers, options).then(() => next(), (e: unknown) => sendFailure(res, e));
   };
 }

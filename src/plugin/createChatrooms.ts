@@ -13,16 +13,18 @@ import { admitMatchmaking, ChatRoom } from "../../rooms/ChatRoom";
 import { resolveConfig, validateConfig, type ChatConfig } from "../config";
 import { ChatError, ErrorCode, httpStatusOf, isChatError } from "../core/errors";
 import { verifyUserToken } from "../core/tokens";
-import { createOperatorRouter, type OperatorRouterOptions } from "../http/router";
+import { errorJson, notFoundJson } from "../http/fallback";
+import { bodyParserError } from "../http/respond";
+import { createOperatorRouter, OPERATOR_ROUTES, type OperatorRouterOptions } from "../http/router";
 import { ENTER_PATH, type EnterResponse, type ErrorBody } from "../protocol";
 import { ClaimKeeper } from "../service/claimKeeper";
 import type { ChatContext } from "../service/context";
-import { CHAT_CONTEXT, createRoomDirectory } from "../service/directory";
+import { APP_ON_AUTH, CHAT_CONTEXT, createRoomDirectory, type AppOnAuth } from "../service/directory";
 import { ChatEvents } from "../service/events";
 import { enter, FILTER_KEY, parseEnterRequest, toMatchmakingError } from "../service/entry";
 import { ModerationCaches } from "../service/moderationCache";
 import { createMemoryStore } from "../store/memory";
-import { createRedisStore } from "../store/redis";
+import { createRedisStore, watchRedisConnection } from "../store/redis";
 import type { ChatStore } from "../store/types";
 import { assertRoomSettings, type RoomSettings } from "./roomSettings";
 
@@ -84,12 +86,38 @@ export function sendError(res: Response, e: unknown): void {
   res.status(httpStatusOf(err.code)).json({ code: err.code, message: err.message } satisfies ErrorBody);
 }
 
-/** Answers what express.json() refused (malformed or over-size bodies) as `{ code, message }`. */
-function jsonBodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (typeof err !== "object" || err === null || !("type" in err)) return next(err);
-  const type = String((err as { type: unknown }).type);
-  if (type === "entity.too.large") return sendError(res, new ChatError(ErrorCode.TOO_LONG, "request body is larger than 64 KB"));
-  sendError(res, new ChatError(ErrorCode.PARAMETER, `request body is not valid JSON (${type})`));
+/**
+ * The app's static onAuth as the chat calls it: after the chat's rules, on every door (SDK
+ * matchmaking and /chat/enter). A falsy result refuses with AUTH_FAILED; a ChatError passes with
+ * its code; another exception is logged and refuses with AUTH_FAILED carrying its message.
+ */
+function checkAppAuth(className: string, onAuth: AppOnAuth): AppOnAuth {
+  return async (token, options, context) => {
+    let result: unknown;
+    try {
+      result = await onAuth(token, options, context);
+    } catch (e) {
+      if (isChatError(e)) throw e;
+      console.error(`${className}.onAuth failed:`, e);
+      throw new ChatError(ErrorCode.AUTH_FAILED, `${className}.onAuth refused the entry: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!result) throw new ChatError(ErrorCode.AUTH_FAILED, `${className}.onAuth refused the entry`);
+    return result;
+  };
+}
+
+/** The bearer token of an Authorization header (what the SDK's auth sends), if any. */
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+}
+
+/**
+ * Answers everything express.json() refused (malformed, over-size, badly encoded or compressed
+ * bodies) as `{ code, message }`, never with Express' HTML error page.
+ */
+function jsonBodyErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  sendError(res, bodyParserError(err, "JSON", "64 KB"));
 }
 
 /**
@@ -102,6 +130,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
   const config = resolveConfig(validateConfig(settings));
   const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore());
   const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true }) : undefined;
+  if (rateLimitRedis) watchRedisConnection(rateLimitRedis, "operator rate limits", config.redisUrl!);
   const processToken = randomUUID();
   const context: ChatContext = {
     config,
@@ -127,17 +156,16 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
         throw new ChatError(ErrorCode.PARAMETER, "chat.defineRoom(RoomClass) takes ChatRoom or a subclass of it");
       }
       const typeContext: ChatContext = { ...context, config: { ...config, ...assertRoomSettings(roomSettings) } };
-      const appOnAuth = RoomClass.onAuth === ChatRoom.onAuth ? undefined : RoomClass.onAuth.bind(RoomClass);
+      const appOnAuth = RoomClass.onAuth === ChatRoom.onAuth ? undefined : checkAppAuth(RoomClass.name, RoomClass.onAuth.bind(RoomClass));
       // A subclass per registration carries its context, so one class can be registered twice with different settings.
       const Bound = class extends (RoomClass as unknown as new () => ChatRoom) {
         static [CHAT_CONTEXT] = typeContext;
+        static [APP_ON_AUTH] = appOnAuth;
         // Colyseus calls a room type's static onAuth unbound: the chat rules first, then the app's own.
         static onAuth = async (token: string, options: unknown, authContext: AuthContext): Promise<unknown> => {
           try {
             const admitted = await admitMatchmaking(typeContext, token, options, authContext);
-            if (appOnAuth && !(await appOnAuth(token, options, authContext))) {
-              throw new ChatError(ErrorCode.AUTH_FAILED, `${RoomClass.name}.onAuth refused the entry`);
-            }
+            await appOnAuth?.(token, options, authContext);
             return admitted;
           } catch (e) {
             throw toMatchmakingError(e);
@@ -152,23 +180,32 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
       if (routerOptions.enterRoute !== false) {
         router.post(ENTER_PATH, express.json({ limit: "64kb" }), jsonBodyErrors, async (req: Request, res: Response) => {
           try {
-            const seat = await enter(context, parseEnterRequest(req.body));
+            const authContext: AuthContext = { token: bearerToken(req), headers: new Headers(req.headers as Record<string, string>), ip: req.ip, req };
+            const seat = await enter(context, parseEnterRequest(req.body), undefined, authContext);
             res.json({ seat } satisfies EnterResponse);
           } catch (e) {
             sendError(res, e);
           }
         });
       }
+      const postPaths: string[] = routerOptions.enterRoute !== false ? [ENTER_PATH] : [];
       if (routerOptions.operatorApi !== false) {
         router.use(createOperatorRouter(context, { rateLimitRedis, extraRoutes: routerOptions.extraRoutes }));
+        postPaths.push(...[...OPERATOR_ROUTES, ...(routerOptions.extraRoutes ?? [])].map((route) => route.path));
       }
+      // Unknown paths answer JSON 404 inside the router's mount path only: mounted at the root
+      // (the standalone server), the application's own routes after it still run.
+      router.use(notFoundJson({ onlyWhenMounted: true, postPaths: () => postPaths }));
+      router.use(errorJson);
       return router;
     },
     async close() {
       if (closed) return;
       closed = true;
       context.claims.stop();
-      await Promise.allSettled([store.close(), rateLimitRedis?.quit()]);
+      // quit() waits for a Redis that is down (ioredis retries): disconnect at once then
+      const closeRateLimits = rateLimitRedis && (rateLimitRedis.status === "ready" ? rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect()) : rateLimitRedis.disconnect());
+      await Promise.allSettled([store.close(), closeRateLimits]);
     },
   };
 }

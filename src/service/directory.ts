@@ -3,12 +3,17 @@
  * listed. Services find and create rooms through it, never by a fixed type name, so a studio may
  * register its chat room types under any names, beside room types of its own.
  */
-import { matchMaker, type IRoomCache } from "@colyseus/core";
+import { matchMaker, type AuthContext, type IRoomCache } from "@colyseus/core";
 import { ChatError, ErrorCode } from "../core/errors";
 import { DEFAULT_ROOM_TYPE } from "../protocol";
 
 /** The static property a bound chat room class carries its context under (plugin/bindRoom). */
 export const CHAT_CONTEXT = Symbol.for("colyseus-chatrooms.context");
+/** The static property a bound chat room class carries the app's own static onAuth under, if any. */
+export const APP_ON_AUTH = Symbol.for("colyseus-chatrooms.appOnAuth");
+
+/** A room class's own static onAuth (Colyseus' signature). */
+export type AppOnAuth = (token: string, options: unknown, context: AuthContext) => unknown;
 
 /** The chat room types of one chatrooms instance. */
 export interface RoomDirectory {
@@ -18,8 +23,16 @@ export interface RoomDirectory {
   isChatType(name: string): boolean;
   /** The type rooms created by the operator API get; throws INTERNAL when none is registered. */
   operatorRoomType(): string;
+  /** The app's own static onAuth of a chat room type, if its class has one. */
+  appOnAuth(roomType: string): AppOnAuth | undefined;
   /** The listing of a live chat room with this id anywhere in the cluster, if any. */
   find(roomId: string): Promise<IRoomCache | undefined>;
+  /**
+   * Throws ROOM_ALREADY_EXISTS when a live room of another type (a game room, another chatrooms
+   * instance's chat room) holds this id: Colyseus room ids are one namespace, so a chat room of
+   * that id could never be created (the matchmaker would seat the client in the other room).
+   */
+  assertNotOtherType(roomId: string): Promise<void>;
   /** Every live chat room of this instance in the cluster. */
   listAll(): Promise<IRoomCache[]>;
 }
@@ -57,6 +70,16 @@ export function createRoomDirectory(processToken: string, preferredType: string 
     async find(roomId) {
       const listing = await matchMaker.getRoomById(roomId);
       return listing && isChatType(listing.name) ? listing : undefined;
+    },
+    appOnAuth(roomType) {
+      const klass = matchMaker.getAllHandlers()[roomType]?.klass as unknown as Record<symbol, AppOnAuth | undefined> | undefined;
+      return klass?.[APP_ON_AUTH];
+    },
+    async assertNotOtherType(roomId) {
+      const listing = await matchMaker.getRoomById(roomId);
+      if (listing && !isChatType(listing.name)) {
+        throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room id ${roomId} is taken by a room of type ${listing.name}: chat room ids share Colyseus' one namespace of room ids`);
+      }
     },
     async listAll() {
       const types = new Set(roomTypes());

@@ -3,7 +3,7 @@
  * (checked by ChatRoom's static onAuth), the `/chat/enter` route, and seats reserved by server
  * code (checked by the room when the connection arrives).
  */
-import { matchMaker, ServerError, type IRoomCache } from "@colyseus/core";
+import { matchMaker, ServerError, type AuthContext, type IRoomCache } from "@colyseus/core";
 import { DESTROY_LIMITS } from "../core/destroyPolicy";
 import { ChatError, ErrorCode, isChatError } from "../core/errors";
 import { assertName, assertRoomId, assertUserId } from "../core/ids";
@@ -90,6 +90,11 @@ export function toChatError(e: unknown): ChatError {
   if (isChatError(e)) return e;
   const coded = e instanceof Error ? CODED_MESSAGE.exec(e.message) : null;
   if (coded) return new ChatError(Number(coded[1]), coded[2]!);
+  // a seat in a listing whose process is gone (it vanished without closing its connections):
+  // Colyseus' SeatReservationError, not exported, says "process ... is not available" / "... is already full"
+  if (e instanceof Error && !(e instanceof ServerError) && /is not available|is already full|no longer available/.test(e.message)) {
+    return new ChatError(ErrorCode.ROOM_NOT_EXIST, `the room is not available now (${e.message}); try again`);
+  }
   if (e instanceof ServerError && Object.values(ErrorCode).includes(e.code as ErrorCode)) {
     return new ChatError(e.code as ErrorCode, e.message);
   }
@@ -202,7 +207,7 @@ export async function admit(ctx: ChatContext, request: EntryRequest, mode: Entry
   ]);
   if (mode === "create" && listing) throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
   if ((mode === "join" || mode === "joinById") && !listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
-  if (!listing) await assertRoomCountBelowLimit(ctx);
+  if (!listing) await Promise.all([ctx.directory.assertNotOtherType(request.roomId), assertRoomCountBelowLimit(ctx)]);
   const admitted: AdmittedEntry = { chatAdmitted: true, userId: request.userId, userName: request.userName };
   if (request.switchedFrom !== undefined) admitted.switchedFrom = request.switchedFrom;
   return admitted;
@@ -222,7 +227,7 @@ export async function createRoom(ctx: ChatContext, options: CreateOptions, roomT
   if (await ctx.directory.find(options.roomId)) {
     throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
   }
-  await assertRoomCountBelowLimit(ctx);
+  await Promise.all([ctx.directory.assertNotOtherType(options.roomId), assertRoomCountBelowLimit(ctx)]);
   try {
     return await matchMaker.createRoom(roomType, { ...options, [FILTER_KEY]: options.roomId });
   } catch (e) {
@@ -249,18 +254,23 @@ async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoom
 }
 
 /**
- * The `/chat/enter` route: {@link admit}, then find or create the room as `mode` asks, and
+ * The `/chat/enter` route: {@link admit} and the room class's own static onAuth (as on the SDK's
+ * door), then find or create the room as `mode` asks, and
  * reserve a seat the client consumes over WebSocket. Concurrent enters of one id make one room.
  */
-export async function enter(ctx: ChatContext, request: EntryRequest & { mode: EnterMode }, roomType?: string): Promise<matchMaker.ISeatReservation> {
+export async function enter(ctx: ChatContext, request: EntryRequest & { mode: EnterMode }, roomType?: string, authContext?: AuthContext): Promise<matchMaker.ISeatReservation> {
+  const type = roomType ?? ctx.directory.operatorRoomType();
   const admitted = await admit(ctx, request, request.mode);
+  // the room class's own static onAuth applies on this door too
+  const appOnAuth = ctx.directory.appOnAuth(type);
+  if (appOnAuth) await appOnAuth(request.token ?? authContext?.token ?? "", { ...request }, authContext ?? { headers: new Headers(), ip: undefined });
   let listing = await ctx.directory.find(request.roomId);
   if (request.mode === "create" && listing) throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
   if (request.mode === "join" && !listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
   if (!listing) {
     const options: CreateOptions = { roomId: request.roomId, roomName: request.roomName, userId: request.userId, config: request.config };
     try {
-      listing = await createRoom(ctx, options, roomType);
+      listing = await createRoom(ctx, options, type);
     } catch (e) {
       const err = toChatError(e);
       if (request.mode === "create" || err.code !== ErrorCode.ROOM_ALREADY_EXISTS) throw err;

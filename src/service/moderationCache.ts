@@ -10,10 +10,14 @@
  * process's rooms before the call returns ({@link ModerationCaches}), so it holds for the very
  * next send. What it cannot do: on Redis, a change made on another process is seen once its
  * notice arrives (one pub/sub hop, normally well under the time a client needs to send again).
+ *
+ * The copy also holds the room's bans and protected users, which sends do not need: with the
+ * rest, they are what a room puts back when Redis lost its data ({@link ModerationCaches.snapshot},
+ * {@link ModerationCaches.writeBack}; the rule is at writeBack).
  */
 import { assertMaySend } from "../core/moderation";
 import { isLive } from "../store/expiry";
-import type { ExpiringEntry } from "../store/types";
+import type { ExpiringEntry, ExpiringSetStore } from "../store/types";
 import type { ChatContext } from "./context";
 import { Scope, Topic } from "./scopes";
 
@@ -31,6 +35,8 @@ export class ModerationCache {
   private globallyMuted: Expiries = new Map();
   private muteAll: Expiries = new Map();
   private exceptions: Expiries = new Map();
+  private banned: Expiries = new Map();
+  private protectedUsers: Expiries = new Map();
   /** The last reload requested; sends wait for it. */
   private loading: Promise<void> | undefined;
 
@@ -70,21 +76,49 @@ export class ModerationCache {
     });
   }
 
+  /**
+   * What this copy holds, scope by scope, as store entries with their expiries (the room's own
+   * scopes; global mutes separately, since every room holds the same ones).
+   */
+  snapshot(): { rooms: Map<string, ExpiringEntry[]>; global: ExpiringEntry[] } {
+    const entries = (map: Expiries): ExpiringEntry[] => [...map].map(([member, expiresAt]) => ({ member, expiresAt }));
+    const rooms = new Map<string, ExpiringEntry[]>([
+      [Scope.banned(this.roomId), entries(this.banned)],
+      [Scope.muted(this.roomId), entries(this.muted)],
+      [Scope.muteExceptions(this.roomId), entries(this.exceptions)],
+      [Scope.protectedUsers(this.roomId), entries(this.protectedUsers)],
+      [Scope.muteAllRooms, entries(this.muteAll)],
+    ]);
+    return { rooms, global: entries(this.globallyMuted) };
+  }
+
   private async load(): Promise<void> {
     const { sets } = this.ctx.store;
     const now = this.ctx.now();
-    const [muted, globallyMuted, muteAll, exceptions] = await Promise.all([
+    const [muted, globallyMuted, muteAll, exceptions, banned, protectedUsers] = await Promise.all([
       sets.list(Scope.muted(this.roomId), now),
       sets.list(Scope.globallyMuted, now),
       sets.list(Scope.muteAllRooms, now),
       sets.list(Scope.muteExceptions(this.roomId), now),
+      sets.list(Scope.banned(this.roomId), now),
+      sets.list(Scope.protectedUsers(this.roomId), now),
     ]);
     this.muted = expiries(muted);
     this.globallyMuted = expiries(globallyMuted);
     // mute-all is one set of room ids; only this room's entry (with its expiry) matters
     this.muteAll = expiries(muteAll.filter((e) => e.member === this.roomId));
     this.exceptions = expiries(exceptions);
+    this.banned = expiries(banned);
+    this.protectedUsers = expiries(protectedUsers);
   }
+}
+
+/** What the rooms of a process held when the store's connection dropped ({@link ModerationCaches.snapshot}). */
+export interface ModerationSnapshot {
+  /** When it was taken (ms epoch). */
+  takenAt: number;
+  /** Entries by store scope; global mutes merged over every room (the latest expiry of each user). */
+  scopes: Map<string, ExpiringEntry[]>;
 }
 
 /**
@@ -116,5 +150,59 @@ export class ModerationCaches {
     for (const cache of this.byTopic.get(topic) ?? []) {
       cache.reload().catch((e: unknown) => console.error(`moderation reload failed (${topic}):`, e));
     }
+  }
+
+  /** How many rooms' caches are registered. */
+  get size(): number {
+    return this.byTopic.get(Topic.allRooms)?.size ?? 0;
+  }
+
+  /**
+   * What every room of this process holds now. Taken when the store's connection drops, before
+   * any reload could replace it with what a Redis that lost its data says.
+   */
+  snapshot(now: number): ModerationSnapshot {
+    const scopes = new Map<string, ExpiringEntry[]>();
+    const global = new Map<string, number | null>();
+    for (const cache of this.byTopic.get(Topic.allRooms) ?? []) {
+      const held = cache.snapshot();
+      for (const [scope, entries] of held.rooms) {
+        if (entries.length > 0) scopes.set(scope, [...(scopes.get(scope) ?? []), ...entries]);
+      }
+      for (const { member, expiresAt } of held.global) {
+        const known = global.get(member);
+        if (known === undefined || (known !== null && (expiresAt === null || expiresAt > known))) global.set(member, expiresAt);
+      }
+    }
+    if (global.size > 0) scopes.set(Scope.globallyMuted, [...global].map(([member, expiresAt]) => ({ member, expiresAt })));
+    return { takenAt: now, scopes };
+  }
+
+  /**
+   * Writes `snapshot` back after the store lost its data, then reloads every cache so the rooms
+   * apply what the store holds again. The rule, per entry:
+   * - only entries that have not expired, each with its original expiry (a 10-minute ban taken
+   *   9 minutes ago comes back for 1 minute);
+   * - only into a store whose data was lost (the caller knows: the epoch changed) — after a
+   *   reconnect to a Redis that kept its data, an entry missing from the store was lifted, and
+   *   nothing is written;
+   * - never over what happened since the loss: an entry already present (re-set by an operator
+   *   since) is left as it is, and one removed or whose scope was cleared since the loss (a lift,
+   *   a room destroyed) stays removed, because the store remembers removals for a minute after a
+   *   loss (`sets.restore`).
+   * What cannot be told apart: a lift made in the last moments before Redis went down whose
+   * notice never reached the room is lost with the rest of Redis' data, and comes back.
+   * Resolves with the number of entries put back.
+   */
+  async writeBack(snapshot: ModerationSnapshot, sets: ExpiringSetStore): Promise<number> {
+    if (!sets.restore) return 0;
+    const restore = sets.restore.bind(sets);
+    // all at once: one connection pipelines them
+    const counts = await Promise.all([...snapshot.scopes].map(([scope, entries]) => restore(scope, entries)));
+    const restored = counts.reduce((sum, n) => sum + n, 0);
+    for (const cache of this.byTopic.get(Topic.allRooms) ?? []) {
+      cache.reload().catch((e: unknown) => console.error("moderation reload after a write-back failed:", e));
+    }
+    return restored;
   }
 }

@@ -1,8 +1,20 @@
-import { matchMaker, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { matchMaker, type IRoomCache, type MatchMakerDriver, type Presence, type SortOptions } from "@colyseus/core";
+import type { Redis as RedisClient } from "ioredis";
 import type { ChatConfig } from "../config";
+import { watchRedisConnection } from "../store/redis";
 
 /** How often a Redis-backed process looks for dead peers and removes their room listings. */
 export const PEER_SWEEP_MS = 3000;
+/**
+ * No peer is swept for this long after this process's own presence connection came back: after
+ * a Redis restart every process needs up to ioredis' 2 s backoff to subscribe again, and until it
+ * has, it looks dead.
+ */
+export const SWEEP_QUIET_MS = 5000;
+/** A reconnect's re-publishing gives up (and says so) after this long. */
+const REPUBLISH_TIMEOUT_MS = 10_000;
+const ROOM_COUNT_KEY = "roomcount"; // Colyseus' registry of processes (Stats.ts)
+const processChannel = (processId: string): string => `p:${processId}`; // Colyseus' per-process IPC channel
 
 /** Colyseus' matchmaking backends of the standalone server: in memory (one process) or on Redis (a cluster). */
 export interface Backends {
@@ -15,35 +27,159 @@ export interface Backends {
 }
 
 /**
+ * Which of `processIds` are alive: this process, and every process whose IPC channel
+ * (`p:<processId>`) has a subscriber. Redis drops a process's subscriptions the moment its
+ * connection closes, which the kernel does as soon as the process dies (SIGKILL, OOM, crash), so
+ * this sees a death at once; a GC pause or a busy event loop keeps the connection, so it never
+ * mistakes one for a death. A machine that vanishes without closing its sockets still looks alive
+ * until Redis' `tcp-keepalive` notices (README "Reliability").
+ */
+async function aliveProcesses(redis: RedisClient, processIds: readonly string[]): Promise<Set<string>> {
+  const alive = new Set<string>();
+  const others = [...new Set(processIds)].filter((id) => {
+    if (id !== matchMaker.processId) return true;
+    alive.add(id);
+    return false;
+  });
+  if (others.length === 0) return alive;
+  const reply = (await redis.pubsub("NUMSUB", ...others.map(processChannel))) as (string | number)[];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    if (Number(reply[i + 1]) > 0) alive.add(String(reply[i]).slice(2));
+  }
+  return alive;
+}
+
+/**
+ * Runs `republish` after each reconnect of `redis` (its "ready" after a "close"), bounded and
+ * logged, one at a time. Returns a function that stops it.
+ */
+function onReconnect(redis: RedisClient, what: string, republish: () => Promise<string>): () => void {
+  let dropped = false;
+  let running: Promise<void> = Promise.resolve();
+  const onClose = (): void => {
+    dropped = true;
+  };
+  const onReady = (): void => {
+    if (!dropped) return;
+    dropped = false;
+    running = running.then(async () => {
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<string>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`gave up after ${REPUBLISH_TIMEOUT_MS} ms`)), REPUBLISH_TIMEOUT_MS);
+      });
+      try {
+        const done = await Promise.race([republish(), timeout]);
+        console.warn(`Redis (${what}) reconnected: ${done} in ${Date.now() - started} ms`);
+      } catch (e) {
+        console.error(`Redis (${what}) reconnected, but putting back ${what} failed:`, e instanceof Error ? e.message : e);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  };
+  redis.on("close", onClose);
+  redis.on("ready", onReady);
+  return () => {
+    redis.off("close", onClose);
+    redis.off("ready", onReady);
+  };
+}
+
+/**
  * Memory: LocalPresence and LocalDriver. Redis (`config.redisUrl`): RedisPresence and
- * RedisDriver, plus a sweep every
- * {@link PEER_SWEEP_MS} that asks Colyseus to health-check processes whose presence channel is gone
- * and drop their listings, so a crashed process's rooms vanish within seconds (Colyseus itself only
- * does this when a process starts or a seat reservation fails).
+ * RedisDriver on connections of this module's own, so that
+ * - room listings and room placement skip processes that are dead by {@link aliveProcesses}: an
+ *   entry or operator call for a room whose process died finds no room (and creates it again, or
+ *   answers ROOM_NOT_EXIST) instead of waiting 2 s for an IPC timeout and failing with 500;
+ * - after a reconnect (a Redis restart) the process puts back its own room listings
+ *   (`matchMaker.restoreMissingRoomCaches`) and its registration (`roomcount`, `stats.persist`);
+ * - every {@link PEER_SWEEP_MS} it asks Colyseus to health-check the processes whose channel is
+ *   gone, which removes their listings and registration for good (Colyseus itself only does this
+ *   when a process starts or a seat reservation fails).
  */
 export function createBackends(config: ChatConfig): Backends {
   const url = config.redisUrl;
   if (!url) return { presence: undefined, driver: undefined, start: () => undefined, stop: async () => undefined };
   // optional peers, loaded only when Redis is configured (a studio without Redis does not install them)
+  const { Redis } = require("ioredis") as typeof import("ioredis");
   const { RedisDriver } = require("@colyseus/redis-driver") as typeof import("@colyseus/redis-driver");
   const { RedisPresence } = require("@colyseus/redis-presence") as typeof import("@colyseus/redis-presence");
+
+  const driverRedis = new Redis(url, { connectionName: "colyseus:driver" });
+  const presenceRedis = new Redis(url, { connectionName: "colyseus:presence" });
+  const unwatch = [watchRedisConnection(driverRedis, "room listings", url)];
+  // when the presence connection last came back after a drop (0: never dropped)
+  let presenceReconnectedAt = 0;
+  let presenceDropped = false;
+  presenceRedis.on("close", () => (presenceDropped = true));
+  presenceRedis.on("ready", () => {
+    if (presenceDropped) presenceReconnectedAt = Date.now();
+  });
+
+  class LiveDriver extends RedisDriver {
+    override async query(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): Promise<IRoomCache[]> {
+      const rooms = await super.query(conditions, sortOptions);
+      if (rooms.length === 0) return rooms;
+      const alive = await aliveProcesses(presenceRedis, rooms.map((r) => r.processId));
+      return rooms.filter((r) => alive.has(r.processId));
+    }
+
+    override findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): Promise<IRoomCache> {
+      if (conditions.roomId === undefined) return this.query(conditions, sortOptions).then((rooms) => rooms[0] as IRoomCache);
+      return Promise.resolve(super.findOne(conditions, sortOptions)).then(async (room) => {
+        if (!room) return room;
+        return (await aliveProcesses(presenceRedis, [room.processId])).has(room.processId) ? room : (undefined as unknown as IRoomCache);
+      });
+    }
+  }
+
+  class LivePresence extends RedisPresence {
+    /** Colyseus places new rooms on the processes of `roomcount`: only the live ones. */
+    override async hgetall(key: string): Promise<Record<string, string>> {
+      const all = await super.hgetall(key);
+      if (key !== ROOM_COUNT_KEY) return all;
+      const alive = await aliveProcesses(presenceRedis, Object.keys(all));
+      return Object.fromEntries(Object.entries(all).filter(([processId]) => alive.has(processId)));
+    }
+  }
+
+  unwatch.push(
+    onReconnect(driverRedis, "room listings", async () => {
+      const before = await driverRedis.hlen("roomcaches");
+      await matchMaker.restoreMissingRoomCaches();
+      const after = await driverRedis.hlen("roomcaches");
+      return `room listings checked, ${Math.max(0, after - before)} put back`;
+    }),
+    onReconnect(presenceRedis, "process registration", async () => {
+      await matchMaker.stats.persist(true);
+      return `process ${matchMaker.processId} registered again`;
+    }),
+  );
+
   let sweep: NodeJS.Timeout | undefined;
   let sweeping = false;
+  const sweepDeadPeers = async (): Promise<void> => {
+    if (Date.now() - presenceReconnectedAt < SWEEP_QUIET_MS) return;
+    const registered = Object.keys(await presenceRedis.hgetall(ROOM_COUNT_KEY));
+    const alive = await aliveProcesses(presenceRedis, registered);
+    await Promise.all(registered.filter((id) => !alive.has(id)).map((id) => matchMaker.healthCheckProcessId(id)));
+  };
   return {
-    presence: new RedisPresence(url),
-    driver: new RedisDriver(url),
+    presence: new LivePresence(presenceRedis),
+    driver: new LiveDriver(driverRedis),
     start() {
       sweep = setInterval(() => {
-        if (sweeping) return;
+        if (sweeping || presenceRedis.status !== "ready") return;
         sweeping = true;
-        matchMaker
-          .healthCheckAllProcesses()
+        sweepDeadPeers()
           .catch((e: unknown) => console.error("peer sweep failed:", e instanceof Error ? e.message : e))
           .finally(() => (sweeping = false));
       }, PEER_SWEEP_MS).unref();
     },
     async stop() {
       clearInterval(sweep);
+      for (const off of unwatch) off();
     },
   };
 }

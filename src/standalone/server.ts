@@ -15,6 +15,7 @@ import { DEFAULT_ROOM_TYPE } from "../protocol";
 import type { ChatContext } from "../service/context";
 import { CoalescingTransport } from "../transport/CoalescingTransport";
 import { createBackends } from "./backends";
+import { errorJson, notFoundJson } from "../http/fallback";
 import { createDemoRouter } from "./demoRoutes";
 import { installColyseusEdges, listenHost, refuseCrossSite, resolveEdges, type EdgeOptions } from "./edges";
 
@@ -86,6 +87,9 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       app.use(refuseCrossSite(edges.corsOrigins));
       app.use(chat.router());
       app.use(createDemoRouter(config, chat.context.directory, { allowedOrigins: edges.corsOrigins }));
+      // what no route answered: JSON, never Express' HTML page (Colyseus' own routes come first)
+      app.use(notFoundJson());
+      app.use(errorJson);
     },
   });
   let uninstallEdges: (() => void) | undefined;

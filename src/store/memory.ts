@@ -126,10 +126,24 @@ class MemorySets implements ExpiringSetStore {
   }
 }
 
+/** How often (at most) the claims are swept of expired entries that nobody asked about since. */
+const CLAIM_SWEEP_MS = 1000;
+
 class MemoryClaims implements ClaimStore {
   private readonly holders = new Map<string, { owner: string; expiresAt: number }>();
+  private nextSweep = 0;
 
   constructor(private readonly clock: () => number) {}
+
+  /**
+   * Drops expired claims, at most once per {@link CLAIM_SWEEP_MS}: names claimed once and never
+   * asked about again (signature nonces, room ids of rooms long gone) would otherwise stay forever.
+   */
+  private sweep(now: number): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + CLAIM_SWEEP_MS;
+    for (const [name, entry] of this.holders) if (entry.expiresAt <= now) this.holders.delete(name);
+  }
 
   private live(name: string): { owner: string; expiresAt: number } | undefined {
     const entry = this.holders.get(name);
@@ -141,6 +155,7 @@ class MemoryClaims implements ClaimStore {
   }
 
   async claim(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    this.sweep(this.clock());
     const entry = this.live(name);
     if (entry !== undefined) return entry.owner === owner;
     this.holders.set(name, { owner, expiresAt: this.clock() + ttlMs });

@@ -18,11 +18,17 @@
  * `<prefix>history:msgs:<roomId>` (ZSET, message JSON scored by seq), `<prefix>history:ids:<roomId>`
  * (HASH messageID -> seq, for recall) and `<prefix>history:seq:<roomId>` (string, last seq). History
  * keys have no Redis expiry: they live until `history.clear()`. Colyseus' own keys are never touched.
+ *
+ * Recovery (section at the end of this file): `<prefix>record:<name>` (HASH, a room's accepted
+ * state, `records`), `<prefix>epoch` (marks the data, so a reconnect can tell whether Redis lost
+ * it, `recovery`), and for a minute after a loss `<prefix>restoring`, `<prefix>tomb:<scope>` and
+ * `<prefix>cleared:<scope>` (removals since the loss, which write-backs must not undo). Claim
+ * owners that announced themselves listen on channel `<prefix>alive:<owner>` while they live.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { RoomMessage } from "../protocol";
-import { PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
+import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
 import { checkAppend, checkQuery, hasTimeBounds, selectHistory, seqNotIncreasing } from "./history";
 import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
 import type {
@@ -33,6 +39,9 @@ import type {
   ExpiringSetStore,
   HistoryQuery,
   HistoryStore,
+  RecordStore,
+  StoreConnectionChange,
+  StoreRecovery,
 } from "./types";
 
 /** Options of {@link createRedisStore}. */
@@ -61,13 +70,17 @@ export function createRedisStore(options: RedisStoreOptions): ChatStore {
   logConnectionErrors(commands, "commands", options.url);
   logConnectionErrors(subscriber, "subscriber", options.url);
   const bus = new RedisBus(commands, subscriber, prefix, options.onHandlerError ?? reportToConsole);
+  const recovery = new RedisRecovery(commands, prefix);
   return {
     sets: new RedisSets(commands, prefix, options.clock ?? Date.now),
-    claims: new RedisClaims(commands, prefix),
+    claims: new RedisClaims(commands, prefix, subscriber, recovery),
     bus,
     history: new RedisHistory(commands, prefix),
+    records: new RedisRecords(commands, prefix),
+    recovery,
     close: async () => {
       bus.close();
+      recovery.close();
       await Promise.all([quit(commands), quit(subscriber)]);
     },
   };
@@ -103,14 +116,21 @@ else
 end
 return 1`);
 
-/** ARGV: now, members... Removes members; returns how many were unexpired at `now`. */
+/**
+ * KEYS: set, epoch, restoring, tomb. ARGV: now, window ms, members... Removes members; returns how
+ * many were unexpired at `now`. Since a data loss (no epoch yet, or its restore window open) it
+ * also remembers them in `tomb`, so write-backs do not put them back (see {@link RedisRecovery}).
+ */
 const REMOVE = new Script(`
 local live = 0
-for i = 2, #ARGV do
+local remember = redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 1
+for i = 3, #ARGV do
   local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
   if score and (score == 'inf' or tonumber(score) > tonumber(ARGV[1])) then live = live + 1 end
   redis.call('ZREM', KEYS[1], ARGV[i])
+  if remember then redis.call('ZADD', KEYS[4], ARGV[1], ARGV[i]) end
 end
+if remember then redis.call('PEXPIRE', KEYS[4], ARGV[2]) end
 return live`);
 
 /** ARGV: owner, ttl ms. Extends each KEY `owner` holds; returns the indexes (1-based) of keys it does not hold. */
@@ -181,7 +201,8 @@ class RedisSets implements ExpiringSetStore {
 
   async remove(scope: string, members: readonly string[]): Promise<number> {
     if (members.length === 0) return 0;
-    return Number(await REMOVE.run(this.redis, [this.key(scope)], [this.clock(), ...members]));
+    const keys = [this.key(scope), ...recoveryKeys(this.prefix), `${this.prefix}tomb:${scope}`];
+    return Number(await REMOVE.run(this.redis, keys, [this.clock(), RESTORE_WINDOW_MS, ...members]));
   }
 
   async has(scope: string, member: string, now: number): Promise<boolean> {
@@ -209,7 +230,17 @@ class RedisSets implements ExpiringSetStore {
   }
 
   async clear(scope: string): Promise<void> {
-    await this.redis.del(this.key(scope));
+    const keys = [this.key(scope), ...recoveryKeys(this.prefix), `${this.prefix}cleared:${scope}`];
+    await CLEAR.run(this.redis, keys, [this.clock(), RESTORE_WINDOW_MS]);
+  }
+
+  async restore(scope: string, entries: readonly ExpiringEntry[]): Promise<number> {
+    const now = this.clock();
+    const live = entries.filter((e) => isLive(e.expiresAt, now));
+    if (live.length === 0) return 0;
+    const keys = [this.key(scope), `${this.prefix}tomb:${scope}`, `${this.prefix}cleared:${scope}`];
+    const pairs = live.flatMap((e) => [e.member, e.expiresAt === null ? "+inf" : String(e.expiresAt)]);
+    return Number(await RESTORE.run(this.redis, keys, [PRUNE_GRACE_MS, ...pairs]));
   }
 }
 
@@ -223,6 +254,9 @@ class RedisClaims implements ClaimStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** The connection whose subscriptions show an announced owner alive (the bus's). */
+    private readonly subscriber: Redis,
+    private readonly connection: { reconnectedAt(): number },
   ) {}
 
   private key(name: string): string {
@@ -247,6 +281,29 @@ class RedisClaims implements ClaimStore {
 
   async holder(name: string): Promise<string | undefined> {
     return (await this.redis.get(this.key(name))) ?? undefined;
+  }
+
+  // Liveness of announced owners: see the recovery section at the end of this file.
+
+  async announce(owner: string): Promise<string> {
+    const value = `${ANNOUNCED}${owner}`;
+    // ioredis subscribes again after every reconnect; the bus ignores messages on this channel
+    await this.subscriber.subscribe(aliveChannel(this.prefix, value));
+    return value;
+  }
+
+  async isAlive(owner: string): Promise<boolean> {
+    const reply = (await this.redis.pubsub("NUMSUB", aliveChannel(this.prefix, owner))) as [string, number];
+    return Number(reply[1]) > 0;
+  }
+
+  async takeOver(name: string, deadOwner: string, owner: string, ttlMs: number): Promise<boolean> {
+    const args = [deadOwner, owner, ttlMs, aliveChannel(this.prefix, deadOwner), ANNOUNCED];
+    return Number(await TAKE_OVER.run(this.redis, [this.key(name)], args)) === 1;
+  }
+
+  reconnectedAt(): number {
+    return this.connection.reconnectedAt();
   }
 }
 
@@ -366,17 +423,47 @@ class RedisBus implements ChatBus {
   }
 }
 
-/** Logs the first error of each outage, not every reconnect attempt. */
+/** Where a URL points, without its password (ioredis URLs may carry `redis://:secret@host`). */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+/**
+ * Logs an ioredis connection once per change of state instead of once per reconnect attempt
+ * (ioredis retries every 50..2000 ms, and without an "error" listener prints "[ioredis] Unhandled
+ * error event" with a stack for each): one warning when it goes down (the first error after it was
+ * up, or before it ever was), one line when it is back. Also what keeps an unhandled "error"
+ * event from being printed at all. Returns a function that removes the listeners.
+ */
+export function watchRedisConnection(redis: Redis, role: string, url: string): () => void {
+  let down = false;
+  const where = `Redis (${role}, ${redactUrl(url)})`;
+  const onError = (error: Error): void => {
+    if (down) return;
+    down = true;
+    console.warn(`${where}: ${error.message}; reconnecting (logged once until it is back)`);
+  };
+  const onReady = (): void => {
+    if (!down) return;
+    down = false;
+    console.warn(`${where}: connected again`);
+  };
+  redis.on("error", onError);
+  redis.on("ready", onReady);
+  return () => {
+    redis.off("error", onError);
+    redis.off("ready", onReady);
+  };
+}
+
 function logConnectionErrors(redis: Redis, role: string, url: string): void {
-  let reported = false;
-  redis.on("error", (error: Error) => {
-    if (reported) return;
-    reported = true;
-    console.warn(`Redis store (${role}, ${url}): ${error.message}; reconnecting`);
-  });
-  redis.on("ready", () => {
-    reported = false;
-  });
+  watchRedisConnection(redis, `store ${role}`, url);
 }
 
 /** QUIT, or a hard disconnect when the connection is not usable (QUIT would wait for it). */
@@ -403,4 +490,213 @@ function handshakeSettled(redis: Redis, timeoutMs: number): Promise<void> {
     const timer = setTimeout(done, timeoutMs);
     redis.once("ready", done).once("close", done).once("end", done);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recovery: what lets processes put back what they hold after Redis lost its data, and tell a
+// crashed claim holder from a live one. Used by src/service/restore.ts, ClaimKeeper and
+// rooms/roomSnapshot.ts; every key and channel is under the prefix.
+// ---------------------------------------------------------------------------------------------
+
+/** How long after a data loss removals are remembered, so write-backs do not undo them. */
+export const RESTORE_WINDOW_MS = 60_000;
+
+/** Prefix of the claim values of owners that announced themselves ({@link RedisClaims.announce}). */
+const ANNOUNCED = "live:";
+
+const aliveChannel = (prefix: string, owner: string): string => `${prefix}alive:${owner}`;
+/** The epoch marker and the restore window, the keys every removal checks. */
+const recoveryKeys = (prefix: string): [epoch: string, restoring: string] => [`${prefix}epoch`, `${prefix}restoring`];
+
+/** KEYS: set, epoch, restoring, cleared. ARGV: now, window ms. Deletes the scope; since a data loss, remembers that it was cleared. */
+const CLEAR = new Script(`
+redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 1 then
+  redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
+end
+return 1`);
+
+/**
+ * KEYS: set, tomb, cleared. ARGV: grace, then member, score pairs. Adds each member that is
+ * neither present nor removed since the loss (and nothing when the scope was cleared since);
+ * then sets the key's expiry as ADD does. Returns how many were added.
+ */
+const RESTORE = new Script(`
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local added = 0
+for i = 2, #ARGV, 2 do
+  if not redis.call('ZSCORE', KEYS[1], ARGV[i]) and not redis.call('ZSCORE', KEYS[2], ARGV[i]) then
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i])
+    added = added + 1
+  end
+end
+local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if #top == 0 then return added end
+local last = tonumber(top[2])
+if top[2] == 'inf' or last == nil or last == math.huge then
+  redis.call('PERSIST', KEYS[1])
+else
+  redis.call('PEXPIREAT', KEYS[1], string.format('%d', last + tonumber(ARGV[1])))
+end
+return added`);
+
+/**
+ * KEYS: epoch, restoring. ARGV: new epoch id, window ms. Returns the data's epoch; when there is
+ * none (Redis lost its data, or nobody marked it yet) sets ARGV[1] and opens the restore window.
+ */
+const EPOCH = new Script(`
+local epoch = redis.call('GET', KEYS[1])
+if epoch then return epoch end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+return ARGV[1]`);
+
+/**
+ * KEYS: claim. ARGV: dead owner, new owner, ttl ms, the dead owner's alive channel, announced
+ * prefix. Hands the claim over only while the dead owner still holds it, announced itself, and
+ * nobody listens on its alive channel (its connection is gone).
+ */
+const TAKE_OVER = new Script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if string.sub(ARGV[1], 1, string.len(ARGV[5])) ~= ARGV[5] then return 0 end
+local listening = redis.call('PUBSUB', 'NUMSUB', ARGV[4])
+if tonumber(listening[2]) > 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`);
+
+/**
+ * KEYS: record, claim. ARGV: fence owner ('' = no fence), expiresAt ('' = none), number of set
+ * pairs, the pairs, then the fields to delete. Returns 0 when fenced off (the claim is not the
+ * owner's), else 1.
+ */
+const RECORD_UPDATE = new Script(`
+if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+local n = tonumber(ARGV[3])
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + 2 * n)) end
+if 4 + 2 * n <= #ARGV then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + 2 * n, #ARGV)) end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if ARGV[2] == '' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
+end
+return 1`);
+
+class RedisRecords implements RecordStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(name: string): string {
+    return `${this.prefix}record:${name}`;
+  }
+
+  async update(name: string, set: Readonly<Record<string, string>>, deleted: readonly string[], expiresAt: number | null, fence?: { claim: string; owner: string }): Promise<boolean> {
+    const pairs = Object.entries(set).flat();
+    const args = [fence?.owner ?? "", expiresAt === null ? "" : String(Math.ceil(expiresAt)), pairs.length / 2, ...pairs, ...deleted];
+    const keys = [this.key(name), `${this.prefix}claim:${fence?.claim ?? name}`];
+    return Number(await RECORD_UPDATE.run(this.redis, keys, args)) === 1;
+  }
+
+  async read(name: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.key(name));
+  }
+
+  async expire(name: string, expiresAt: number | null): Promise<void> {
+    if (expiresAt === null) await this.redis.persist(this.key(name));
+    else await this.redis.pexpireat(this.key(name), Math.ceil(expiresAt));
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.redis.del(this.key(name));
+  }
+}
+
+/**
+ * Tells the store's users when its command connection drops and comes back, and whether Redis
+ * lost its data meanwhile. The first {@link watch} marks the data with an epoch (`<prefix>epoch`,
+ * no expiry); after each reconnect the epoch is read again: gone or different means the data was
+ * lost (a restart without persistence, a flush), and the first process to see it marks the new
+ * data and opens a one-minute restore window in which every removal is remembered (REMOVE, CLEAR),
+ * so a write-back never undoes an operator's lift made after the loss.
+ */
+class RedisRecovery implements StoreRecovery {
+  private epoch: string | undefined;
+  private marking: Promise<void> | undefined;
+  private readonly listeners = new Set<(change: StoreConnectionChange) => void>();
+  private lastReconnect = 0;
+  private dropped = false;
+  /** Counts connections: a reconnect's epoch check is dropped when the connection went again meanwhile. */
+  private generation = 0;
+  private down = false;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    redis.on("ready", () => {
+      if (this.dropped) this.lastReconnect = Date.now();
+      if (this.down) void this.checkAfterReconnect(this.generation);
+    });
+    redis.on("close", () => {
+      this.generation++;
+      if (!this.closed) this.dropped = true;
+      if (this.epoch === undefined || this.down || this.closed) return;
+      this.down = true;
+      this.emit({ state: "down" });
+    });
+  }
+
+  reconnectedAt(): number {
+    return this.lastReconnect;
+  }
+
+  async watch(listener: (change: StoreConnectionChange) => void): Promise<() => void> {
+    this.listeners.add(listener);
+    this.marking ??= this.readEpoch().then((epoch) => {
+      this.epoch = epoch;
+    });
+    try {
+      await this.marking;
+    } catch (e) {
+      this.marking = undefined;
+      this.listeners.delete(listener);
+      throw e;
+    }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  private async readEpoch(): Promise<string> {
+    return String(await EPOCH.run(this.redis, recoveryKeys(this.prefix), [randomUUID(), RESTORE_WINDOW_MS]));
+  }
+
+  private async checkAfterReconnect(generation: number): Promise<void> {
+    let epoch: string;
+    try {
+      epoch = await this.readEpoch();
+    } catch {
+      return; // the connection went again: the next "ready" checks
+    }
+    if (generation !== this.generation || this.closed) return;
+    const lost = epoch !== this.epoch;
+    this.epoch = epoch;
+    this.down = false;
+    this.emit({ state: "up", lost });
+  }
+
+  private emit(change: StoreConnectionChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (e) {
+        console.error("store recovery listener failed:", e);
+      }
+    }
+  }
 }

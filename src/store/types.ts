@@ -34,6 +34,14 @@ export interface ExpiringSetStore {
   count(scope: string, now: number): Promise<number>;
   /** Deletes the whole scope. */
   clear(scope: string): Promise<void>;
+  /**
+   * Optional (stores that can lose their data, Redis): puts back entries after the store lost its
+   * data, without undoing what operators did since. Adds each of `entries` (with its own expiry;
+   * already expired ones are skipped) to `scope` unless the member is present, or was removed or
+   * the scope cleared since the data was lost (such removals are remembered for a minute).
+   * Resolves with how many were added.
+   */
+  restore?(scope: string, entries: readonly ExpiringEntry[]): Promise<number>;
 }
 
 /**
@@ -53,6 +61,26 @@ export interface ClaimStore {
   release(name: string, owner: string): Promise<boolean>;
   /** Current holder of `name`, if any (an expired claim has none). */
   holder(name: string): Promise<string | undefined>;
+  /**
+   * Optional (stores shared by processes): makes `owner` visibly alive for as long as this store's
+   * connection lives, so other processes can tell a crashed holder from a live one
+   * ({@link isAlive}). Resolves with the owner value to claim under from then on: it marks the
+   * claims as announced, so {@link takeOver} never takes a name from a holder that cannot show it
+   * is alive (e.g. a process of an older version).
+   */
+  announce?(owner: string): Promise<string>;
+  /** Optional: whether the holder value `owner` was announced by a process whose connection is still up. */
+  isAlive?(owner: string): Promise<boolean>;
+  /**
+   * Optional: atomically gives `name` to `owner` for `ttlMs` when `deadOwner` still holds it and
+   * is not alive (announced, connection gone). False when anyone else holds it, or `deadOwner` is alive.
+   */
+  takeOver?(name: string, deadOwner: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Optional: ms epoch at which the store's connection last came back after a drop (0 when it
+   * never dropped). Until every process has reconnected too, their claims look orphaned.
+   */
+  reconnectedAt?(): number;
 }
 
 /**
@@ -90,6 +118,50 @@ export interface HistoryStore {
   clear(roomId: string): Promise<void>;
 }
 
+/**
+ * Small per-name records of string fields (a room's accepted state: name, attributes with their
+ * owners and versions), for what must outlive the process that wrote it. Optional in
+ * {@link ChatStore}: a store that dies with its process has nothing to keep across a crash.
+ */
+export interface RecordStore {
+  /**
+   * Sets the `set` fields and deletes the `deleted` ones of record `name`, in one step, and gives
+   * the record the expiry `expiresAt` (ms epoch; null = none). With `fence`, only while the claim
+   * `fence.claim` is held by `fence.owner` (a room that lost its id to another process writes
+   * nothing); resolves false when fenced off.
+   */
+  update(name: string, set: Readonly<Record<string, string>>, deleted: readonly string[], expiresAt: number | null, fence?: { claim: string; owner: string }): Promise<boolean>;
+  /** Every field of record `name` (an empty object when there is none). */
+  read(name: string): Promise<Record<string, string>>;
+  /** Sets the expiry of record `name` (nothing when it does not exist). */
+  expire(name: string, expiresAt: number | null): Promise<void>;
+  /** Deletes record `name`. */
+  delete(name: string): Promise<void>;
+}
+
+/** A change of a store's connection, as {@link StoreRecovery} reports it. */
+export type StoreConnectionChange =
+  /** The connection dropped (a Redis restart, a network fault); commands wait or fail meanwhile. */
+  | { state: "down" }
+  /**
+   * The connection is back. `lost`: the store's data was lost meanwhile (Redis restarted without
+   * persistence, or was flushed), so processes should put back what they hold.
+   */
+  | { state: "up"; lost: boolean };
+
+/**
+ * What a store shared by processes offers for recovering after its server lost data. Optional in
+ * {@link ChatStore}.
+ */
+export interface StoreRecovery {
+  /**
+   * Reports every later change of the connection to `listener`. The first call also marks the
+   * store's current data (an epoch), against which each reconnect tells whether data was lost.
+   * Returns a function that stops the reports.
+   */
+  watch(listener: (change: StoreConnectionChange) => void): Promise<() => void>;
+}
+
 /** Everything the server keeps outside a single room. */
 export interface ChatStore {
   sets: ExpiringSetStore;
@@ -98,4 +170,8 @@ export interface ChatStore {
   history: HistoryStore;
   /** Releases connections/timers held by the store. */
   close(): Promise<void>;
+  /** Optional: per-room records that outlive a process (Redis). */
+  records?: RecordStore;
+  /** Optional: connection changes and data-loss detection (Redis). */
+  recovery?: StoreRecovery;
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { CloseCode, connectClientToRoom, createAuthContext, debugAndPrintError, isDevMode, matchMaker, Protocol, type AuthContext } from "@colyseus/core";
+import { CloseCode, connectClientToRoom, createAuthContext, debugAndPrintError, isDevMode, matchMaker, Protocol, Room, type AuthContext } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type WebSocket from "ws";
 import { CoalescingClient, registerSocket } from "./CoalescingClient";
+import { CheckedWebSocket } from "./frameCheck";
 
 type RawClient = WebSocket & { pingCount: number };
 
@@ -19,12 +20,13 @@ function logSocketError(err: Error): void {
 /**
  * @colyseus/ws-transport with {@link CoalescingClient}s: every socket is written at most once
  * per event-loop turn, whatever the number of frames sent to it in that turn. Per-message
- * deflate is always off (frames are written as built). Otherwise the stock transport: options,
- * heartbeat, upgrade handling and shutdown are inherited.
+ * deflate is always off (frames are written as built). A room frame that cannot be decoded is
+ * dropped and answered, the connection kept ({@link CheckedWebSocket}). Otherwise the stock
+ * transport: options, heartbeat, upgrade handling and shutdown are inherited.
  */
 export class CoalescingTransport extends WebSocketTransport {
   constructor(options: TransportOptions = {}) {
-    super({ ...options, perMessageDeflate: false });
+    super({ ...options, perMessageDeflate: false, WebSocket: CheckedWebSocket });
   }
 
   /**
@@ -49,8 +51,12 @@ export class CoalescingTransport extends WebSocketTransport {
     }
 
     registerSocket(rawClient, req.socket as Socket);
-    const room = matchMaker.getLocalRoomById(roomId as string);
+    // Colyseus keeps its rooms in a plain object: for an id such as "toString" that this process
+    // does not host, the lookup finds an inherited function, not a room.
+    const found: unknown = matchMaker.getLocalRoomById(roomId as string);
+    const room = found instanceof Room ? found : undefined;
     const client = new CoalescingClient(sessionId as string, rawClient);
+    if (rawClient instanceof CheckedWebSocket) rawClient.attach(client, roomId as string);
     const reconnectionToken = url.searchParams.get("reconnectionToken");
     const context =
       upgrade?.context ??

@@ -1,6 +1,7 @@
 /**
- * The plain @colyseus/sdk (colyseus.js) way into a chatroom, without ChatClient: the example of
- * docs/client-api.md ("Plain @colyseus/sdk clients"), kept honest by running it.
+ * Plain @colyseus/sdk (colyseus.js) clients without ChatClient, through the `/chat/enter` route
+ * (the entry sugar in chat.router()) and `consumeSeatReservation`; the SDK's own matchmaking calls
+ * are covered by test/plugin/sdkPaths.test.ts and test/integration/membership.test.ts.
  */
 import { Client, type Room, type SeatReservation } from "@colyseus/sdk";
 import { ClientRequest, ENTER_PATH, ServerMessage, type EnterRequest, type HistorySync, type MembersChangedPayload, type RoomInfo, type RoomMessage } from "../../src/protocol";

@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
-import { startProcess, stopAllProcesses, flushRedisDb, redisDbUrl, freePort, type ServerProcess } from "../helpers/cluster";
-import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import { describeWithRedisServer } from "../helpers/redis";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { requestSeat, sdkEnter, waitFor, sleep } from "../helpers/server";
 
@@ -21,17 +17,19 @@ async function enter(via: ServerProcess, roomId: string, userId: string): Promis
   return room;
 }
 
-describeWithRedis("a process that dies", () => {
-  const url = redisDbUrl(REDIS_URL, 12);
-  const env = { REDIS_URL: url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret };
+// Both suites run on redis-servers of their own (never the shared Redis): Colyseus' keys cannot be prefixed.
+describeWithRedisServer("a process that dies", () => {
+  let redis: PrivateRedis;
   let procs: ServerProcess[] = [];
 
   beforeAll(async () => {
-    await flushRedisDb(url);
+    redis = await startPrivateRedis({ persistence: false });
+    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret };
     procs = await Promise.all([startProcess(env), startProcess(env)]);
   }, 30_000);
   afterAll(async () => {
     await stopAllProcesses();
+    await redis?.dispose();
   });
 
   test("leaves no room behind: its rooms vanish from queries within seconds, can be entered again elsewhere, and the others keep serving", async () => {
@@ -57,7 +55,7 @@ describeWithRedis("a process that dies", () => {
     const vanishedAfter = Date.now() - killedAt;
     expect(vanishedAfter).toBeLessThan(10_000);
 
-    // Its id is free again once the dead process's claim has lapsed (10 s TTL).
+    // Its id is free again: the dead process's claim is taken over (its connection is gone), or lapses.
     const again = await (async () => {
       const deadline = Date.now() + 15_000;
       for (;;) {
@@ -77,51 +75,28 @@ describeWithRedis("a process that dies", () => {
   }, 40_000);
 });
 
-describeWithRedis("a Redis restart", () => {
-  let redis: ChildProcess | undefined;
-  let dir = "";
-  let port = 0;
+describeWithRedisServer("a Redis restart", () => {
+  let redis: PrivateRedis;
   const creds2 = creds;
 
-  async function startRedis(): Promise<void> {
-    redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "always", "--save", ""], { stdio: "ignore" });
-    await waitFor(async () => {
-      try {
-        const { Redis } = await import("ioredis");
-        const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 10_000, "redis-server to answer");
-  }
-
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "chat-redis-"));
-    port = await freePort();
-    await startRedis();
+    redis = await startPrivateRedis({ persistence: true });
   }, 20_000);
   afterAll(async () => {
     await stopAllProcesses();
-    redis?.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
+    await redis?.dispose();
   });
 
   test("processes reconnect by themselves and the moderation state Redis kept is intact", async () => {
-    const env = { REDIS_URL: `redis://127.0.0.1:${port}`, CHAT_APP_KEY: creds2.appKey, CHAT_APP_SECRET: creds2.appSecret };
+    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds2.appKey, CHAT_APP_SECRET: creds2.appSecret };
     const [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
     const before = await enter(a, "steady", "ivy");
     expect((await signedPost(b.httpUrl, "/chatroom/user/block/add.json", { chatroomId: "guarded", userId: ["mal"], minute: 60 }, creds2)).body.code).toBe(200);
     await before.leave();
 
-    const stopped = new Promise((resolve) => redis!.once("exit", resolve));
-    redis!.kill("SIGTERM");
-    await stopped;
+    await redis.stop("SIGTERM");
     await sleep(1500);
-    await startRedis();
+    await redis.start();
 
     // Both processes serve again without a restart of their own, and the ban survived.
     await waitFor(async () => {

@@ -1,12 +1,11 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
-import { startProcess, stopAllProcesses, flushRedisDb, redisDbUrl, type ServerProcess } from "../helpers/cluster";
-import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import { describeWithRedisServer } from "../helpers/redis";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { requestSeat, sdkEnter, waitFor, leaveCode, EnterError } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "cluster-key", appSecret: "cluster-secret" };
-const url = redisDbUrl(REDIS_URL, 11);
 
 /** Enters through `via`'s entry route; the room may live on either process. */
 async function enter(via: ServerProcess, roomId: string, userId: string, mode: "create" | "join" | "enter" = "enter"): Promise<Room> {
@@ -17,18 +16,22 @@ async function enter(via: ServerProcess, roomId: string, userId: string, mode: "
 
 const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) => signedPost(via.httpUrl, path, params, creds);
 
-describeWithRedis("two processes on one Redis behave as one server", () => {
+// On a redis-server of the suite's own: Colyseus' keys (roomcaches, roomcount) cannot be
+// prefixed, so a shared Redis would mix this suite's rooms with another's.
+describeWithRedisServer("two processes on one Redis behave as one server", () => {
+  let redis: PrivateRedis;
   let a: ServerProcess;
   let b: ServerProcess;
-  const env = { REDIS_URL: url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret, CHAT_MAX_ROOMS_PER_USER: "2" };
 
   beforeAll(async () => {
-    await flushRedisDb(url);
+    redis = await startPrivateRedis({ persistence: false });
+    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret, CHAT_MAX_ROOMS_PER_USER: "2" };
     [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
   }, 30_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await stopAllProcesses();
+    await redis?.dispose();
   });
 
   test("concurrent enters of one id through both processes make exactly one room", async () => {

@@ -70,20 +70,77 @@ export async function stopAllProcesses(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop("SIGKILL")));
 }
 
-/** Empties one Redis database, so a cluster test starts with no rooms or state of another run. */
-export async function flushRedisDb(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
-  }
-}
 
-/** REDIS_URL with its database index replaced: each cluster suite works in a database of its own. */
+/** REDIS_URL with its database index replaced (a database of the suite's own on a shared Redis). */
 export function redisDbUrl(base: string, db: number): string {
   const url = new URL(base);
   url.pathname = `/${db}`;
   return url.toString();
+}
+
+/** A redis-server of a test's own, on an ephemeral port of 127.0.0.1 (never the shared Redis). */
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  /** pid of the running redis-server (changes on restart). */
+  pid(): number | undefined;
+  /** Stops it (SIGKILL by default: nothing is saved on the way out) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port (and, with persistence, the same directory). */
+  start(): Promise<void>;
+  /** Stops it for good and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts `redis-server` on a free port: without persistence (`--save "" --appendonly no`: a
+ * restart loses everything), or with `appendonly` in a temporary directory (`persistence: true`,
+ * fsync on every write: a restart keeps everything). Stopped by its pid, never by name.
+ */
+export async function startPrivateRedis(options: { persistence: boolean }): Promise<PrivateRedis> {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(path.join(tmpdir(), "chat-redis-"));
+  const port = await freePort();
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--protected-mode", "yes"];
+  args.push(...(options.persistence ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]));
+  let child: ReturnType<typeof spawn> | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const start = async (): Promise<void> => {
+    const proc = spawn("redis-server", args, { stdio: "ignore" });
+    child = proc;
+    exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+      probe.on("error", () => undefined);
+      const ok = await probe
+        .connect()
+        .then(() => probe.ping())
+        .then((r) => r === "PONG", () => false);
+      probe.disconnect();
+      if (ok) return;
+      if (proc.exitCode !== null || Date.now() > deadline) {
+        if (proc.exitCode === null) proc.kill("SIGKILL");
+        throw new Error(`redis-server did not start on port ${port}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const stop = async (signal: NodeJS.Signals = "SIGKILL"): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    pid: () => child?.pid,
+    stop,
+    start,
+    async dispose() {
+      await stop("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

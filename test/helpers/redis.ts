@@ -107,3 +107,35 @@ export function isCI(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
 }
+
+/** True when a `redis-server` binary can be run (suites that start Redis servers of their own). */
+export function redisServerAvailable(): boolean {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore", timeout: 3000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `describe` for suites that start private `redis-server` processes (restarts, kills): runs `fn`
+ * when the binary is installed; otherwise skips with one line, or fails when `CI` is set.
+ */
+export function describeWithRedisServer(name: string, fn: () => void): void {
+  if (redisServerAvailable()) {
+    describe(name, fn);
+    return;
+  }
+  const absent = "no redis-server binary on PATH";
+  if (isCI()) {
+    describe(name, () => {
+      test("redis-server is installed (required when CI is set)", () => {
+        throw new Error(`${absent}; CI is set, so the Redis fault suites must run: apt-get install redis-server`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`Redis fault suites skipped: ${absent} [${name}]\n`);
+  describe.skip(name, fn);
+}
