@@ -159,6 +159,8 @@ export function createBackends(config: ChatConfig): Backends {
 
   let sweep: NodeJS.Timeout | undefined;
   let sweeping = false;
+  /** The sweep under way: its health checks time out on timers that must not outlive the presence. */
+  let inFlight: Promise<void> | undefined;
   const sweepDeadPeers = async (): Promise<void> => {
     if (Date.now() - presenceReconnectedAt < SWEEP_QUIET_MS) return;
     const registered = Object.keys(await presenceRedis.hgetall(ROOM_COUNT_KEY));
@@ -172,7 +174,7 @@ export function createBackends(config: ChatConfig): Backends {
       sweep = setInterval(() => {
         if (sweeping || presenceRedis.status !== "ready") return;
         sweeping = true;
-        sweepDeadPeers()
+        inFlight = sweepDeadPeers()
           .catch((e: unknown) => console.error("peer sweep failed:", e instanceof Error ? e.message : e))
           .finally(() => (sweeping = false));
       }, PEER_SWEEP_MS).unref();
@@ -180,6 +182,7 @@ export function createBackends(config: ChatConfig): Backends {
     async stop() {
       clearInterval(sweep);
       for (const off of unwatch) off();
+      await inFlight;
     },
   };
 }

@@ -98,6 +98,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     uninstallEdges = undefined;
     await Promise.allSettled([chat.close(), backends.stop()]);
   };
+  // the peer sweep stops (and its health checks settle) before Colyseus closes the presence
+  colyseus.onBeforeShutdown(() => backends.stop());
   colyseus.onShutdown(stop);
 
   const address = (): AddressInfo | undefined => {
