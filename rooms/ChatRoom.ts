@@ -1,4 +1,4 @@
-import { Room, type AuthContext, type Client, type Deferred, type MessageContext } from "@colyseus/core";
+import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode, opensReconnectionWindow } from "../src/core/exitReasons";
@@ -11,7 +11,7 @@ import type { ValidSend } from "../src/core/messages";
 import { ClientRequest, ServerMessage, type AttributesUpdate, type JoinOptions, type MemberQueryResult, type ErrorBody, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { CHAT_CONTEXT } from "../src/service/directory";
-import { admit, assertNotBanned, assertRoomCountBelowLimit, FILTER_KEY, isAdmitted, parseJoinOptions, parseRoomConfig, toMatchmakingError, type AdmittedEntry, type CreateOptions, type EntryMode } from "../src/service/entry";
+import { admit, assertCreatable, assertNotBanned, FILTER_KEY, isAdmitted, parseJoinOptions, parseRoomConfig, toMatchmakingError, type AdmittedEntry, type CreateOptions } from "../src/service/entry";
 import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
 import { forgetDestroyedRoom } from "../src/service/rooms";
@@ -35,37 +35,6 @@ interface ConnectionData {
   userId: string;
   /** Set by SWITCH_LEAVE: this connection's consented leave is a switch to that room. */
   switchingTo?: string;
-}
-
-/** The matchmaking call behind an HTTP matchmake request (`/matchmake/<method>/<room type or id>`). */
-const MATCHMAKE_PATH = /\/matchmake\/([A-Za-z]+)\/([^/?#]+)/;
-const MODE_OF_METHOD: Readonly<Record<string, EntryMode>> = { joinOrCreate: "enter", create: "create", join: "join", joinById: "joinById" };
-
-/**
- * Every rule of entering, checked at matchmaking time for the SDK's `joinOrCreate`, `create`,
- * `join` and `joinById` on a chat room type: join options, the user token, bans, the
- * rooms-per-user and room-count limits, and the room's existence as the call demands. A refusal
- * reaches the SDK as its code (e.g. 23409 BANNED). `chat.defineRoom` installs it as the type's
- * static onAuth, before the room class's own.
- */
-export async function admitMatchmaking(ctx: ChatContext, token: string | undefined, options: unknown, context: AuthContext | undefined): Promise<AdmittedEntry> {
-  const call = matchmakeCall(context);
-  const request = parseJoinOptions(options, call?.mode === "joinById" ? call.target : undefined);
-  if (request.token === undefined && token) request.token = token;
-  const admitted = await admit(ctx, request, call?.mode ?? "enter");
-  // Colyseus reserves `roomId` as a filter: matchmaking finds the room by this key instead.
-  const mutable = options as Record<string, unknown>;
-  mutable.roomId = request.roomId;
-  mutable[FILTER_KEY] = request.roomId;
-  return admitted;
-}
-
-function matchmakeCall(context: AuthContext | undefined): { mode: EntryMode; target: string } | undefined {
-  const url: unknown = (context?.req as { url?: unknown } | undefined)?.url;
-  if (typeof url !== "string") return undefined;
-  const match = MATCHMAKE_PATH.exec(url);
-  const mode = match && MODE_OF_METHOD[match[1]!];
-  return match && mode ? { mode, target: decodeURIComponent(match[2]!) } : undefined;
 }
 
 /**
@@ -145,7 +114,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       creatorId: typeof rawOptions.userId === "string" ? rawOptions.userId : null,
       config: parseRoomConfig(rawOptions.config),
     };
-    await Promise.all([this.ctx.directory.assertNotOtherType(roomId), assertRoomCountBelowLimit(this.ctx)]);
+    await assertCreatable(this.ctx, roomId);
     // onLost: another process took the id over while this one was cut off from the store
     if (!(await this.ctx.claims.claim(options.roomId, () => this.closeRoom(ExitReason.SHUTDOWN)))) {
       throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);

@@ -65,6 +65,20 @@ export interface EnterResponse {
   seat: unknown;
 }
 
+/**
+ * A refusal during matchmaking travels as an HTTP status (Colyseus answers matchmaking with the
+ * thrown code as status) with our code leading the message: "[23409] user u1 is banned ...".
+ */
+export function codedMessage(code: number, message: string): string {
+  return `[${code}] ${message}`;
+}
+
+/** The code and message of a {@link codedMessage}, or undefined for any other text. */
+export function parseCodedMessage(text: string): { code: number; message: string } | undefined {
+  const match = /^\[(\d+)\] ([\s\S]*)$/.exec(text);
+  return match ? { code: Number(match[1]), message: match[2]! } : undefined;
+}
+
 /** Error body of every chat HTTP route and every failed room request. */
 export interface ErrorBody {
   code: number;

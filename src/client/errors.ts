@@ -1,4 +1,5 @@
 import { ErrorCode } from "../core/errors";
+import { parseCodedMessage } from "../protocol";
 
 /**
  * Codes for failures the server never saw: the entry request or the WebSocket could not reach
@@ -60,8 +61,8 @@ export function errorFromBody(body: unknown): ChatClientError | undefined {
 export function toClientError(e: unknown, what: string): ChatClientError {
   if (e instanceof ChatClientError) return e;
   // a matchmaking refusal: an HTTP status as the SDK's code, ours at the start of the message
-  const coded = e instanceof Error ? /^\[(\d+)\] ([\s\S]*)$/.exec(e.message) : null;
-  if (coded) return new ChatClientError(Number(coded[1]), coded[2]!);
+  const coded = e instanceof Error ? parseCodedMessage(e.message) : undefined;
+  if (coded) return new ChatClientError(coded.code, coded.message);
   const fromBody = errorFromBody((e as { data?: unknown } | null)?.data);
   if (fromBody && SERVER_CODES.has(fromBody.code)) return fromBody;
   const detail = e instanceof Error ? e.message : String(e);

@@ -67,6 +67,28 @@ export function httpStatusOf(code: ChatErrorCode): number {
 }
 
 /**
+ * HTTP status of a refusal at matchmaking time (the SDK reports it as the error's code; our code
+ * leads the message). Unlike {@link httpStatusOf} never 2xx: a 200 would read as a seat.
+ */
+const MATCHMAKING_STATUS: Partial<Record<number, number>> = {
+  [ErrorCode.PARAMETER]: 400,
+  [ErrorCode.ILLEGAL_ARGUMENT]: 400,
+  [ErrorCode.AUTH_FAILED]: 401,
+  [ErrorCode.BANNED]: 403,
+  [ErrorCode.JOINED_ROOMS_LIMIT]: 403,
+  [ErrorCode.ROOM_COUNT_LIMIT]: 403,
+  [ErrorCode.ROOM_NOT_EXIST]: 404,
+  [ErrorCode.ROOM_ALREADY_EXISTS]: 409,
+  [ErrorCode.INTERNAL]: 500,
+  [ErrorCode.SHUTTING_DOWN]: 503,
+};
+
+/** The HTTP status a matchmaking refusal with `code` answers with [403 for any other code]. */
+export function matchmakingStatusOf(code: ChatErrorCode): number {
+  return MATCHMAKING_STATUS[code] ?? 403;
+}
+
+/**
  * A rule was broken. `code` is from {@link ErrorCode} (or an app's own, thrown by a room hook);
  * `message` names the field and the limit. Thrown from a hook, both reach the client unchanged.
  */

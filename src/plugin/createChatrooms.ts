@@ -9,8 +9,8 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { defineRoom as defineColyseusRoom, type RegisteredHandler } from "@colyseus/core";
 import { Redis } from "ioredis";
 import type { AuthContext } from "@colyseus/core";
-import { admitMatchmaking, ChatRoom } from "../../rooms/ChatRoom";
-import { resolveConfig, validateConfig, type ChatConfig } from "../config";
+import { ChatRoom } from "../../rooms/ChatRoom";
+import { resolveConfig, type ChatConfig } from "../config";
 import { ChatError, ErrorCode, httpStatusOf, isChatError } from "../core/errors";
 import { verifyUserToken } from "../core/tokens";
 import { errorJson, notFoundJson } from "../http/fallback";
@@ -21,7 +21,7 @@ import { ClaimKeeper } from "../service/claimKeeper";
 import type { ChatContext } from "../service/context";
 import { APP_ON_AUTH, CHAT_CONTEXT, createRoomDirectory, type AppOnAuth } from "../service/directory";
 import { ChatEvents } from "../service/events";
-import { enter, FILTER_KEY, parseEnterRequest, toMatchmakingError } from "../service/entry";
+import { admitMatchmaking, enter, FILTER_KEY, parseEnterRequest, toMatchmakingError } from "../service/entry";
 import { ModerationCaches } from "../service/moderationCache";
 import { createMemoryStore } from "../store/memory";
 import { createRedisStore, watchRedisConnection } from "../store/redis";
@@ -127,7 +127,7 @@ function jsonBodyErrors(err: unknown, _req: Request, res: Response, _next: NextF
  */
 export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
   const { now = Date.now, store: givenStore, operatorRoomType, ...settings } = options;
-  const config = resolveConfig(validateConfig(settings));
+  const config = resolveConfig(settings);
   const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore());
   const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true }) : undefined;
   if (rateLimitRedis) watchRedisConnection(rateLimitRedis, "operator rate limits", config.redisUrl!);

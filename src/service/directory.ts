@@ -28,11 +28,11 @@ export interface RoomDirectory {
   /** The listing of a live chat room with this id anywhere in the cluster, if any. */
   find(roomId: string): Promise<IRoomCache | undefined>;
   /**
-   * Throws ROOM_ALREADY_EXISTS when a live room of another type (a game room, another chatrooms
-   * instance's chat room) holds this id: Colyseus room ids are one namespace, so a chat room of
-   * that id could never be created (the matchmaker would seat the client in the other room).
+   * What holds this id, in one listing look-up: the live chat room of that id, or the type of a live
+   * room of another type (a game room, another chatrooms instance's chat room). Colyseus room ids
+   * are one namespace: a chat room could never be created with an id another type holds.
    */
-  assertNotOtherType(roomId: string): Promise<void>;
+  lookup(roomId: string): Promise<{ chatRoom?: IRoomCache; otherType?: string }>;
   /** Every live chat room of this instance in the cluster. */
   listAll(): Promise<IRoomCache[]>;
 }
@@ -68,18 +68,16 @@ export function createRoomDirectory(processToken: string, preferredType: string 
       return chosen;
     },
     async find(roomId) {
+      return (await this.lookup(roomId)).chatRoom;
+    },
+    async lookup(roomId) {
       const listing = await matchMaker.getRoomById(roomId);
-      return listing && isChatType(listing.name) ? listing : undefined;
+      if (!listing) return {};
+      return isChatType(listing.name) ? { chatRoom: listing } : { otherType: listing.name };
     },
     appOnAuth(roomType) {
       const klass = matchMaker.getAllHandlers()[roomType]?.klass as unknown as Record<symbol, AppOnAuth | undefined> | undefined;
       return klass?.[APP_ON_AUTH];
-    },
-    async assertNotOtherType(roomId) {
-      const listing = await matchMaker.getRoomById(roomId);
-      if (listing && !isChatType(listing.name)) {
-        throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room id ${roomId} is taken by a room of type ${listing.name}: chat room ids share Colyseus' one namespace of room ids`);
-      }
     },
     async listAll() {
       const types = new Set(roomTypes());

@@ -5,9 +5,9 @@
  */
 import { matchMaker, ServerError, type AuthContext, type IRoomCache } from "@colyseus/core";
 import { DESTROY_LIMITS } from "../core/destroyPolicy";
-import { ChatError, ErrorCode, isChatError } from "../core/errors";
+import { ChatError, ErrorCode, isChatError, matchmakingStatusOf } from "../core/errors";
 import { assertName, assertRoomId, assertUserId } from "../core/ids";
-import type { EnterMode, RoomConfig } from "../protocol";
+import { codedMessage, parseCodedMessage, type EnterMode, type RoomConfig } from "../protocol";
 import type { ChatContext } from "./context";
 import { Scope } from "./scopes";
 
@@ -55,41 +55,20 @@ const CLAIM_POLL_MS = 25;
 const CLAIM_POLL_TIMEOUT_MS = 5000;
 
 /**
- * HTTP status of a refusal at matchmaking time. Colyseus answers a matchmaking request with the
- * thrown error's code as the HTTP status, and the SDK reports that status as the error's code; so
- * a refusal travels as a valid status, with our code at the start of its message ("[23409] ...").
- */
-const MATCHMAKING_STATUS: Partial<Record<number, number>> = {
-  [ErrorCode.PARAMETER]: 400,
-  [ErrorCode.ILLEGAL_ARGUMENT]: 400,
-  [ErrorCode.AUTH_FAILED]: 401,
-  [ErrorCode.BANNED]: 403,
-  [ErrorCode.JOINED_ROOMS_LIMIT]: 403,
-  [ErrorCode.ROOM_COUNT_LIMIT]: 403,
-  [ErrorCode.ROOM_NOT_EXIST]: 404,
-  [ErrorCode.ROOM_ALREADY_EXISTS]: 409,
-  [ErrorCode.INTERNAL]: 500,
-  [ErrorCode.SHUTTING_DOWN]: 503,
-};
-
-/** Our code and message inside a matchmaking error's message: "[<code>] <message>". */
-const CODED_MESSAGE = /^\[(\d+)\] ([\s\S]*)$/;
-
-/**
  * The error to throw from a room's matchmaking hooks (static onAuth, onCreate) for `e`: a
- * ServerError with an HTTP status and "[code] message", which the SDK reports as
- * `{ code: status, message }` and ChatClient turns back into our code. Other errors pass unchanged.
+ * ServerError with the code's matchmaking status and a {@link codedMessage}, which the SDK reports
+ * as `{ code: status, message }` and ChatClient turns back into our code. Other errors pass unchanged.
  */
 export function toMatchmakingError(e: unknown): unknown {
   if (!isChatError(e)) return e;
-  return new ServerError(MATCHMAKING_STATUS[e.code] ?? 403, `[${e.code}] ${e.message}`);
+  return new ServerError(matchmakingStatusOf(e.code), codedMessage(e.code, e.message));
 }
 
 /** Converts what the matchmaker throws (a {@link toMatchmakingError}, or another fault) into a ChatError. */
 export function toChatError(e: unknown): ChatError {
   if (isChatError(e)) return e;
-  const coded = e instanceof Error ? CODED_MESSAGE.exec(e.message) : null;
-  if (coded) return new ChatError(Number(coded[1]), coded[2]!);
+  const coded = e instanceof Error ? parseCodedMessage(e.message) : undefined;
+  if (coded) return new ChatError(coded.code, coded.message);
   // a seat in a listing whose process is gone (it vanished without closing its connections):
   // Colyseus' SeatReservationError, not exported, says "process ... is not available" / "... is already full"
   if (e instanceof Error && !(e instanceof ServerError) && /is not available|is already full|no longer available/.test(e.message)) {
@@ -199,18 +178,43 @@ export async function assertNotBanned(ctx: ChatContext, userId: string, roomId: 
  * ROOM_ALREADY_EXISTS, ROOM_NOT_EXIST, ROOM_COUNT_LIMIT.
  */
 export async function admit(ctx: ChatContext, request: EntryRequest, mode: EntryMode): Promise<AdmittedEntry> {
+  return (await checkEntry(ctx, request, mode)).admitted;
+}
+
+/** {@link admit}, also resolving with the live chat room it found (undefined: the entry would create it). */
+async function checkEntry(ctx: ChatContext, request: EntryRequest, mode: EntryMode): Promise<{ admitted: AdmittedEntry; listing: IRoomCache | undefined }> {
   ctx.authenticate(request.userId, request.token);
-  const [listing] = await Promise.all([
-    ctx.directory.find(request.roomId),
+  const [held] = await Promise.all([
+    ctx.directory.lookup(request.roomId),
     assertNotBanned(ctx, request.userId, request.roomId),
     assertMayJoinMoreRooms(ctx, request.userId, request.roomId),
   ]);
+  const listing = held.chatRoom;
   if (mode === "create" && listing) throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
   if ((mode === "join" || mode === "joinById") && !listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
-  if (!listing) await Promise.all([ctx.directory.assertNotOtherType(request.roomId), assertRoomCountBelowLimit(ctx)]);
+  if (!listing) {
+    assertNotOtherType(request.roomId, held.otherType);
+    await assertRoomCountBelowLimit(ctx);
+  }
   const admitted: AdmittedEntry = { chatAdmitted: true, userId: request.userId, userName: request.userName };
   if (request.switchedFrom !== undefined) admitted.switchedFrom = request.switchedFrom;
-  return admitted;
+  return { admitted, listing };
+}
+
+/** Throws ROOM_ALREADY_EXISTS when a room of another type holds the id (Colyseus room ids are one namespace). */
+function assertNotOtherType(roomId: string, otherType: string | undefined): void {
+  if (otherType !== undefined) {
+    throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room id ${roomId} is taken by a room of type ${otherType}: chat room ids share Colyseus' one namespace of room ids`);
+  }
+}
+
+/**
+ * The rules of creating a chat room with this id, checked by the room itself (onCreate) whoever
+ * asked for it: no room of another type holds the id, and the cluster is below `maxRooms`.
+ */
+export async function assertCreatable(ctx: ChatContext, roomId: string): Promise<void> {
+  const [held] = await Promise.all([ctx.directory.lookup(roomId), assertRoomCountBelowLimit(ctx)]);
+  assertNotOtherType(roomId, held.otherType);
 }
 
 /** True for seat auth data written by {@link admit}. */
@@ -227,7 +231,7 @@ export async function createRoom(ctx: ChatContext, options: CreateOptions, roomT
   if (await ctx.directory.find(options.roomId)) {
     throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
   }
-  await Promise.all([ctx.directory.assertNotOtherType(options.roomId), assertRoomCountBelowLimit(ctx)]);
+  // the other rules of creating (other types' ids, the room count) are the room's own: see assertCreatable
   try {
     return await matchMaker.createRoom(roomType, { ...options, [FILTER_KEY]: options.roomId });
   } catch (e) {
@@ -260,13 +264,12 @@ async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoom
  */
 export async function enter(ctx: ChatContext, request: EntryRequest & { mode: EnterMode }, roomType?: string, authContext?: AuthContext): Promise<matchMaker.ISeatReservation> {
   const type = roomType ?? ctx.directory.operatorRoomType();
-  const admitted = await admit(ctx, request, request.mode);
+  const checked = await checkEntry(ctx, request, request.mode);
+  const { admitted } = checked;
+  let { listing } = checked;
   // the room class's own static onAuth applies on this door too
   const appOnAuth = ctx.directory.appOnAuth(type);
   if (appOnAuth) await appOnAuth(request.token ?? authContext?.token ?? "", { ...request }, authContext ?? { headers: new Headers(), ip: undefined });
-  let listing = await ctx.directory.find(request.roomId);
-  if (request.mode === "create" && listing) throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
-  if (request.mode === "join" && !listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
   if (!listing) {
     const options: CreateOptions = { roomId: request.roomId, roomName: request.roomName, userId: request.userId, config: request.config };
     try {
@@ -283,4 +286,35 @@ export async function enter(ctx: ChatContext, request: EntryRequest & { mode: En
   } catch (e) {
     throw toChatError(e);
   }
+}
+
+/** The matchmaking call behind an HTTP matchmake request (`/matchmake/<method>/<room type or id>`). */
+const MATCHMAKE_PATH = /\/matchmake\/([A-Za-z]+)\/([^/?#]+)/;
+const MODE_OF_METHOD: Readonly<Record<string, EntryMode>> = { joinOrCreate: "enter", create: "create", join: "join", joinById: "joinById" };
+
+/**
+ * Every rule of entering, checked at matchmaking time for the SDK's `joinOrCreate`, `create`,
+ * `join` and `joinById` on a chat room type: join options, the user token, bans, the
+ * rooms-per-user and room-count limits, and the room's existence as the call demands. A refusal
+ * reaches the SDK as its code (e.g. 23409 BANNED). `chat.defineRoom` installs it as the type's
+ * static onAuth, before the room class's own.
+ */
+export async function admitMatchmaking(ctx: ChatContext, token: string | undefined, options: unknown, context: AuthContext | undefined): Promise<AdmittedEntry> {
+  const call = matchmakeCall(context);
+  const request = parseJoinOptions(options, call?.mode === "joinById" ? call.target : undefined);
+  if (request.token === undefined && token) request.token = token;
+  const admitted = await admit(ctx, request, call?.mode ?? "enter");
+  // Colyseus reserves `roomId` as a filter: matchmaking finds the room by this key instead.
+  const mutable = options as Record<string, unknown>;
+  mutable.roomId = request.roomId;
+  mutable[FILTER_KEY] = request.roomId;
+  return admitted;
+}
+
+function matchmakeCall(context: AuthContext | undefined): { mode: EntryMode; target: string } | undefined {
+  const url: unknown = (context?.req as { url?: unknown } | undefined)?.url;
+  if (typeof url !== "string") return undefined;
+  const match = MATCHMAKE_PATH.exec(url);
+  const mode = match && MODE_OF_METHOD[match[1]!];
+  return match && mode ? { mode, target: decodeURIComponent(match[2]!) } : undefined;
 }
