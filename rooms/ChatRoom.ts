@@ -183,11 +183,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     );
 
     this.onMessage(ClientRequest.INFO, () => this.info());
-    type Handler = (userId: string, body: unknown) => unknown;
+    type Handler = (userId: string, body: unknown, client: Client<{ userData: ConnectionData }>) => unknown;
     // A refused request is answered with { code, message } (the SDK's error.reason); only faults are thrown (and logged).
     const member = (handler: Handler) => async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
       try {
-        return await handler(this.memberOf(client), body);
+        return await handler(this.memberOf(client), body, client);
       } catch (e) {
         if (!isChatError(e)) throw e;
         return reply.reject({ code: e.code, message: e.message } satisfies ErrorBody);
@@ -211,16 +211,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.onMessage(ClientRequest.DELETE_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.deleteFromRequest(userId, body) })));
     this.onMessage(ClientRequest.QUERY_ATTRIBUTES, member(() => this.attributes.query()));
     this.onMessage(ClientRequest.QUERY_MEMBERS, member((_userId, body) => this.queryMembers(body)));
-    this.onMessage(ClientRequest.SWITCH_LEAVE, async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
-      try {
-        this.memberOf(client);
+    this.onMessage(
+      ClientRequest.SWITCH_LEAVE,
+      member((_userId, body, client) => {
         client.userData!.switchingTo = assertRoomId((body as { to?: unknown } | undefined)?.to, "to");
         return {};
-      } catch (e) {
-        if (!isChatError(e)) throw e;
-        return reply.reject({ code: e.code, message: e.message } satisfies ErrorBody);
-      }
-    });
+      }),
+    );
     // room.send() of a type without a handler: Colyseus would close the sender with 4002
     // (RoomMessages.#noHandler); answer one error frame instead and keep the member.
     this.onMessage("*", (client: Client<{ userData: ConnectionData }>, type: string | number) => {
@@ -591,10 +588,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
    */
   private removeMemberState(userId: string, reason: ExitReason, removed?: { userName: string; joinedAt: number }): void {
     const now = this.ctx.now();
+    // a refused entry (no `removed`) was never announced, so its removal is not either
     if (removed) {
       this.queueMemberEvent("left", userId, reason);
       this.ctx.events.publish("memberLeft", { roomId: this.roomId, userId, reason, at: now });
-    } else this.retractJoinEvent(userId);
+    }
     const { wasListed, promoted } = this.memberList.remove(userId);
     if (wasListed) this.state.members.delete(userId);
     if (promoted !== undefined) this.listMember(promoted);
@@ -613,12 +611,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     }
     this.memberFields.delete(userId);
     this.messageHookChains.delete(userId);
-  }
-
-  /** Takes back a queued join event of a member whose entry was refused. */
-  private retractJoinEvent(userId: string): void {
-    const index = this.pending.joined.findIndex((m) => m.userId === userId);
-    if (index >= 0) this.pending.joined.splice(index, 1);
   }
 
   private memberInfo(userId: string, fallback?: MemberInfo): MemberInfo {
