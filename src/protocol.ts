@@ -37,6 +37,15 @@ export interface JoinOptions {
   switchedFrom?: string;
 }
 
+/**
+ * The option key chat room types filter matchmaking by: the room id again, since Colyseus keeps
+ * `roomId` for itself. The room type's static onAuth sets it from `roomId`.
+ */
+export const MATCHMAKING_FILTER_KEY = "chatRoomId";
+
+/** Every join option the chat reads (JoinOptions and the filter key): app data sent along cannot take these names. */
+export const CHAT_JOIN_OPTION_KEYS: readonly string[] = ["roomId", "roomName", "userId", "userName", "token", "config", "switchedFrom", MATCHMAKING_FILTER_KEY] satisfies readonly (keyof JoinOptions | typeof MATCHMAKING_FILTER_KEY)[];
+
 /** How a client enters: create (fails if the id exists), join (fails if missing), enter (creates when missing). */
 export type EnterMode = "create" | "join" | "enter";
 

@@ -2,6 +2,7 @@ import { Client } from "@colyseus/sdk";
 import { ErrorCode } from "../core/errors";
 import { ExitReason } from "../core/exitReasons";
 import {
+  CHAT_JOIN_OPTION_KEYS,
   ClientRequest,
   DEFAULT_ROOM_TYPE,
   type AttributeInfo,
@@ -95,9 +96,6 @@ interface EntryPlan {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
-/** Join options the chat itself sets (JoinOptions): app joinData cannot override them. */
-const CHAT_JOIN_KEYS: ReadonlySet<string> = new Set(["roomId", "roomName", "userId", "userName", "token", "config", "switchedFrom", "chatRoomId"]);
-
 /** Entries ask this many times while the room they found is closing. */
 const ENTER_ATTEMPTS = 4;
 const ENTER_RETRY_MS = 100;
@@ -168,7 +166,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.reconnection = { minUptime: 0, ...options.reconnection };
     this.roomType = options.roomType ?? DEFAULT_ROOM_TYPE;
     // the chat's own options are set per entry, never by joinData
-    this.joinData = Object.fromEntries(Object.entries(options.joinData ?? {}).filter(([key]) => !CHAT_JOIN_KEYS.has(key)));
+    this.joinData = Object.fromEntries(Object.entries(options.joinData ?? {}).filter(([key]) => !CHAT_JOIN_OPTION_KEYS.includes(key)));
   }
 
   /** The rooms this client is in, as their schema state describes them now. */

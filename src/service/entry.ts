@@ -7,7 +7,7 @@ import { matchMaker, ServerError, type AuthContext, type IRoomCache } from "@col
 import { DESTROY_LIMITS } from "../core/destroyPolicy";
 import { ChatError, ErrorCode, isChatError, matchmakingStatusOf } from "../core/errors";
 import { assertName, assertRoomId, assertUserId } from "../core/ids";
-import { codedMessage, parseCodedMessage, type EnterMode, type RoomConfig } from "../protocol";
+import { codedMessage, MATCHMAKING_FILTER_KEY, parseCodedMessage, type EnterMode, type RoomConfig } from "../protocol";
 import type { ChatContext } from "./context";
 import { Scope } from "./scopes";
 
@@ -48,7 +48,7 @@ export interface AdmittedEntry {
 }
 
 /** The option key chat room types filter matchmaking by (Colyseus reserves `roomId` itself). */
-export const FILTER_KEY = "chatRoomId";
+export const FILTER_KEY = MATCHMAKING_FILTER_KEY;
 
 const ENTER_MODES: readonly EnterMode[] = ["create", "join", "enter"];
 const CLAIM_POLL_MS = 25;
