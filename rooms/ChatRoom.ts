@@ -1,7 +1,7 @@
 import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
-import { CloseCodeOf, ExitReason, exitReasonOfCloseCode, opensReconnectionWindow } from "../src/core/exitReasons";
+import { CloseCodeOf, ExitReason, exitReasonOfCloseCode, forgetsRoom, opensReconnectionWindow } from "../src/core/exitReasons";
 import { Membership } from "../src/core/membership";
 import { MAX_MEMBER_PAGE, MemberList } from "../src/core/memberList";
 import { OfflineKickout } from "../src/core/kickout";
@@ -158,7 +158,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       },
     });
     if (this.snapshot.restored) {
-      this.snapshot.restoreAttributes(this.attributes, this.state.attributes);
+      this.snapshot.restoreAttributes(this.attributes);
     } else if (options.config.roomAttributes && options.creatorId) {
       this.attributes.setFromRequest(options.creatorId, { attributes: options.config.roomAttributes }, now);
     }
@@ -401,7 +401,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       ...this.unsubscribers.map((unsubscribe) => unsubscribe()),
     ];
     // Settings that die with the room (mute-all, exceptions, protected users, destroy override, keep-alive); not on shutdown.
-    if (this.claimed && (this.closingReason === ExitReason.DISMISSED || this.closingReason === ExitReason.EXPIRED)) cleanups.push(forgetDestroyedRoom(this.ctx, this.roomId));
+    if (this.claimed && forgetsRoom(this.closingReason)) cleanups.push(forgetDestroyedRoom(this.ctx, this.roomId));
     // Its record goes with them (the room is forgotten); a shutdown keeps it, as a crash does.
     if (this.snapshot) cleanups.push(this.snapshot.close(this.closingReason));
     // Released last, so a room re-created with this id never sees the old room's cleanup.
@@ -535,12 +535,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   private async refreshModeration(): Promise<void> {
-    const [entries] = await Promise.all([this.ctx.store.sets.list(Scope.protectedUsers(this.roomId), this.ctx.now()), this.moderation.reload()]);
+    // the cache reads the protected users with the rest of the room's moderation
+    await this.moderation.reload();
     this.protectedUsers.clear();
-    for (const entry of entries) {
-      this.protectedUsers.add(entry.member);
+    for (const userId of this.moderation.protectedUserIds()) {
+      this.protectedUsers.add(userId);
       // protected users are never auto-kicked, so they leave the kick-out rule altogether
-      this.kickout.forget(entry.member);
+      this.kickout.forget(userId);
     }
   }
 

@@ -36,12 +36,27 @@ function toInfo(entry: AttributeEntry): AttributeInfo {
  * `constructor`, `toString` and the other names plain objects inherit (core/objectKeys).
  */
 export class RoomAttributes {
-  private readonly table = new AttributeTable();
+  private table = new AttributeTable();
   /** False when the state's map could not be made to hold inherited names: those keys are refused. */
   private readonly holdsAnyKey: boolean;
 
   constructor(private readonly host: AttributesHost) {
     this.holdsAnyKey = holdAnyMapKey(host.stateAttributes);
+  }
+
+  /**
+   * Starts a room that comes back (failover) from its stored attributes, at their versions and
+   * with its version clock, and puts every key into the synchronized state. Only on an empty table.
+   */
+  seed(entries: Readonly<Record<string, AttributeEntry>>, clock: number): void {
+    if (this.table.size > 0) throw new Error("RoomAttributes.seed: the room already has attributes");
+    this.table = new AttributeTable(entries, clock);
+    for (const [key, entry] of Object.entries(entries)) this.host.stateAttributes.set(key, entry.value);
+  }
+
+  /** The attribute table's version clock (see AttributeTable.versionClock). */
+  get versionClock(): number {
+    return this.table.versionClock;
   }
 
   /** A member's (or, with actor null, the operator's) set request. Returns the keys set. */

@@ -22,9 +22,9 @@
  * takeover) writes nothing. Only stores with `records` (Redis) keep anything; in memory the
  * module does nothing, since the store dies with the process.
  */
-import { AttributeTable, type AttributeEntry } from "../src/core/attributes";
+import type { AttributeEntry } from "../src/core/attributes";
 import { nextDestroy, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
-import { ExitReason } from "../src/core/exitReasons";
+import { forgetsRoom, type ExitReason } from "../src/core/exitReasons";
 import type { RoomConfig } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { trackRoomRecord, watchStoreRecovery } from "../src/service/restore";
@@ -76,48 +76,6 @@ export interface SnapshotHost {
   members(): string[];
   /** The room's clock (timers cleared with the room). */
   setTimeout(fn: () => void, ms: number): { clear(): void };
-}
-
-/** The parts of RoomAttributes' table this module restores (see {@link seedAttributes}). */
-interface AttributeInternals {
-  table?: unknown;
-}
-
-/**
- * Replaces the (empty) table of `attributes` with `entries` at their versions, and the version
- * clock with `clock`, and puts every key into the synchronized state. RoomAttributes has no
- * public way to start from stored entries (AttributeTable has: its constructor), so this reaches
- * its table; if that shape ever changes, it falls back to setting the keys as the operator, in
- * version order (same values, owners and flags; new versions), and says so.
- */
-export function seedAttributes(
-  attributes: RoomAttributes,
-  stateAttributes: { set(key: string, value: string): unknown },
-  entries: Readonly<Record<string, AttributeEntry>>,
-  clock: number,
-): "exact" | "renumbered" {
-  const internals = attributes as unknown as AttributeInternals;
-  if (internals.table instanceof AttributeTable && internals.table.size === 0 && typeof Reflect.get(internals.table, "clock") === "number") {
-    const table = new AttributeTable(entries);
-    Reflect.set(table, "clock", Math.max(clock, Reflect.get(table, "clock") as number));
-    Reflect.set(internals, "table", table);
-    for (const [key, entry] of Object.entries(entries)) stateAttributes.set(key, entry.value);
-    return "exact";
-  }
-  console.warn("room attributes: restoring through the public API (versions renumbered): RoomAttributes' table is not where rooms/roomSnapshot.ts expects it");
-  const ordered = Object.entries(entries).sort(([, a], [, b]) => a.version - b.version);
-  for (const [key, entry] of ordered) {
-    attributes.setFromRequest(null, { attributes: { [key]: entry.value }, isDeleteAfterOwnerLeft: entry.autoDelete }, entry.updatedAt, entry.ownerId);
-  }
-  return "renumbered";
-}
-
-/** The table's version clock, when reachable; otherwise the highest version present. */
-function clockOf(attributes: RoomAttributes, entries: Readonly<Record<string, { version: number }>>): number {
-  const table = (attributes as unknown as AttributeInternals).table;
-  const clock = table instanceof AttributeTable ? Reflect.get(table, "clock") : undefined;
-  const highest = Math.max(0, ...Object.values(entries).map((e) => e.version));
-  return typeof clock === "number" ? Math.max(clock, highest) : highest;
 }
 
 function parseRecord(fields: Record<string, string>): RestoredRoom | undefined {
@@ -187,9 +145,9 @@ export class RoomSnapshot {
     return new RoomSnapshot(ctx, roomId, restored);
   }
 
-  /** Puts the restored attributes into the room (nothing when the room is new). */
-  restoreAttributes(attributes: RoomAttributes, stateAttributes: { set(key: string, value: string): unknown }): void {
-    if (this.restored) seedAttributes(attributes, stateAttributes, this.restored.attributes, this.restored.clock);
+  /** Puts the restored attributes into the room, at their versions (nothing when the room is new). */
+  restoreAttributes(attributes: RoomAttributes): void {
+    if (this.restored) attributes.seed(this.restored.attributes, this.restored.clock);
   }
 
   /**
@@ -247,7 +205,7 @@ export class RoomSnapshot {
     this.orphanTimer?.clear();
     this.untrack?.();
     await this.writing?.catch(() => undefined);
-    const forget = reason === ExitReason.DISMISSED || reason === ExitReason.EXPIRED;
+    const forget = forgetsRoom(reason);
     if (forget && this.ctx.store.records && !this.fencedOff) await this.ctx.store.records.delete(this.roomId);
   }
 
@@ -272,7 +230,7 @@ export class RoomSnapshot {
     for (const [key, a] of Object.entries(attributes)) {
       fields.set(ATTRIBUTE + key, JSON.stringify({ value: a.value, ownerId: a.ownerId, autoDelete: a.autoDelete, version: a.version, updatedAt: a.updatedAt }));
     }
-    fields.set(META, JSON.stringify({ ...this.meta!, clock: clockOf(host.attributes, attributes) }));
+    fields.set(META, JSON.stringify({ ...this.meta!, clock: host.attributes.versionClock }));
     const full = this.full;
     const set: Record<string, string> = Object.create(null);
     for (const [field, text] of fields) if (full || this.written.get(field) !== text) set[field] = text;

@@ -51,12 +51,21 @@ export class AttributeTable {
   private readonly table = new Map<string, AttributeEntry>();
   private clock = 0;
 
-  /** Starts from stored entries (copied); new versions continue above the highest stored one. */
-  constructor(entries?: Readonly<Record<string, AttributeEntry>>) {
+  /**
+   * Starts from stored entries (copied); new versions continue above the highest stored one and
+   * above `clock` (a stored table's own clock: versions of deleted keys are never reused).
+   */
+  constructor(entries?: Readonly<Record<string, AttributeEntry>>, clock = 0) {
+    this.clock = clock;
     for (const [key, entry] of Object.entries(entries ?? {})) {
       this.table.set(key, { ...entry });
       this.clock = Math.max(this.clock, entry.version);
     }
+  }
+
+  /** The last version given out (store it with the entries to start a table where this one left off). */
+  get versionClock(): number {
+    return this.clock;
   }
 
   /** The entry for `key` (a copy), or undefined. */

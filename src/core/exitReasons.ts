@@ -58,3 +58,13 @@ const COLYSEUS_ERROR_CLOSES: ReadonlySet<number> = new Set([4002, 4003]);
 export function opensReconnectionWindow(closeCode: number | undefined): boolean {
   return closeCode !== undefined && !COLYSEUS_ERROR_CLOSES.has(closeCode) && exitReasonOfCloseCode(closeCode) === undefined;
 }
+
+/**
+ * Whether a room that closed for `reason` is gone for good, so the settings that die with it
+ * (mute-all, exceptions, protected users, destroy override, keep-alive, its failover record) are
+ * forgotten: a destroy by the operator (DISMISSED) or by a rule (EXPIRED). A shutdown or a crash
+ * is not: the room comes back as the same room.
+ */
+export function forgetsRoom(reason: ExitReason | undefined): boolean {
+  return reason === ExitReason.DISMISSED || reason === ExitReason.EXPIRED;
+}

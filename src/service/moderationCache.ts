@@ -62,6 +62,11 @@ export class ModerationCache {
     return load;
   }
 
+  /** The room's protected users as of the last reload (never auto-kicked, never dropped by admission). */
+  protectedUserIds(): string[] {
+    return [...this.protectedUsers.keys()];
+  }
+
   /**
    * Resolves when `userId` may send at `now`; throws ChatError(MUTED, 23408) when muted in the
    * room, muted globally, or the room is in mute-all and the user is not excepted.

@@ -125,12 +125,15 @@ export function createBackends(config: ChatConfig): Backends {
       return rooms.filter((r) => alive.has(r.processId));
     }
 
-    override findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): Promise<IRoomCache> {
-      if (conditions.roomId === undefined) return this.query(conditions, sortOptions).then((rooms) => rooms[0] as IRoomCache);
-      return Promise.resolve(super.findOne(conditions, sortOptions)).then(async (room) => {
-        if (!room) return room;
-        return (await aliveProcesses(presenceRedis, [room.processId])).has(room.processId) ? room : (undefined as unknown as IRoomCache);
-      });
+    /**
+     * The driver's own pick, when its process is alive; otherwise (rare: a process just died) the
+     * first live one in the same order. Checking only the pick keeps a join at one liveness look-up.
+     */
+    override async findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): Promise<IRoomCache> {
+      const room = await super.findOne(conditions, sortOptions);
+      if (!room || (await aliveProcesses(presenceRedis, [room.processId])).has(room.processId)) return room;
+      if (conditions.roomId !== undefined) return undefined as unknown as IRoomCache;
+      return (await this.query(conditions, sortOptions))[0] as IRoomCache;
     }
   }
 
