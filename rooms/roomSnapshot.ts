@@ -33,7 +33,7 @@ import { Scope } from "../src/service/scopes";
 import type { RoomAttributes } from "./RoomAttributes";
 
 /** How often a live room refreshes its record's expiry. */
-export const RECORD_REFRESH_MS = 60_000;
+const RECORD_REFRESH_MS = 60_000;
 /** The record outlives the room's destroy deadline by this much, so it never lapses between refreshes. */
 const RECORD_MARGIN_MS = 2 * RECORD_REFRESH_MS;
 const META = "meta";

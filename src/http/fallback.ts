@@ -12,7 +12,8 @@
  * does not tell which of the two the caller speaks.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
-import { ChatError, ErrorCode, httpStatusOf, isChatError } from "../core/errors";
+import { ErrorCode, httpStatusOf } from "../core/errors";
+import { asChatError } from "./respond";
 
 /** Body of a fallback answer: both error envelopes at once. */
 export interface FallbackBody {
@@ -62,7 +63,6 @@ export function notFoundJson(options: NotFoundOptions = {}): RequestHandler {
  */
 export const errorJson: ErrorRequestHandler = (e: unknown, _req, res, next) => {
   if (res.headersSent) return next(e);
-  const err = isChatError(e) ? e : new ChatError(ErrorCode.INTERNAL, "internal server error, retry later");
-  if (!isChatError(e)) console.error("chat router:", e);
+  const err = asChatError(e, "chat router");
   send(res, httpStatusOf(err.code), err.code, err.message);
 };

@@ -18,12 +18,18 @@ export function sendOk(res: Response, fields: OkFields = {}): void {
 }
 
 /**
- * Sends a failure. A ChatError keeps its code and message; anything else is logged and answered
- * as INTERNAL (1000) without its details.
+ * What an HTTP answer says for `e`: a ChatError as it is; anything else, a fault of the server, is
+ * logged (prefixed with `where`) and becomes INTERNAL (1000) without its details.
  */
+export function asChatError(e: unknown, where: string): ChatError {
+  if (isChatError(e)) return e;
+  console.error(`${where}:`, e);
+  return new ChatError(ErrorCode.INTERNAL, "internal server error, retry later");
+}
+
+/** Sends a failure in the operator API's envelope (see {@link asChatError}). */
 export function sendFailure(res: Response, e: unknown): void {
-  const err = isChatError(e) ? e : new ChatError(ErrorCode.INTERNAL, "internal server error, retry later");
-  if (!isChatError(e)) console.error("operator API:", e);
+  const err = asChatError(e, "operator API");
   res.status(httpStatusOf(err.code)).json({ code: err.code, errorMessage: err.message });
 }
 
@@ -73,8 +79,7 @@ export function bodyParserError(e: unknown, format: string, limit: string): Chat
   if (status >= 400 && status < 500 && err.expose === true) {
     return new ChatError(ErrorCode.PARAMETER, `request could not be read (${type ?? text})`);
   }
-  console.error("request body:", e);
-  return new ChatError(ErrorCode.INTERNAL, "internal server error, retry later");
+  return asChatError(e, "request body");
 }
 
 /** Middleware: echoes the request's X-Request-ID header on the response, as RongCloud does. */

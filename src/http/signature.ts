@@ -42,7 +42,7 @@ export interface NonceRegistry {
 }
 
 /** Longest Nonce accepted with replay protection on (RongCloud SDKs send a random number). */
-export const MAX_NONCE_LENGTH = 128;
+const MAX_NONCE_LENGTH = 128;
 
 /**
  * Nonces as claims in the store's {@link ClaimStore}: a claim is atomic across the cluster (of two

@@ -14,7 +14,7 @@ import { resolveConfig, type ChatConfig } from "../config";
 import { ChatError, ErrorCode, httpStatusOf, isChatError } from "../core/errors";
 import { verifyUserToken } from "../core/tokens";
 import { errorJson, notFoundJson } from "../http/fallback";
-import { bodyParserError } from "../http/respond";
+import { asChatError, bodyParserError } from "../http/respond";
 import { createOperatorRouter, OPERATOR_ROUTES, type OperatorRouterOptions } from "../http/router";
 import { ENTER_PATH, type EnterResponse, type ErrorBody } from "../protocol";
 import { ClaimKeeper } from "../service/claimKeeper";
@@ -81,8 +81,7 @@ export interface Chatrooms {
 
 /** Sends a ChatError (or an unexpected fault) as `{ code, message }` with its HTTP status. */
 export function sendError(res: Response, e: unknown): void {
-  const err = isChatError(e) ? e : new ChatError(ErrorCode.INTERNAL, "internal error");
-  if (!isChatError(e)) console.error(e);
+  const err = asChatError(e, "chat router");
   res.status(httpStatusOf(err.code)).json({ code: err.code, message: err.message } satisfies ErrorBody);
 }
 

@@ -14,11 +14,11 @@ export const CLAIM_TTL_MS = 10_000;
 export const TAKEOVER_GRACE_MS = 800;
 const TAKEOVER_POLL_MS = 200;
 /**
- * No takeovers for this long after this process's own store connection came back: after a
- * Redis restart every process reconnects within ioredis' 2 s backoff, and until they have, their
- * claims look orphaned.
+ * After this process's own Redis connection came back, how long it takes no other process for
+ * dead (no claim takeover, no peer sweep): after a Redis restart every process reconnects within
+ * ioredis' 2 s backoff, and until it has, it looks dead.
  */
-export const TAKEOVER_QUIET_MS = 5000;
+export const RECONNECT_QUIET_MS = 5000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -120,7 +120,7 @@ export class ClaimKeeper {
     const { claims } = this;
     if (!claims.takeOver || !claims.isAlive) return false;
     const reconnectedAt = claims.reconnectedAt?.() ?? 0;
-    if (reconnectedAt > 0 && Date.now() - reconnectedAt < TAKEOVER_QUIET_MS) return false;
+    if (reconnectedAt > 0 && Date.now() - reconnectedAt < RECONNECT_QUIET_MS) return false;
     const holder = await claims.holder(name);
     if (holder === undefined || holder === owner) return false;
     const deadline = Date.now() + TAKEOVER_GRACE_MS;

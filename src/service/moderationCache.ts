@@ -120,8 +120,6 @@ export class ModerationCache {
 
 /** What the rooms of a process held when the store's connection dropped ({@link ModerationCaches.snapshot}). */
 export interface ModerationSnapshot {
-  /** When it was taken (ms epoch). */
-  takenAt: number;
   /** Entries by store scope; global mutes merged over every room (the latest expiry of each user). */
   scopes: Map<string, ExpiringEntry[]>;
 }
@@ -166,7 +164,7 @@ export class ModerationCaches {
    * What every room of this process holds now. Taken when the store's connection drops, before
    * any reload could replace it with what a Redis that lost its data says.
    */
-  snapshot(now: number): ModerationSnapshot {
+  snapshot(): ModerationSnapshot {
     const scopes = new Map<string, ExpiringEntry[]>();
     const global = new Map<string, number | null>();
     for (const cache of this.byTopic.get(Topic.allRooms) ?? []) {
@@ -180,7 +178,7 @@ export class ModerationCaches {
       }
     }
     if (global.size > 0) scopes.set(Scope.globallyMuted, [...global].map(([member, expiresAt]) => ({ member, expiresAt })));
-    return { takenAt: now, scopes };
+    return { scopes };
   }
 
   /**

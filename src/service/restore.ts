@@ -20,7 +20,7 @@ import type { ChatContext } from "./context";
 import type { ModerationSnapshot } from "./moderationCache";
 
 /** A restore gives up (and says so) after this long; what it did not finish is retried by the claim beat and the next change. */
-export const RESTORE_TIMEOUT_MS = 30_000;
+const RESTORE_TIMEOUT_MS = 30_000;
 
 /** Something that writes its whole record again after a data loss (a room's snapshot). */
 export interface RecordHolder {
@@ -65,7 +65,7 @@ export function trackRoomRecord(ctx: ChatContext, holder: RecordHolder): () => v
 function onChange(ctx: ChatContext, recovery: Recovery, change: StoreConnectionChange): void {
   if (change.state === "down") {
     // before any reload can replace it with what a Redis that lost its data says
-    recovery.snapshot ??= ctx.moderationCaches.snapshot(ctx.now());
+    recovery.snapshot ??= ctx.moderationCaches.snapshot();
     console.warn(`store connection lost: this process holds ${ctx.claims.names().length} room id claims and ${ctx.moderationCaches.size} rooms' moderation; restoring them when it is back`);
     return;
   }

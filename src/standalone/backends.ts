@@ -1,16 +1,11 @@
 import { matchMaker, type IRoomCache, type MatchMakerDriver, type Presence, type SortOptions } from "@colyseus/core";
 import type { Redis as RedisClient } from "ioredis";
 import type { ChatConfig } from "../config";
+import { RECONNECT_QUIET_MS } from "../service/claimKeeper";
 import { watchRedisConnection } from "../store/redis";
 
 /** How often a Redis-backed process looks for dead peers and removes their room listings. */
-export const PEER_SWEEP_MS = 3000;
-/**
- * No peer is swept for this long after this process's own presence connection came back: after
- * a Redis restart every process needs up to ioredis' 2 s backoff to subscribe again, and until it
- * has, it looks dead.
- */
-export const SWEEP_QUIET_MS = 5000;
+const PEER_SWEEP_MS = 3000;
 /** A reconnect's re-publishing gives up (and says so) after this long. */
 const REPUBLISH_TIMEOUT_MS = 10_000;
 const ROOM_COUNT_KEY = "roomcount"; // Colyseus' registry of processes (Stats.ts)
@@ -165,7 +160,7 @@ export function createBackends(config: ChatConfig): Backends {
   /** The sweep under way: its health checks time out on timers that must not outlive the presence. */
   let inFlight: Promise<void> | undefined;
   const sweepDeadPeers = async (): Promise<void> => {
-    if (Date.now() - presenceReconnectedAt < SWEEP_QUIET_MS) return;
+    if (Date.now() - presenceReconnectedAt < RECONNECT_QUIET_MS) return;
     const registered = Object.keys(await presenceRedis.hgetall(ROOM_COUNT_KEY));
     const alive = await aliveProcesses(presenceRedis, registered);
     await Promise.all(registered.filter((id) => !alive.has(id)).map((id) => matchMaker.healthCheckProcessId(id)));

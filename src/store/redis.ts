@@ -67,8 +67,8 @@ export function createRedisStore(options: RedisStoreOptions): ChatStore {
   const commands = new Redis(options.url, { connectionName: `${name}:commands` });
   // Lazy: a store that never subscribes never opens its second connection.
   const subscriber = new Redis(options.url, { connectionName: `${name}:subscriber`, lazyConnect: true });
-  logConnectionErrors(commands, "commands", options.url);
-  logConnectionErrors(subscriber, "subscriber", options.url);
+  watchRedisConnection(commands, "store commands", options.url);
+  watchRedisConnection(subscriber, "store subscriber", options.url);
   const bus = new RedisBus(commands, subscriber, prefix, options.onHandlerError ?? reportToConsole);
   const recovery = new RedisRecovery(commands, prefix);
   return {
@@ -462,10 +462,6 @@ export function watchRedisConnection(redis: Redis, role: string, url: string): (
   };
 }
 
-function logConnectionErrors(redis: Redis, role: string, url: string): void {
-  watchRedisConnection(redis, `store ${role}`, url);
-}
-
 /** QUIT, or a hard disconnect when the connection is not usable (QUIT would wait for it). */
 async function quit(redis: Redis): Promise<void> {
   if (redis.status === "connecting" || redis.status === "connect") {
@@ -499,7 +495,7 @@ function handshakeSettled(redis: Redis, timeoutMs: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 /** How long after a data loss removals are remembered, so write-backs do not undo them. */
-export const RESTORE_WINDOW_MS = 60_000;
+const RESTORE_WINDOW_MS = 60_000;
 
 /** Prefix of the claim values of owners that announced themselves ({@link RedisClaims.announce}). */
 const ANNOUNCED = "live:";

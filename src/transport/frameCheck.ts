@@ -38,7 +38,7 @@ const within = (it: { offset: number }, data: Buffer): boolean => Number.isInteg
  * Undefined when a room can decode `data` (or it is not a room message frame); otherwise why not.
  * Decodes as Colyseus 0.18 does: [code][requestId, for requests][type: string or number][payload].
  */
-export function inspectFrame(data: Buffer): BrokenFrame | undefined {
+function inspectFrame(data: Buffer): BrokenFrame | undefined {
   if (data.byteLength === 0) return undefined;
   const code = data[0]! & PROTOCOL_CODE_MASK;
   if (code !== Protocol.ROOM_DATA && code !== Protocol.ROOM_REQUEST && code !== Protocol.ROOM_DATA_BYTES) return undefined;
