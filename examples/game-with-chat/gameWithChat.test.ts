@@ -4,7 +4,7 @@
  */
 import type { Server } from "@colyseus/core";
 import { Client, type Room } from "@colyseus/sdk";
-import { ChatClient, ChatClientError, type MemberInfo, type RoomMessage } from "../../src/client";
+import { ChatClient, ChatClientError, type ChatClientEvents, type RoomMessage } from "../../src/client";
 import { BOARD_SIZE, buildServer } from "./server";
 
 let server: Server;
@@ -38,6 +38,18 @@ function within<T>(promise: Promise<T>, what: string, ms = 3000): Promise<T> {
 }
 
 /** Resolves when `predicate` holds for `room`'s state: at once, or after one of its state changes. */
+/** Resolves with the first thing `pick` finds in a ChatClient event's first argument (then stops listening). */
+function firstFound<E extends "roomMemberJoined" | "roomMessageReceived", T>(client: ChatClient, event: E, pick: (items: Parameters<ChatClientEvents[E]>[0]) => T | undefined): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const off = client.on(event, ((items: Parameters<ChatClientEvents[E]>[0]) => {
+      const found = pick(items);
+      if (found === undefined) return;
+      off();
+      resolve(found);
+    }) as never);
+  });
+}
+
 function stateWhere<T>(room: Room<unknown, T>, predicate: (state: T) => boolean, what: string): Promise<void> {
   return within(
     new Promise<void>((resolve) => {
@@ -97,27 +109,13 @@ test("chat with the plain SDK and ChatClient: messages (masked) reach the room, 
   // ChatClient on the type registered as "chat"; joinData reaches onMemberEnter as info.options
   const bo = new ChatClient(url, { userId: "bo", roomType: "chat", joinData: { team: "blue" } });
   chatClients.push(bo);
-  const cyJoined = new Promise<MemberInfo>((resolve) => {
-    const off = bo.on("roomMemberJoined", (members) => {
-      const cy = members.find((m) => m.userId === "cy");
-      if (!cy) return;
-      off();
-      resolve(cy);
-    });
-  });
+  const cyJoined = firstFound(bo, "roomMemberJoined", (members) => members.find((m) => m.userId === "cy"));
   const info = await bo.enterRoom({ roomID: "lobby" });
   expect(info.members.find((m) => m.userId === "ann")?.fields).toEqual({ team: "red" });
   await stateWhere(ann as Room<unknown, ChatView>, (s) => s.members?.get("bo")?.fields?.get("team") === "blue", "bo's team in ann's state");
 
   // plain SDK -> everyone, the word masked by onBeforeMessage
-  const toBo = new Promise<RoomMessage>((resolve) => {
-    const off = bo.on("roomMessageReceived", (messages) => {
-      const fromAnn = messages.find((m) => m.senderUserID === "ann");
-      if (!fromAnn) return;
-      off();
-      resolve(fromAnn);
-    });
-  });
+  const toBo = firstFound(bo, "roomMessageReceived", (messages) => messages.find((m) => m.senderUserID === "ann"));
   const annSees = messageWhere(ann, (m) => m.senderUserID === "ann", "ann's own message");
   const sent = (await ann.request("sendMessage", { type: "text", content: "gg noob" })) as RoomMessage;
   expect(sent).toMatchObject({ seq: 1, senderUserID: "ann", content: "gg ****" });

@@ -1,6 +1,6 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
-import { startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import { clusterEnv, startProcess, usePrivateRedis, type ServerProcess } from "../helpers/cluster";
 import { describeWithRedisServer } from "../helpers/redis";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { requestSeat, sdkEnter, waitFor, sleep } from "../helpers/server";
@@ -19,18 +19,13 @@ async function enter(via: ServerProcess, roomId: string, userId: string): Promis
 
 // Both suites run on redis-servers of their own (never the shared Redis): Colyseus' keys cannot be prefixed.
 describeWithRedisServer("a process that dies", () => {
-  let redis: PrivateRedis;
+  const privateRedis = usePrivateRedis({ persistence: false });
   let procs: ServerProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startPrivateRedis({ persistence: false });
-    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret };
+    const env = clusterEnv(privateRedis(), creds);
     procs = await Promise.all([startProcess(env), startProcess(env)]);
   }, 30_000);
-  afterAll(async () => {
-    await stopAllProcesses();
-    await redis?.dispose();
-  });
 
   test("leaves no room behind: its rooms vanish from queries within seconds, can be entered again elsewhere, and the others keep serving", async () => {
     const [a, b] = procs;
@@ -76,22 +71,14 @@ describeWithRedisServer("a process that dies", () => {
 });
 
 describeWithRedisServer("a Redis restart", () => {
-  let redis: PrivateRedis;
-  const creds2 = creds;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis({ persistence: true });
-  }, 20_000);
-  afterAll(async () => {
-    await stopAllProcesses();
-    await redis?.dispose();
-  });
+  const privateRedis = usePrivateRedis({ persistence: true });
 
   test("processes reconnect by themselves and the moderation state Redis kept is intact", async () => {
-    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds2.appKey, CHAT_APP_SECRET: creds2.appSecret };
+    const redis = privateRedis();
+    const env = clusterEnv(redis, creds);
     const [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
     const before = await enter(a, "steady", "ivy");
-    expect((await signedPost(b.httpUrl, "/chatroom/user/block/add.json", { chatroomId: "guarded", userId: ["mal"], minute: 60 }, creds2)).body.code).toBe(200);
+    expect((await signedPost(b.httpUrl, "/chatroom/user/block/add.json", { chatroomId: "guarded", userId: ["mal"], minute: 60 }, creds)).body.code).toBe(200);
     await before.leave();
 
     await redis.stop("SIGTERM");
@@ -107,10 +94,10 @@ describeWithRedisServer("a Redis restart", () => {
         return false;
       }
     }, 20_000, "process b to serve rooms again");
-    await expect(requestSeat(a.httpUrl, { mode: "enter", roomId: "guarded", userId: "mal", token: await tokenFor(a.httpUrl, "mal", creds2) })).rejects.toMatchObject({
+    await expect(requestSeat(a.httpUrl, { mode: "enter", roomId: "guarded", userId: "mal", token: await tokenFor(a.httpUrl, "mal", creds) })).rejects.toMatchObject({
       code: ErrorCode.BANNED,
     });
-    const listed = await signedPost(a.httpUrl, "/chatroom/user/block/list.json", { chatroomId: "guarded" }, creds2);
+    const listed = await signedPost(a.httpUrl, "/chatroom/user/block/list.json", { chatroomId: "guarded" }, creds);
     expect(listed.body.users.map((u: { userId: string }) => u.userId)).toEqual(["mal"]);
     const room = await enter(a, "after2", "kim");
     const other = await enter(b, "after2", "lee");

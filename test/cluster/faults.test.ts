@@ -8,13 +8,13 @@ import { Client, type Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
 import { ErrorCode } from "../../src/core/errors";
 import { ENTER_PATH } from "../../src/protocol";
-import { startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import { clusterEnv, startProcess, usePrivateRedis, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { describeWithRedisServer } from "../helpers/redis";
 import { sleep, waitFor } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "fault-key", appSecret: "fault-secret" };
-const envFor = (redis: PrivateRedis): Record<string, string> => ({ REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret });
+const envFor = (redis: PrivateRedis): Record<string, string> => clusterEnv(redis, creds);
 const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) => signedPost(via.httpUrl, path, params, creds);
 
 /** One HTTP answer seen while polling. */
@@ -89,16 +89,10 @@ async function pollUntilServed(what: string, probe: () => Promise<{ status: numb
 const summarize = (answers: Answer[]): string => [...new Set(answers.map((x) => `${x.what}:${x.status}/${x.code ?? "-"}`))].join(",");
 
 describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
-  let redis: PrivateRedis;
-  beforeAll(async () => {
-    redis = await startPrivateRedis({ persistence: false });
-  }, 20_000);
-  afterAll(async () => {
-    await stopAllProcesses();
-    await redis?.dispose();
-  });
+  const privateRedis = usePrivateRedis({ persistence: false });
 
   test("the room can be entered again on another process within 3 s, with no 5xx, and comes back with its attributes, history, seq and settings", async () => {
+    const redis = privateRedis();
     // a short reconnection window, so restored auto-delete keys of owners who do not come back go within the test
     const env = { ...envFor(redis), CHAT_RECONNECT_WINDOW_S: "2" };
     // The room is created while `a` is the only process, so `a` hosts it.
@@ -196,6 +190,7 @@ describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
   }, 60_000);
 
   test("a destroy forgets the room; so does a crash whose record expired before the room came back", async () => {
+    const redis = privateRedis();
     const admin = new Redis(redis.url);
     const env = envFor(redis);
     const [p, q] = await Promise.all([startProcess(env), startProcess(env)]);
@@ -344,20 +339,18 @@ async function restartRedis(redis: PrivateRedis, cluster: Cluster): Promise<{ do
 }
 
 describeWithRedisServer("faults: Redis restarted without persistence", () => {
-  let redis: PrivateRedis;
+  const privateRedis = usePrivateRedis({ persistence: false });
   let admin: Redis;
-  beforeAll(async () => {
-    redis = await startPrivateRedis({ persistence: false });
-    admin = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+  beforeAll(() => {
+    admin = new Redis(privateRedis().url, { maxRetriesPerRequest: 3 });
     admin.on("error", () => undefined);
-  }, 20_000);
-  afterAll(async () => {
+  });
+  afterAll(() => {
     admin?.disconnect();
-    await stopAllProcesses();
-    await redis?.dispose();
   });
 
   test("processes put back their listings, registrations, claims, moderation and room records within seconds; the rooms keep working", async () => {
+    const redis = privateRedis();
     const cluster = await setUpCluster(redis);
     const { a, b, ann, bob } = cluster;
     const moderationBefore = await moderationOf(cluster);
@@ -422,16 +415,10 @@ describeWithRedisServer("faults: Redis restarted without persistence", () => {
 });
 
 describeWithRedisServer("faults: Redis restarted with persistence (appendonly)", () => {
-  let redis: PrivateRedis;
-  beforeAll(async () => {
-    redis = await startPrivateRedis({ persistence: true });
-  }, 20_000);
-  afterAll(async () => {
-    await stopAllProcesses();
-    await redis?.dispose();
-  });
+  const privateRedis = usePrivateRedis({ persistence: true });
 
   test("nothing is lost and nothing is written back: moderation, lifts, history, claims and listings are as they were", async () => {
+    const redis = privateRedis();
     const cluster = await setUpCluster(redis);
     const { a, b, ann, bob } = cluster;
     const moderationBefore = await moderationOf(cluster);

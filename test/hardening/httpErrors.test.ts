@@ -87,8 +87,6 @@ describe("the router mounted at the root of the standalone server", () => {
     expect([info.status, info.json?.tokenRequired]).toEqual([200, true]);
   });
 
-  // Needs the change to src/standalone/server.ts in the hardening report (a JSON fallback after the
-  // demo router); flip to `test` then.
   test("answers unknown paths with JSON 404 code 1002", async () => {
     for (const [method, path] of [["POST", "/chat/nothing"], ["POST", "/chatroom/nothing.json"], ["GET", "/no/such/page"]] as const) {
       const reply = await rawRequest(t.httpUrl + path, { method, headers: JSON_TYPE, body: method === "POST" ? "{}" : undefined });

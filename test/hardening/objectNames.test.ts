@@ -48,8 +48,6 @@ describe("room ids named after Object.prototype properties", () => {
     expect(await liveRoomIds()).not.toContain(name);
   });
 
-  // Needs the one-line change to assertRoomId in src/core/ids.ts (see the hardening report); until
-  // then the id passes and `join` answers ROOM_NOT_EXIST (join creates nothing, so no harm done).
   test.each(NAMES)("POST /chat/enter refuses room %s with ILLEGAL_ARGUMENT (23412) naming the rule", async (name) => {
     const err = await requestSeat(t.httpUrl, { mode: "join", roomId: name, userId: "ann" }).then(
       () => new EnterError(0, "entered"),

@@ -60,7 +60,6 @@ describeWithRedis("Object.prototype names with two processes on Redis", () => {
     }
   });
 
-  // Needs the change to assertRoomId in src/core/ids.ts (hardening report); flip to `test` then.
   // Today the second process to enter answers 1000 "<id> is already full".
   test("entering toString, valueOf or isPrototypeOf on either process is refused with 23412, not 1000 'already full'", async () => {
     for (const name of ["toString", "valueOf", "isPrototypeOf"]) {

@@ -14,7 +14,6 @@ import { EnterError, leaveCode, requestSeat, sdkEnter } from "../helpers/server"
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-// Needs the change to assertRoomId in src/core/ids.ts (hardening report); flip to `test` then.
 test("rooms hasOwnProperty and __proto__ are refused, and SIGTERM closes every member of every room with 4001", async () => {
   const child = spawn(process.execPath, ["--import", "tsx", "src/standalone/main.ts"], {
     cwd: ROOT,

@@ -46,7 +46,6 @@ async function stillMember(sender: Room, watcher: Room, content: string): Promis
   await waitFor(() => received.flat().some((m) => m.content === content), 3000, "the watcher to receive the message");
 }
 
-// Needs `this.onMessage("*", ...)` in rooms/ChatRoom.ts (the hardening report has the lines); flip to `test` then.
 test("room.send() of an unknown type keeps the sender (no 4002, no OFFLINE for the others) and answers one error frame 1002 naming the type", async () => {
   const { sender, watcher, left, errors, closed } = await pair("unknown-type");
   sender.send("noSuchType", { x: 1 });

@@ -144,3 +144,27 @@ export async function startPrivateRedis(options: { persistence: boolean }): Prom
     },
   };
 }
+
+/**
+ * A private redis-server for the enclosing describe block: started in beforeAll, and in afterAll
+ * every `npm start` process is stopped before it is disposed. Returns its getter.
+ */
+export function usePrivateRedis(options: { persistence: boolean }): () => PrivateRedis {
+  let redis: PrivateRedis | undefined;
+  beforeAll(async () => {
+    redis = await startPrivateRedis(options);
+  }, 20_000);
+  afterAll(async () => {
+    await stopAllProcesses();
+    await redis?.dispose();
+  });
+  return () => {
+    if (!redis) throw new Error("the private redis-server has not started");
+    return redis;
+  };
+}
+
+/** The environment of an `npm start` process on `redis`, signing operator calls with `creds`. */
+export function clusterEnv(redis: PrivateRedis, creds: { appKey: string; appSecret: string }): Record<string, string> {
+  return { REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret };
+}

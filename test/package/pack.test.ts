@@ -323,30 +323,23 @@ test("plain Node: colyseus-chatrooms/client loads no server code", async () => {
   expect(server).toEqual([]);
 }, 60_000);
 
-test("plain Node, CommonJS: require() of both entries", async () => {
-  const result = await node("cjs.cjs");
-  expectExit0(result);
-  expect(reported(result, "CJS ")).toEqual({
-    createChatrooms: "function",
-    ChatRoom: "function",
-    ChatError: "function",
-    ExitReason: "object",
-    createChatServer: "function",
-    ChatClient: "function",
-  });
-}, 60_000);
+/** What both entries export, as `typeof` of each name (the scripts print it). */
+const ENTRY_EXPORTS = {
+  createChatrooms: "function",
+  ChatRoom: "function",
+  ChatError: "function",
+  ExitReason: "object",
+  createChatServer: "function",
+  ChatClient: "function",
+};
 
-test("plain Node, ESM: import of both entries (named exports)", async () => {
-  const result = await node("esm.mjs");
+test.each([
+  ["CommonJS: require() of both entries", "cjs.cjs", "CJS "],
+  ["ESM: import of both entries (named exports)", "esm.mjs", "ESM "],
+])("plain Node, %s", async (_what, script, prefix) => {
+  const result = await node(script);
   expectExit0(result);
-  expect(reported(result, "ESM ")).toEqual({
-    createChatrooms: "function",
-    ChatRoom: "function",
-    ChatError: "function",
-    ExitReason: "object",
-    createChatServer: "function",
-    ChatClient: "function",
-  });
+  expect(reported(result, prefix)).toEqual(ENTRY_EXPORTS);
 }, 60_000);
 
 test("the studio scenario: its own room and a ChatRoom subclass on one server, an SDK client in both", async () => {

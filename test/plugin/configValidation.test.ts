@@ -126,8 +126,9 @@ describe("chat.defineRoom(RoomClass, settings)", () => {
   test("ChatRoom and subclasses of it are accepted", () => {
     const chat = chatrooms();
     class GameChat extends ChatRoom {}
-    expect(chat.defineRoom().klass).toBeDefined();
-    expect(() => chat.defineRoom(GameChat)).not.toThrow();
+    // each registration is a subclass of the class given, bound to these chatrooms
+    expect(chat.defineRoom().klass.prototype).toBeInstanceOf(ChatRoom);
+    expect(chat.defineRoom(GameChat).klass.prototype).toBeInstanceOf(GameChat);
   });
 });
 
