@@ -86,6 +86,18 @@ async function pollUntilServed(what: string, probe: () => Promise<{ status: numb
   }
 }
 
+/** The figures every Redis-restart report prints: outage, time until served, and the answers seen. */
+function restartFigures(restart: { downMs: number; servedMs: number; answers: Answer[]; perCall: Record<string, number> }): Record<string, string | number> {
+  return {
+    downS: (restart.downMs / 1000).toFixed(2),
+    servedAfterS: (restart.servedMs / 1000).toFixed(2),
+    perCallS: Object.entries(restart.perCall).map(([k, v]) => `${k}=${(v / 1000).toFixed(2)}`).join(";"),
+    requests: restart.answers.length,
+    fivexx: restart.answers.filter((x) => x.status >= 500 || x.status === 0).length,
+    answers: summarize(restart.answers),
+  };
+}
+
 const summarize = (answers: Answer[]): string => [...new Set(answers.map((x) => `${x.what}:${x.status}/${x.code ?? "-"}`))].join(",");
 
 describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
@@ -379,12 +391,7 @@ describeWithRedisServer("faults: Redis restarted without persistence", () => {
     const fivexx = restart.answers.filter((x) => x.status >= 500 || x.status === 0);
 
     report("redis-restart-without-persistence", {
-      downS: (restart.downMs / 1000).toFixed(2),
-      servedAfterS: (restart.servedMs / 1000).toFixed(2),
-      perCallS: Object.entries(restart.perCall).map(([k, v]) => `${k}=${(v / 1000).toFixed(2)}`).join(";"),
-      requests: restart.answers.length,
-      fivexx: fivexx.length,
-      answers: summarize(restart.answers),
+      ...restartFigures(restart),
       claims: claims.every((c) => c?.startsWith("live:")) ? "back" : JSON.stringify(claims),
       listings: listings.sort().join("|"),
       registeredProcesses: registered,
@@ -431,12 +438,7 @@ describeWithRedisServer("faults: Redis restarted with persistence (appendonly)",
     const logs = a.output() + b.output();
 
     report("redis-restart-with-persistence", {
-      downS: (restart.downMs / 1000).toFixed(2),
-      servedAfterS: (restart.servedMs / 1000).toFixed(2),
-      perCallS: Object.entries(restart.perCall).map(([k, v]) => `${k}=${(v / 1000).toFixed(2)}`).join(";"),
-      requests: restart.answers.length,
-      fivexx: fivexx.length,
-      answers: summarize(restart.answers),
+      ...restartFigures(restart),
       moderation: JSON.stringify(moderationAfter) === JSON.stringify(moderationBefore) ? "unchanged" : JSON.stringify(moderationAfter),
       history: history.join("|"),
       nextSeq: sent.seq,

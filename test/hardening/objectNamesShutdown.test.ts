@@ -5,35 +5,21 @@
  * needed a second SIGTERM (a room `__proto__` became the prototype of Colyseus' rooms object).
  * Now such ids are refused and the shutdown closes every member with 4001.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import type { Room } from "@colyseus/sdk";
 import { CloseCodeOf, ExitReason } from "../../src/core/exitReasons";
 import { ErrorCode } from "../../src/core/errors";
+import { startProcess, stopAllProcesses } from "../helpers/cluster";
 import { EnterError, leaveCode, requestSeat, sdkEnter } from "../helpers/server";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+afterAll(async () => {
+  await stopAllProcesses();
+});
 
 test("rooms hasOwnProperty and __proto__ are refused, and SIGTERM closes every member of every room with 4001", async () => {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/standalone/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0", REDIS_URL: "", NODE_OPTIONS: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = await startProcess({ REDIS_URL: "" });
+  const url = proc.httpUrl;
   const members: Room[] = [];
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15000);
-      child.stdout.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!.replace("localhost", "127.0.0.1"));
-        }
-      });
-    });
     members.push(await sdkEnter(url, { mode: "enter", roomId: "plain1", userId: "ann" }), await sdkEnter(url, { mode: "enter", roomId: "plain2", userId: "bob" }));
     for (const m of members) m.onMessage("*", () => undefined);
     for (const roomId of ["hasOwnProperty", "__proto__"]) {
@@ -41,12 +27,11 @@ test("rooms hasOwnProperty and __proto__ are refused, and SIGTERM closes every m
       expect([roomId, refused?.code]).toEqual([roomId, ErrorCode.ILLEGAL_ARGUMENT]);
     }
     const codes = Promise.all(members.map(leaveCode));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-    child.kill("SIGTERM");
+    const exited = new Promise<number | null>((resolve) => proc.child.on("exit", (c) => resolve(c)));
+    proc.child.kill("SIGTERM");
     expect(await codes).toEqual([CloseCodeOf[ExitReason.SHUTDOWN], CloseCodeOf[ExitReason.SHUTDOWN]]);
     expect(await exited).toBe(0);
   } finally {
     for (const m of members) m.reconnection.enabled = false;
-    child.kill("SIGKILL");
   }
 });
