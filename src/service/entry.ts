@@ -64,14 +64,24 @@ export function toMatchmakingError(e: unknown): unknown {
   return new ServerError(matchmakingStatusOf(e.code), codedMessage(e.code, e.message));
 }
 
+/**
+ * Colyseus' SeatReservationError (not exported): the listed room did not take the seat (it is not
+ * taking remote calls yet, it is closing, or its process is gone). Known by its messages.
+ */
+function isSeatReservationFailure(e: Error): boolean {
+  return !(e instanceof ServerError) && /is not available|is already full|no longer available/.test(e.message);
+}
+
+const SEAT_ATTEMPTS = 5;
+const SEAT_RETRY_MS = 50;
+
 /** Converts what the matchmaker throws (a {@link toMatchmakingError}, or another fault) into a ChatError. */
 export function toChatError(e: unknown): ChatError {
   if (isChatError(e)) return e;
   const coded = e instanceof Error ? parseCodedMessage(e.message) : undefined;
   if (coded) return new ChatError(coded.code, coded.message);
-  // a seat in a listing whose process is gone (it vanished without closing its connections):
-  // Colyseus' SeatReservationError, not exported, says "process ... is not available" / "... is already full"
-  if (e instanceof Error && !(e instanceof ServerError) && /is not available|is already full|no longer available/.test(e.message)) {
+  // a seat in a listing whose room or process is gone
+  if (e instanceof Error && isSeatReservationFailure(e)) {
     return new ChatError(ErrorCode.ROOM_NOT_EXIST, `the room is not available now (${e.message}); try again`);
   }
   if (e instanceof ServerError && Object.values(ErrorCode).includes(e.code as ErrorCode)) {
@@ -281,10 +291,20 @@ export async function enter(ctx: ChatContext, request: EntryRequest & { mode: En
       if (!listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} was closing; try again`);
     }
   }
-  try {
-    return await matchMaker.reserveSeatFor(listing, { roomId: request.roomId, userId: request.userId, userName: request.userName }, admitted);
-  } catch (e) {
-    throw toChatError(e);
+  const joinOptions = { roomId: request.roomId, userId: request.userId, userName: request.userName };
+  // A room is listed a moment before it takes remote calls, and a closing room refuses seats: as
+  // Colyseus' own joinOrCreate does, ask again (bounded) for the room listed under the id now.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await matchMaker.reserveSeatFor(listing, joinOptions, admitted);
+    } catch (e) {
+      const err = toChatError(e);
+      if (attempt >= SEAT_ATTEMPTS || !(e instanceof Error) || !isSeatReservationFailure(e)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, SEAT_RETRY_MS * attempt));
+      const again = await ctx.directory.find(request.roomId);
+      if (!again) throw err;
+      listing = again;
+    }
   }
 }
 
