@@ -287,7 +287,15 @@ async function setUpCluster(redis: PrivateRedis): Promise<Cluster> {
   await ok("/chatroom/user/ban/whitelist/add.json", { chatroomId: "r2", userId: ["cat"] });
   await ok("/chatroom/user/ban/add.json", { userId: ["glo"], minute: 60 });
   await ok("/chatroom/user/whitelist/add.json", { chatroomId: "r1", userId: ["ann"] });
-  await sleep(300); // the rooms reload on the notices
+  // r2 lives on b and was changed through a: b's room reloads on the bus notice. Wait until it
+  // applies mute-all (a member who is no exception is refused), so its copy is what a restart saves.
+  const probe = await enter(b, "r2", "probe");
+  await waitFor(
+    () => probe.request("sendMessage", { type: "text", content: "probe" }).then(() => false, (e: { reason?: { code?: number } }) => e.reason?.code === ErrorCode.MUTED),
+    10_000,
+    "room r2 to apply mute-all",
+  );
+  await probe.leave();
   return { a, b, ann, bob, cat: cat!, heardByBob };
 }
 
