@@ -5,6 +5,7 @@ import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transpor
 import type WebSocket from "ws";
 import { CoalescingClient, registerSocket } from "./CoalescingClient";
 import { CheckedWebSocket } from "./frameCheck";
+import { seamChanges } from "./upstreamSeam";
 
 type RawClient = WebSocket & { pingCount: number };
 
@@ -23,10 +24,25 @@ function logSocketError(err: Error): void {
  * deflate is always off (frames are written as built). A room frame that cannot be decoded is
  * dropped and answered, the connection kept ({@link CheckedWebSocket}). Otherwise the stock
  * transport: options, heartbeat, upgrade handling and shutdown are inherited.
+ *
+ * Its connection code is a copy of ws-transport 0.18.4's (see ./upstreamSeam): with an installed
+ * Colyseus whose seam functions differ from the verified ones, every connection takes the stock
+ * path (plain WebSocketClients, no coalescing) and the constructor warns once, naming what changed.
  */
 export class CoalescingTransport extends WebSocketTransport {
+  /** Seam points that differ from the verified Colyseus; checked once per transport. Overridable in tests. */
+  protected static seamChanges: () => string[] = seamChanges;
+
   constructor(options: TransportOptions = {}) {
     super({ ...options, perMessageDeflate: false, WebSocket: CheckedWebSocket });
+    const changed = (this.constructor as typeof CoalescingTransport).seamChanges();
+    if (changed.length > 0) {
+      console.warn(`CoalescingTransport: this Colyseus differs from the one its connection code was verified with (${changed.join("; ")}): connections use the stock ws-transport path, without coalescing`);
+      // the base constructor registered this class's onConnection with the ws server: swap in the stock one
+      const stock = (WebSocketTransport.prototype as unknown as { onConnection: (...args: unknown[]) => void }).onConnection;
+      this.wss.off("connection", this.onConnection);
+      this.wss.on("connection", stock);
+    }
   }
 
   /**
