@@ -105,7 +105,7 @@ export interface MemberInfo {
   fields?: Record<string, string>;
 }
 
-/** Room info every client call resolves with. */
+/** Room info: what the INFO request and ChatClient's entering calls resolve with. */
 export interface RoomInfo {
   roomID: string;
   roomName: string;

@@ -131,8 +131,9 @@ const EVENT_OF_EXIT: Readonly<Record<ExitReason, RoomEvent>> = {
 
 /**
  * Chatrooms for apps, with ZEGOCLOUD ZIM's room API over @colyseus/sdk. Works in Node and in
- * browsers. Every call resolves with the room's {@link RoomInfo} or rejects with a
- * {@link ChatClientError}; `roomStateChanged`, `roomMemberJoined`, `roomMemberLeft` and
+ * browsers. Entering calls resolve with the room's {@link RoomInfo}, the others with what they
+ * did (each method says what; docs/client-api.md has the table); every call rejects with a
+ * {@link ChatClientError}. `roomStateChanged`, `roomMemberJoined`, `roomMemberLeft` and
  * `exitRoom` report what happens to the rooms this client is in.
  *
  * One ChatClient is one device of one user: `leaveAllRoom` leaves this client's rooms only.
