@@ -2,6 +2,8 @@ import { generateId } from "@colyseus/core";
 import { RoomAdmission, SendRateLimiter, type Priority } from "../src/core/admission";
 import { ChatError, ErrorCode } from "../src/core/errors";
 import { parseHistoryQuery, parseSend, type ValidSend } from "../src/core/messages";
+import { syncSchema } from "../src/schemas/messages";
+import { parseInput } from "../src/schemas/parse";
 import type { HistorySync, RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { MessageBatcher } from "./MessageBatcher";
@@ -161,10 +163,7 @@ export class MessagePipeline {
 
   /** Messages after `afterSeq` (reconnect recovery) plus the room's last seq, so gaps from recalls close too. */
   async sync(body: unknown): Promise<HistorySync> {
-    const afterSeq = (body as { afterSeq?: unknown } | undefined)?.afterSeq;
-    if (typeof afterSeq !== "number" || !Number.isInteger(afterSeq) || afterSeq < 0) {
-      throw new ChatError(ErrorCode.PARAMETER, "afterSeq must be an integer >= 0");
-    }
+    const { afterSeq } = parseInput(syncSchema, body, { root: "sync request" });
     const lastSeq = this.seq;
     const messages = await this.ctx.store.history.query(this.host.roomId, { afterSeq, limit: this.ctx.config.historySize, direction: "forward" });
     return { messages: messages.filter((m) => m.seq <= lastSeq), lastSeq };

@@ -2,6 +2,8 @@ import { AttributeTable, type AttributeEntry } from "../src/core/attributes";
 import { ChatError, ErrorCode } from "../src/core/errors";
 import { holdAnyMapKey, isObjectPrototypeName } from "../src/core/objectKeys";
 import type { AttributeInfo, AttributesUpdate } from "../src/protocol";
+import { deleteAttributesSchema, setAttributesSchema } from "../src/schemas/attributes";
+import { parseInput } from "../src/schemas/parse";
 
 /** What the attributes need from their room. */
 export interface AttributesHost {
@@ -9,21 +11,6 @@ export interface AttributesHost {
   readonly stateAttributes: { set(key: string, value: string): unknown; delete(key: string): unknown };
   /** Tells every member what changed. */
   broadcastAttributes(update: AttributesUpdate): void;
-}
-
-function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== "boolean") throw new ChatError(ErrorCode.PARAMETER, `${field} must be a boolean`);
-  return value;
-}
-
-function stringRecord(value: unknown, field: string): Record<string, string> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ChatError(ErrorCode.PARAMETER, `${field} must be an object of string values`);
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== "string") throw new ChatError(ErrorCode.PARAMETER, `${field}.${key} must be a string`);
-  }
-  return value as Record<string, string>;
 }
 
 function toInfo(entry: AttributeEntry): AttributeInfo {
@@ -61,30 +48,17 @@ export class RoomAttributes {
 
   /** A member's (or, with actor null, the operator's) set request. Returns the keys set. */
   setFromRequest(actor: string | null, body: unknown, now: number, ownerId?: string): string[] {
-    if (typeof body !== "object" || body === null) throw new ChatError(ErrorCode.PARAMETER, "body must be { attributes, isForce?, isDeleteAfterOwnerLeft?, expectedVersion? }");
-    const b = body as Record<string, unknown>;
-    const pairs = stringRecord(b.attributes, "attributes");
+    const { attributes: pairs, isForce, isDeleteAfterOwnerLeft, expectedVersion } = parseInput(setAttributesSchema, body, { root: "body" });
     if (!this.holdsAnyKey) this.refuseInheritedNames(Object.keys(pairs));
-    const expectedVersion = b.expectedVersion;
-    if (expectedVersion !== undefined && (typeof expectedVersion !== "number" || !Number.isInteger(expectedVersion) || expectedVersion < 0)) {
-      throw new ChatError(ErrorCode.PARAMETER, "expectedVersion must be an integer >= 0");
-    }
-    const keys = this.table.set(actor, pairs, {
-      isForce: optionalBoolean(b, "isForce"),
-      isDeleteAfterOwnerLeft: optionalBoolean(b, "isDeleteAfterOwnerLeft"),
-      expectedVersion: expectedVersion as number | undefined,
-      ownerId,
-    }, now);
+    const keys = this.table.set(actor, pairs, { isForce, isDeleteAfterOwnerLeft, expectedVersion, ownerId }, now);
     this.applied(keys, [], actor);
     return keys;
   }
 
   /** A member's (or the operator's) delete request. Returns the keys deleted. */
   deleteFromRequest(actor: string | null, body: unknown): string[] {
-    if (typeof body !== "object" || body === null) throw new ChatError(ErrorCode.PARAMETER, "body must be { keys, isForce? }");
-    const b = body as Record<string, unknown>;
-    if (!Array.isArray(b.keys) || b.keys.some((k) => typeof k !== "string")) throw new ChatError(ErrorCode.PARAMETER, "keys must be an array of strings");
-    const keys = this.table.delete(actor, b.keys as string[], { isForce: optionalBoolean(b, "isForce") });
+    const request = parseInput(deleteAttributesSchema, body, { root: "body" });
+    const keys = this.table.delete(actor, request.keys, { isForce: request.isForce });
     this.applied([], keys, actor);
     return keys;
   }

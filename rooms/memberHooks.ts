@@ -7,6 +7,7 @@ import type { Priority } from "../src/core/admission";
 import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
 import type { ExitReason } from "../src/core/exitReasons";
 import { parseSend } from "../src/core/messages";
+import { parseMemberFields } from "../src/schemas/memberFields";
 
 /** A member as the hooks see it: one user, whatever its number of connections. */
 export interface ChatMember {
@@ -52,22 +53,7 @@ export const MAX_MEMBER_FIELD_VALUE = 512;
  * field and the limit it broke.
  */
 export function checkMemberFields(fields: unknown): Record<string, string> {
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-    throw new ChatError(ErrorCode.PARAMETER, "member fields must be an object of string values");
-  }
-  const entries = Object.entries(fields);
-  if (entries.length > MAX_MEMBER_FIELDS) {
-    throw new ChatError(ErrorCode.PARAMETER, `member fields: at most ${MAX_MEMBER_FIELDS} fields, got ${entries.length}`);
-  }
-  const copy: Record<string, string> = Object.create(null);
-  for (const [key, value] of entries) {
-    if (!MEMBER_FIELD_KEY.test(key)) throw new ChatError(ErrorCode.PARAMETER, `member field name ${JSON.stringify(key)} must be 1..32 characters of [A-Za-z0-9_-]`);
-    if (typeof value !== "string" || value.length > MAX_MEMBER_FIELD_VALUE) {
-      throw new ChatError(ErrorCode.PARAMETER, `member field ${key} must be a string of at most ${MAX_MEMBER_FIELD_VALUE} characters`);
-    }
-    copy[key] = value;
-  }
-  return copy;
+  return parseMemberFields(fields, { maxFields: MAX_MEMBER_FIELDS, key: MEMBER_FIELD_KEY, keyRule: "1..32 characters of [A-Za-z0-9_-]", maxValue: MAX_MEMBER_FIELD_VALUE });
 }
 
 /**

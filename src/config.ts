@@ -1,7 +1,8 @@
-import { DESTROY_LIMITS } from "./core/destroyPolicy";
-import { ChatError, ErrorCode } from "./core/errors";
+import type { z } from "zod";
 import type { KickoutMode } from "./core/kickout";
 import { MEMBER_LIST_CAP } from "./protocol";
+import { envSchema, optionSubject, settingsSchema } from "./schemas/config";
+import { parseInput } from "./schemas/parse";
 
 /**
  * Every tunable of the server, with their defaults (README "Configuration"). `createChatServer` takes a
@@ -115,103 +116,39 @@ export const DEFAULT_CONFIG: ChatConfig = {
   operatorPassword: undefined,
 };
 
-/** An integer setting: its environment variable and its accepted range (one table for env and code). */
-interface IntSetting {
-  env: string;
-  min: number;
-  max: number;
-}
+/** The range and variable of every integer setting (src/schemas/config.ts holds every setting's schema). */
+export { INT_SETTINGS, type IntSetting } from "./schemas/config";
 
-/**
- * The range of every numeric setting, shared by {@link configFromEnv} and {@link validateConfig},
- * so a bad value is refused with the same message whether it comes from the environment or code.
- */
-export const INT_SETTINGS = {
-  port: { env: "PORT", min: 0, max: 65535 },
-  reconnectWindowS: { env: "CHAT_RECONNECT_WINDOW_S", min: 1, max: 3600 },
-  kickoutMessageLimit: { env: "CHAT_KICKOUT_MESSAGE_LIMIT", min: 1, max: 100_000 },
-  inactivityMin: { env: "CHAT_INACTIVITY_MIN", ...DESTROY_LIMITS.inactivityMin },
-  destroyDelayS: { env: "CHAT_DESTROY_DELAY_S", ...DESTROY_LIMITS.emptyDelayS },
-  maxRooms: { env: "CHAT_MAX_ROOMS", min: 1, max: 10_000_000 },
-  maxRoomsPerUser: { env: "CHAT_MAX_ROOMS_PER_USER", min: 1, max: 10_000 },
-  maxMessageBytes: { env: "CHAT_MAX_MESSAGE_BYTES", min: 1, max: 1_048_576 },
-  sendRatePerSecond: { env: "CHAT_SEND_RATE_PER_S", min: 1, max: 10_000 },
-  admissionWindow: { env: "CHAT_ADMISSION_WINDOW", min: 2, max: 1_000_000 },
-  memberListCap: { env: "CHAT_MEMBER_LIST_CAP", min: 1, max: 10_000 },
-  largeRoomCountMs: { env: "CHAT_LARGE_ROOM_COUNT_MS", min: 50, max: 60_000 },
-  historySize: { env: "CHAT_HISTORY_SIZE", min: 10, max: 10_000 },
-  signatureMaxSkewS: { env: "CHAT_SIGNATURE_MAX_SKEW_S", min: 0, max: 31_536_000 },
-  signatureReplayWindowS: { env: "CHAT_SIGNATURE_REPLAY_WINDOW_S", min: 0, max: 86_400 },
-  apiRateLimit: { env: "CHAT_API_RATE_LIMIT", min: 1, max: 1_000_000 },
-  keepAliveMax: { env: "CHAT_KEEPALIVE_MAX", min: 0, max: 1_000_000 },
-  tokenTtlS: { env: "CHAT_TOKEN_TTL_S", min: 0, max: 3_153_600_000 },
-} as const satisfies Partial<Record<keyof ChatConfig, IntSetting>>;
-
-type IntKey = keyof typeof INT_SETTINGS;
-
-/** String settings and their environment variables. */
-const STRING_SETTINGS = {
-  redisUrl: "REDIS_URL",
-  publicAddress: "CHAT_PUBLIC_ADDRESS",
-  appKey: "CHAT_APP_KEY",
-  appSecret: "CHAT_APP_SECRET",
-  operatorPassword: "CHAT_OPERATOR_PASSWORD",
-} as const satisfies Partial<Record<keyof ChatConfig, string>>;
-
-const KICKOUT_MODES: readonly KickoutMode[] = ["rongcloud", "timer"];
-
-function intFrom(env: NodeJS.ProcessEnv, key: IntKey): number | undefined {
-  const { env: name, min, max } = INT_SETTINGS[key];
-  const raw = env[name];
-  if (raw === undefined || raw === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ChatError(ErrorCode.PARAMETER, `${name} must be an integer in ${min}..${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-/** Reads the environment variables documented in README.md; throws naming the variable on a bad value. */
+/** Reads the environment variables documented in README.md; throws PARAMETER naming the variable and its range on a bad value. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ChatConfig> {
-  const mode = env.CHAT_KICKOUT_MODE;
-  if (mode !== undefined && mode !== "" && !KICKOUT_MODES.includes(mode as KickoutMode)) {
-    throw new ChatError(ErrorCode.PARAMETER, `CHAT_KICKOUT_MODE must be "rongcloud" or "timer", got ${JSON.stringify(mode)}`);
-  }
-  const config: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(INT_SETTINGS) as IntKey[]) config[key] = intFrom(env, key);
-  for (const [key, name] of Object.entries(STRING_SETTINGS)) config[key] = env[name] || undefined;
-  config.kickoutMode = mode || undefined;
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<ChatConfig>;
+  return parseInput(envSchema, env, { subject: (path) => String(path[0]) });
 }
 
 /**
  * Checks settings given in code (createChatrooms, createChatServer, chat.defineRoom) against the
- * same ranges as the environment variables and returns them without undefined values. Throws
- * ChatError(PARAMETER) naming the option and its range; unknown options are refused too, so a
- * misspelt setting does not silently keep its default.
+ * same schemas as the environment variables and returns them without undefined values. Throws
+ * ChatError(PARAMETER) naming the option, its variable and its range; unknown options are refused
+ * too, so a misspelt setting does not silently keep its default.
  */
 export function validateConfig(overrides: unknown, what = "option"): Partial<ChatConfig> {
+  return parseSettings(settingsSchema(what), overrides, what);
+}
+
+/**
+ * Parses settings given in code with `schema` (see {@link validateConfig}); entries whose value is
+ * undefined are left out first, as if not given.
+ */
+export function parseSettings(schema: z.ZodType<Partial<ChatConfig>>, overrides: unknown, what: string): Partial<ChatConfig> {
   if (overrides === undefined || overrides === null) return {};
-  if (typeof overrides !== "object" || Array.isArray(overrides)) throw new ChatError(ErrorCode.PARAMETER, `chat settings must be an object, got ${JSON.stringify(overrides)}`);
-  const result: Record<string, unknown> = Object.create(null);
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (!Object.hasOwn(DEFAULT_CONFIG, key)) {
-      throw new ChatError(ErrorCode.PARAMETER, `unknown ${what} ${JSON.stringify(key)}; known: ${Object.keys(DEFAULT_CONFIG).join(", ")}`);
-    }
-    if (Object.hasOwn(INT_SETTINGS, key)) {
-      const { env, min, max } = INT_SETTINGS[key as IntKey];
-      if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-        throw new ChatError(ErrorCode.PARAMETER, `${what} ${key} (${env}) must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
-      }
-    } else if (key === "kickoutMode") {
-      if (!KICKOUT_MODES.includes(value as KickoutMode)) throw new ChatError(ErrorCode.PARAMETER, `${what} kickoutMode (CHAT_KICKOUT_MODE) must be "rongcloud" or "timer", got ${JSON.stringify(value)}`);
-    } else if (typeof value !== "string") {
-      throw new ChatError(ErrorCode.PARAMETER, `${what} ${key} must be a string, got ${JSON.stringify(value)}`);
-    }
-    result[key] = value;
-  }
-  return result as Partial<ChatConfig>;
+  return parseInput(schema, definedEntries(overrides), { root: what === "option" ? "chat settings" : `${what}s`, subject: optionSubject(what) });
+}
+
+/** The own entries of `value` whose value is not undefined (a null-prototype copy), or `value` itself when it is no plain object. */
+function definedEntries(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) copy[key] = v;
+  return copy;
 }
 
 /** Defaults overlaid with `overrides`, validated by {@link validateConfig}. */

@@ -1,7 +1,7 @@
-import { ChatError, ErrorCode } from "./errors";
+import { historyQuerySchema, sendSchema } from "../schemas/messages";
+import { parseInput } from "../schemas/parse";
 
-/** Longest message type name (RongCloud's object names are at most 32 characters). */
-export const MAX_MESSAGE_TYPE_LENGTH = 32;
+export { MAX_MESSAGE_TYPE_LENGTH } from "../schemas/messages";
 
 /** A send request after validation. */
 export interface ValidSend {
@@ -10,28 +10,13 @@ export interface ValidSend {
   priority: "low" | "normal" | "high";
 }
 
-const PRIORITIES = ["low", "normal", "high"] as const;
-const UTF8 = new TextEncoder();
-
 /**
- * Validates an untyped send body: `type` 1..32 chars, `content` a string of at most
- * `maxContentBytes` UTF-8 bytes, optional priority. Throws ChatError naming the field and limit.
+ * Validates an untyped send body (src/schemas/messages): `type` 1..32 chars, `content` a string
+ * of at most `maxContentBytes` UTF-8 bytes, optional priority. Throws ChatError naming the field
+ * and limit: PARAMETER, or MESSAGE_TOO_LARGE for content over the limit.
  */
 export function parseSend(body: unknown, maxContentBytes: number): ValidSend {
-  if (typeof body !== "object" || body === null) throw new ChatError(ErrorCode.PARAMETER, "message must be an object { type, content }");
-  const { type, content, priority = "normal" } = body as Record<string, unknown>;
-  if (typeof type !== "string" || type.length === 0 || type.length > MAX_MESSAGE_TYPE_LENGTH) {
-    throw new ChatError(ErrorCode.PARAMETER, `type must be a string of 1..${MAX_MESSAGE_TYPE_LENGTH} characters`);
-  }
-  if (typeof content !== "string") throw new ChatError(ErrorCode.PARAMETER, "content must be a string");
-  const bytes = UTF8.encode(content).length;
-  if (bytes > maxContentBytes) {
-    throw new ChatError(ErrorCode.MESSAGE_TOO_LARGE, `content is ${bytes} bytes: at most ${maxContentBytes} bytes (CHAT_MAX_MESSAGE_BYTES)`);
-  }
-  if (!PRIORITIES.includes(priority as ValidSend["priority"])) {
-    throw new ChatError(ErrorCode.PARAMETER, `priority must be one of ${PRIORITIES.join(", ")}`);
-  }
-  return { type, content, priority: priority as ValidSend["priority"] };
+  return parseInput(sendSchema(maxContentBytes), body, { root: "message" });
 }
 
 /** A validated history query (see the store's HistoryQuery). */
@@ -44,30 +29,11 @@ export interface ValidHistoryQuery {
   direction: "forward" | "backward";
 }
 
-function optionalInt(body: Record<string, unknown>, field: string): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new ChatError(ErrorCode.PARAMETER, `${field} must be an integer >= 0`);
-  }
-  return value;
-}
-
 /**
  * Validates a history query: optional afterSeq / beforeSeq / since / until (integers >= 0),
  * limit 1..maxLimit (default maxLimit), direction "forward" (oldest first from the bounds) or
  * "backward" (the newest before the bounds; the default). Throws PARAMETER naming the field.
  */
 export function parseHistoryQuery(body: unknown, maxLimit: number): ValidHistoryQuery {
-  const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const limit = optionalInt(b, "limit") ?? maxLimit;
-  if (limit < 1 || limit > maxLimit) throw new ChatError(ErrorCode.PARAMETER, `limit must be in 1..${maxLimit}`);
-  const direction = b.direction ?? (b.afterSeq !== undefined || b.since !== undefined ? "forward" : "backward");
-  if (direction !== "forward" && direction !== "backward") throw new ChatError(ErrorCode.PARAMETER, 'direction must be "forward" or "backward"');
-  const query: ValidHistoryQuery = { limit, direction };
-  for (const field of ["afterSeq", "beforeSeq", "since", "until"] as const) {
-    const value = optionalInt(b, field);
-    if (value !== undefined) query[field] = value;
-  }
-  return query;
+  return parseInput(historyQuerySchema(maxLimit), body, { root: "history query" });
 }

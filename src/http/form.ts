@@ -1,20 +1,20 @@
 /**
  * Reading RongCloud form bodies (application/x-www-form-urlencoded, lists as repeated keys).
- * Every reader throws ChatError naming the parameter and the rule it broke: PARAMETER (1002) for
+ * Each value is checked by its schema (src/schemas/form). Every reader throws ChatError naming the parameter and the rule it broke: PARAMETER (1002) for
  * a missing, malformed or out-of-range value or too many items, TOO_LONG (1005) for a value over
  * its length limit. Unknown parameters are ignored (SDKs send extras such as msgRandom).
  */
 import express, { type Request, type RequestHandler } from "express";
+import type { z } from "zod";
 import { ChatError, ErrorCode } from "../core/errors";
-import { MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN } from "../core/ids";
 import { assertHoldableRoomId } from "../core/objectKeys";
-import { MAX_MESSAGE_TYPE_LENGTH } from "../core/messages";
+import { formBool, formInt, formJsonList, formMessageType, formName, formRoomId, formStringRecord, formText, formUserId } from "../schemas/form";
+import { parseInput } from "../schemas/parse";
 
 /** A decoded form: each key maps to one value, or to an array when the key was repeated. */
 export type Form = Readonly<Record<string, string | string[] | undefined>>;
 
-/** Longest room or user id (RongCloud: 64 bytes; ours are ASCII). */
-export const MAX_ID_LENGTH = 64;
+export { MAX_ID_LENGTH } from "../schemas/form";
 
 /**
  * Body parser for every operator route: repeated keys become arrays (`extended: false` keeps
@@ -50,28 +50,22 @@ function single(form: Form, name: string): string | undefined {
   return values[0] === "" ? undefined : values[0];
 }
 
-function checkLength(name: string, value: string, maxLength: number): string {
-  if (value.length > maxLength) throw new ChatError(ErrorCode.TOO_LONG, `${name} is ${value.length} characters: at most ${maxLength}`);
-  return value;
+/** Parses one parameter's text with `schema`; the refusal names the parameter (and the key inside it: `entryInfo: the value of "k"`). */
+function read<T>(schema: z.ZodType<T>, name: string, value: string): T {
+  return parseInput(schema, value, { root: name, subject: (path) => `${name}: the value of ${path.map((part) => JSON.stringify(String(part))).join(".")}` });
 }
 
 /** A required single string of at most `maxLength` characters. */
 export function requiredString(form: Form, name: string, maxLength: number): string {
   const value = single(form, name);
   if (value === undefined) throw new ChatError(ErrorCode.PARAMETER, `${name} is required`);
-  return checkLength(name, value, maxLength);
+  return read(formText(maxLength), name, value);
 }
 
 /** An optional single string of at most `maxLength` characters (empty = absent). */
 export function optionalString(form: Form, name: string, maxLength: number): string | undefined {
   const value = single(form, name);
-  return value === undefined ? undefined : checkLength(name, value, maxLength);
-}
-
-function checkId(name: string, value: string, pattern: RegExp, alphabet: string): string {
-  checkLength(name, value, MAX_ID_LENGTH);
-  if (!pattern.test(value)) throw new ChatError(ErrorCode.PARAMETER, `${name} must be 1..${MAX_ID_LENGTH} characters of ${alphabet}, got ${JSON.stringify(value)}`);
-  return value;
+  return value === undefined ? undefined : read(formText(maxLength), name, value);
 }
 
 /**
@@ -80,12 +74,12 @@ function checkId(name: string, value: string, pattern: RegExp, alphabet: string)
  * room id (core/objectKeys). PARAMETER (1002) either way, as every malformed parameter.
  */
 export function checkRoomId(name: string, value: string): string {
-  return assertHoldableRoomId(checkId(name, value, ROOM_ID_PATTERN, "[A-Za-z0-9_-]"), name, ErrorCode.PARAMETER);
+  return assertHoldableRoomId(read(formRoomId, name, value), name, ErrorCode.PARAMETER);
 }
 
 /** Checks one user id. */
 export function checkUserId(name: string, value: string): string {
-  return checkId(name, value, USER_ID_PATTERN, "[A-Za-z0-9+=_-]");
+  return read(formUserId, name, value);
 }
 
 /** A required room id (`chatroomId` unless named otherwise). */
@@ -141,11 +135,7 @@ export function intParam(form: Form, name: string, options: IntOptions): number 
     if (options.default === undefined) throw new ChatError(ErrorCode.PARAMETER, `${name} is required (an integer in ${options.min}..${options.max})`);
     return options.default;
   }
-  const value = /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(value) || value < options.min || value > options.max) {
-    throw new ChatError(ErrorCode.PARAMETER, `${name} must be an integer in ${options.min}..${options.max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
+  return read(formInt(options.min, options.max), name, raw);
 }
 
 /** An optional integer with no default: undefined when absent. */
@@ -153,28 +143,20 @@ export function optionalIntParam(form: Form, name: string, min: number, max: num
   return single(form, name) === undefined ? undefined : intParam(form, name, { min, max });
 }
 
-const TRUE = new Set(["true", "1"]);
-const FALSE = new Set(["false", "0"]);
-
 /** A boolean sent as true/false or 1/0 (any case); `fallback` when absent. */
 export function boolParam(form: Form, name: string, fallback: boolean): boolean {
   const raw = single(form, name);
-  if (raw === undefined) return fallback;
-  const v = raw.trim().toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  throw new ChatError(ErrorCode.PARAMETER, `${name} must be true, false, 1 or 0, got ${JSON.stringify(raw)}`);
+  return raw === undefined ? fallback : read(formBool, name, raw);
 }
 
-/** A display name of at most {@link MAX_NAME_LENGTH} characters. */
+/** A display name of at most 128 characters (core/ids MAX_NAME_LENGTH; TOO_LONG over it). */
 export function checkName(name: string, value: string): string {
-  return checkLength(name, value, MAX_NAME_LENGTH);
+  return read(formName, name, value);
 }
 
 /** Checks a message type (RongCloud `objectName`): 1..32 characters, TOO_LONG (1005) over 32. */
 export function checkMessageType(name: string, value: string): string {
-  if (value === "") throw new ChatError(ErrorCode.PARAMETER, `${name} must not be empty`);
-  return checkLength(name, value, MAX_MESSAGE_TYPE_LENGTH);
+  return read(formMessageType, name, value);
 }
 
 /** A required message type (`objectName` unless named otherwise). */
@@ -183,24 +165,12 @@ export function messageTypeParam(form: Form, name = "objectName"): string {
 }
 
 /**
- * A required JSON object of string values, e.g. `entryInfo={"k1":"v1"}`. Throws PARAMETER naming
- * the parameter when it is not JSON, not an object, or a value is not a string.
+ * A required JSON object of string values, e.g. `entryInfo={"k1":"v1"}`, as a null-prototype
+ * object. Throws PARAMETER naming the parameter when it is not JSON, not an object, or a value is
+ * not a string.
  */
 export function stringRecordParam(form: Form, name: string): Record<string, string> {
-  const raw = requiredString(form, name, Number.MAX_SAFE_INTEGER);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON object such as {"key":"value"}, got text that is not JSON`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON object such as {"key":"value"}`);
-  }
-  for (const [key, value] of Object.entries(parsed)) {
-    if (typeof value !== "string") throw new ChatError(ErrorCode.PARAMETER, `${name}: the value of "${key}" must be a string, got ${typeof value}`);
-  }
-  return parsed as Record<string, string>;
+  return read(formStringRecord, name, requiredString(form, name, Number.MAX_SAFE_INTEGER));
 }
 
 /**
@@ -212,15 +182,5 @@ export function jsonOrRepeatedListParam(form: Form, name: string): string[] {
   const values = all(form, name).filter((v) => v !== "");
   if (values.length === 0) throw new ChatError(ErrorCode.PARAMETER, `${name} is required: a JSON array string such as ["k1","k2"] or the key repeated`);
   if (values.length > 1 || !values[0].trimStart().startsWith("[")) return [...new Set(values)];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(values[0]);
-  } catch {
-    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON array of strings such as ["k1","k2"]`);
-  }
-  if (!Array.isArray(parsed) || parsed.some((v) => typeof v !== "string")) {
-    throw new ChatError(ErrorCode.PARAMETER, `${name} must be a JSON array of strings such as ["k1","k2"]`);
-  }
-  if (parsed.length === 0) throw new ChatError(ErrorCode.PARAMETER, `${name} must name at least one key`);
-  return [...new Set(parsed as string[])];
+  return [...new Set(read(formJsonList, name, values[0]))];
 }

@@ -27,10 +27,21 @@ export function asChatError(e: unknown, where: string): ChatError {
   return new ChatError(ErrorCode.INTERNAL, "internal server error, retry later");
 }
 
-/** Sends a failure in the operator API's envelope (see {@link asChatError}). */
+/** The field carrying a refusal's text: `message` (ErrorBody: rooms, /chat/enter) or `errorMessage` (RongCloud's operator API). */
+export type MessageField = "message" | "errorMessage";
+
+/**
+ * The one error reply of the chat's HTTP routes: `e` (see {@link asChatError}, logged under
+ * `where` when it is a fault) as `{ code, <field>: message }` with the HTTP status of its code.
+ */
+export function sendErrorReply(res: Response, e: unknown, where: string, field: MessageField): void {
+  const err = asChatError(e, where);
+  res.status(httpStatusOf(err.code)).json({ code: err.code, [field]: err.message });
+}
+
+/** Sends a failure in the operator API's envelope `{ code, errorMessage }` (see {@link sendErrorReply}). */
 export function sendFailure(res: Response, e: unknown): void {
-  const err = asChatError(e, "operator API");
-  res.status(httpStatusOf(err.code)).json({ code: err.code, errorMessage: err.message });
+  sendErrorReply(res, e, "operator API", "errorMessage");
 }
 
 /** An error a request-body parser (express.json, express.urlencoded) passed on. */

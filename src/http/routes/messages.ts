@@ -9,6 +9,8 @@ import { broadcastToAllRooms, messageStats, publishToRooms, queryHistory, recall
 import { distributionStopped } from "../../service/messageLists";
 import type { ChatContext } from "../../service/context";
 import type { HistoryQuery } from "../../store/types";
+import { utf8Content } from "../../schemas/fields";
+import { parseInput } from "../../schemas/parse";
 import { boolParam, intParam, listParam, checkRoomId, messageTypeParam, optionalIntParam, optionalString, requiredString, roomIdParam, userIdParam, type Form } from "../form";
 import type { OperatorRoute } from "./route";
 
@@ -17,16 +19,11 @@ export const MESSAGE_LIMITS = { roomsPerPublish: 100, historyMaxCount: 50, broad
 
 /** RongCloud's conversation type of chatrooms in message/recall.json. */
 const CHATROOM_CONVERSATION = 4;
-const UTF8 = new TextEncoder();
-
 /** fromUserId / objectName / content, with content at most CHAT_MAX_MESSAGE_BYTES UTF-8 bytes (TOO_LONG, 1005). */
 function operatorMessage(ctx: ChatContext, form: Form): OperatorMessage {
   const senderUserID = userIdParam(form, "fromUserId");
   const type = messageTypeParam(form, "objectName");
-  const content = requiredString(form, "content", Number.MAX_SAFE_INTEGER);
-  const bytes = UTF8.encode(content).length;
-  const max = ctx.config.maxMessageBytes;
-  if (bytes > max) throw new ChatError(ErrorCode.TOO_LONG, `content is ${bytes} bytes: at most ${max} bytes (CHAT_MAX_MESSAGE_BYTES)`);
+  const content = parseInput(utf8Content(ctx.config.maxMessageBytes, ErrorCode.TOO_LONG), requiredString(form, "content", Number.MAX_SAFE_INTEGER), { root: "content" });
   // Accepted for SDK compatibility: every message is kept in history and every member (the sender too) receives it.
   boolParam(form, "isPersisted", true);
   boolParam(form, "isIncludeSender", false);
