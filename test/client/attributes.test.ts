@@ -4,16 +4,10 @@
  */
 import { ErrorCode, type AttributesUpdate, type ChatClient } from "../../src/client";
 import { ServerMessage } from "../../src/protocol";
-import { collect, sdkEnter, sleep, startServer, waitFor, type TestServer } from "../helpers/server";
+import { collect, sdkEnter, useServer, waitFor } from "../helpers/server";
 import { chatClient, rejection } from "./helpers";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer();
 
 const clients: ChatClient[] = [];
 afterEach(async () => {
@@ -94,9 +88,11 @@ test("a batch is all or nothing: one bad key, or one key owned by someone else, 
   expect(await rejection(alice.chat.deleteRoomAttributes("a-batch", ["mine", "bobs"]))).toMatchObject({ code: ErrorCode.ATTRIBUTE_NOT_OWNER });
   expect(await rejection(alice.chat.deleteRoomAttributes("a-batch", ["mine", "missing"]))).toMatchObject({ code: ErrorCode.ATTRIBUTE_KEY_MISSING });
   expect(await alice.chat.queryRoomAllAttributes("a-batch")).toEqual({ bobs: "b", mine: "m" });
-  await sleep(100);
-  // only the two successful sets were announced
-  expect(alice.updates.map((u) => Object.keys(u.set))).toEqual([["bobs"], ["mine"]]);
+  // a later set is a barrier: the room announces in order, so a refused batch's announcement would come before it
+  await bob.chat.setRoomAttributes("a-batch", { last: "l" });
+  await waitFor(() => alice.updates.some((u) => "last" in u.set), 2000, "the later set");
+  // only the successful sets were announced
+  expect(alice.updates.map((u) => Object.keys(u.set))).toEqual([["bobs"], ["mine"], ["last"]]);
 });
 
 test("ownership: another member's overwrite or delete is refused (ATTRIBUTE_NOT_OWNER 23424) unless isForce, which takes the key over", async () => {

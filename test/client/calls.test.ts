@@ -1,15 +1,9 @@
 import { ChatClient, ClientErrorCode, ErrorCode, ExitReason } from "../../src/client";
 import { Scope } from "../../src/service/scopes";
-import { sleep, startServer, waitFor, type TestServer } from "../helpers/server";
+import { useServer, waitFor } from "../helpers/server";
 import { chatClient, rejection, reset, roomExists, serverMembers } from "./helpers";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ maxRoomsPerUser: 3 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ maxRoomsPerUser: 3 });
 
 describe("createRoom", () => {
   test("creates and joins the room, resolves with its full info, and reports connecting/activeCreate then connected/success", async () => {
@@ -142,8 +136,11 @@ describe("enterRoom", () => {
     const { chat, seen } = chatClient(t, "alice", { connectTimeoutMs: 150 });
     const consume = chat.sdk.consumeSeatReservation.bind(chat.sdk);
     let lateJoins = 0;
+    // the network is slow: the seat is reserved, the socket comes only after the client gave up
+    let socketArrives!: () => void;
+    const late = new Promise<void>((resolve) => (socketArrives = resolve));
     chat.sdk.consumeSeatReservation = (async (...args: Parameters<typeof consume>) => {
-      await sleep(400); // the network is slow: the seat is reserved, the socket is late
+      await late;
       const room = await consume(...args);
       lateJoins++;
       return room;
@@ -152,6 +149,7 @@ describe("enterRoom", () => {
     expect(seen.states).toEqual(["slow connecting/activeEnter", "slow disconnected/connectTimeout"]);
     expect(chat.rooms).toEqual([]);
     expect(roomExists("slow")).toBe(true); // created by the entry request, seat reserved
+    socketArrives();
     await waitFor(() => lateJoins === 1, 3000, "the late join");
     await waitFor(() => !roomExists("slow"), 3000, "the late member to leave and the room to close");
     expect(seen.states).toHaveLength(2);

@@ -10,7 +10,7 @@ import { createRedisStore } from "../../src/store/redis";
 import type { ChatStore, StoreConnectionChange } from "../../src/store/types";
 import { startPrivateRedis, type PrivateRedis } from "../helpers/cluster";
 import { describeWithRedisServer } from "../helpers/redis";
-import { sleep, waitFor } from "../helpers/server";
+import { waitFor } from "../helpers/wait";
 
 describeWithRedisServer("Redis store recovery", () => {
   let redis: PrivateRedis;
@@ -27,10 +27,14 @@ describeWithRedisServer("Redis store recovery", () => {
     await store.recovery!.watch((change) => changes.push(change));
     return changes;
   };
-  /** Restarts `server`: SIGKILL (with appendfsync always, a persistent one keeps every write). */
-  const restart = async (server: PrivateRedis): Promise<void> => {
+  /**
+   * Restarts `server`: SIGKILL (with appendfsync always, a persistent one keeps every write), then,
+   * once every store watched in `watchers` has reported the drop, starts it again.
+   */
+  const restart = async (server: PrivateRedis, ...watchers: StoreConnectionChange[][]): Promise<void> => {
+    const before = watchers.map((changes) => changes.length);
     await server.stop("SIGKILL");
-    await sleep(300);
+    await waitFor(() => watchers.every((changes, i) => changes.slice(before[i]).some((c) => c.state === "down")), 5000, "the stores to see the drop");
     await server.start();
   };
 
@@ -68,7 +72,7 @@ describeWithRedisServer("Redis store recovery", () => {
     await waitFor(() => lossyChanges.some((c) => c.state === "up"), 5000, "the reconnect after CLIENT KILL");
     expect(lossyChanges).toEqual([{ state: "down" }, { state: "up", lost: false }]);
 
-    await Promise.all([restart(redis), restart(durable)]);
+    await Promise.all([restart(redis, lossyChanges), restart(durable, keptChanges)]);
     await waitFor(() => lossyChanges.length === 4 && keptChanges.length === 2, 10_000, "both stores to reconnect");
     expect(lossyChanges.slice(2)).toEqual([{ state: "down" }, { state: "up", lost: true }]);
     expect(keptChanges).toEqual([{ state: "down" }, { state: "up", lost: false }]);
@@ -90,7 +94,7 @@ describeWithRedisServer("Redis store recovery", () => {
     await room.sets.add("banned:r", ["forever"], null);
     await room.sets.add("mute-exceptions:r", ["x"], null);
 
-    await restart(redis);
+    await restart(redis, changes);
     await waitFor(() => changes.some((c) => c.state === "up"), 10_000, "the reconnect");
     expect(changes.at(-1)).toEqual({ state: "up", lost: true });
     // what operators do between the loss and the write-back

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { createRedisStore } from "../../src/store/redis";
 import type { ChatStore } from "../../src/store/types";
 import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { waitFor } from "../helpers/wait";
 import { message } from "./describeHistory";
 import { describeStore, Inbox } from "./describeStore";
 
@@ -191,11 +192,12 @@ describeWithRedis("Redis store", () => {
       for (const id of ids) await admin.client("KILL", "ID", id);
 
       expect(await store.sets.has("s", "m", Date.now())).toBe(true);
-      const deadline = Date.now() + 5000;
-      while (inbox.received.length === 0 && Date.now() < deadline) {
+      // the subscriber resubscribes on its new connection a moment after the kill: publish until one arrives
+      const arrived = async () => {
         await publisher.bus.publish("t", "after reconnect");
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+        return inbox.received.length > 0;
+      };
+      await waitFor(arrived, 5000, "a notice after the reconnect", 50);
       expect(inbox.received[0]).toBe("after reconnect");
     });
   });

@@ -3,6 +3,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { ColyseusTestServer } from "@colyseus/testing/TestServer";
 import { createChatServer, type ChatServer, type ChatServerOptions } from "../../src/standalone/server";
 import { ENTER_PATH, type EnterRequest, type ErrorBody } from "../../src/protocol";
+import type { ChatEventMap, ChatEvents } from "../../src/service/events";
 
 /** A chat server listening on an ephemeral port, for one test file (Colyseus' matchmaker is per process). */
 export interface TestServer {
@@ -22,6 +23,52 @@ export async function startServer(options: ChatServerOptions = {}): Promise<Test
   // ColyseusTestServer points its SDK and HTTP client at the server's `port` field
   (server.colyseus as unknown as { port: number }).port = port;
   return { server, port, httpUrl: `http://127.0.0.1:${port}`, colyseus: new ColyseusTestServer(server.colyseus) };
+}
+
+/** A {@link TestServer} of {@link useServer}, which also leaves the SDK rooms it tracks before it stops. */
+export interface UsedServer extends TestServer {
+  /** Remembers an SDK room to leave (consented) before the server shuts down; returns it. */
+  track<R extends Room>(room: R): R;
+}
+
+/**
+ * One chat server for the enclosing describe block (or file): started with `options` in beforeAll;
+ * in afterAll the tracked SDK rooms leave and the server shuts down. The handle's fields are
+ * readable inside tests and hooks only.
+ */
+export function useServer(options: ChatServerOptions = {}): UsedServer {
+  let started: TestServer | undefined;
+  const tracked = new Set<Room>();
+  beforeAll(async () => {
+    started = await startServer(options);
+  });
+  afterAll(async () => {
+    await Promise.all([...tracked].map((room) => room.leave().catch(() => undefined)));
+    tracked.clear();
+    await started?.server.shutdown();
+  });
+  const get = (): TestServer => {
+    if (!started) throw new Error("the test server is not started yet (use it inside tests and hooks)");
+    return started;
+  };
+  return {
+    get server() {
+      return get().server;
+    },
+    get port() {
+      return get().port;
+    },
+    get httpUrl() {
+      return get().httpUrl;
+    },
+    get colyseus() {
+      return get().colyseus;
+    },
+    track(room) {
+      tracked.add(room);
+      return room;
+    },
+  };
 }
 
 /** Error raised by {@link sdkEnter} with the server's error code. */
@@ -53,13 +100,79 @@ export async function sdkEnter(httpUrl: string, request: Partial<EnterRequest>, 
   return room;
 }
 
-/** Resolves when `predicate` holds, polling every 10 ms; rejects after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export { waitFor } from "./wait";
+
+/**
+ * The first `event` of `chat.events` whose payload satisfies `matches`, as a promise; rejects after
+ * `timeoutMs`. Call it before the action that causes the event.
+ */
+export function nextEvent<K extends keyof ChatEventMap>(events: ChatEvents, event: K, matches: (payload: ChatEventMap[K][0]) => boolean = () => true, timeoutMs = 5000): Promise<ChatEventMap[K][0]> {
+  return new Promise((resolve, reject) => {
+    const listener = (payload: ChatEventMap[K][0]) => {
+      if (!matches(payload)) return;
+      done();
+      resolve(payload);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for chat event ${String(event)}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      (events.off as (name: K, fn: typeof listener) => void)(event, listener);
+    };
+    (events.on as (name: K, fn: typeof listener) => void)(event, listener);
+  });
+}
+
+/** What {@link busNotices} waits for. */
+export interface BusNotices {
+  /** Resolves once the notices were delivered to every subscriber and the turn that did so is over. */
+  readonly applied: Promise<void>;
+}
+
+/**
+ * Waits for the next `count` notices on bus `topic` of an in-memory store (subscribe first, then
+ * act, then await `applied`). The memory bus hands a notice to every subscriber in one turn and the
+ * rooms refresh from the memory store with promises only, so once that turn is over the rooms have
+ * applied the change: a barrier for "the rooms know" instead of a guessed sleep.
+ */
+export async function busNotices(server: ChatServer, topic: string, count = 1, timeoutMs = 3000): Promise<BusNotices> {
+  let seen = 0;
+  let delivered!: () => void;
+  const all = new Promise<void>((resolve) => (delivered = resolve));
+  const unsubscribe = await server.ctx.store.bus.subscribe(topic, () => {
+    if (++seen === count) delivered();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} notice(s) on ${topic}`)), timeoutMs);
+  });
+  const applied = Promise.race([all, timeout])
+    .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+    .finally(() => {
+      clearTimeout(timer);
+      return unsubscribe();
+    });
+  return { applied };
+}
+
+/**
+ * How long a room's rule timers (destroy policy, offline kick-out) wait at most before checking
+ * again (ChatRoom's MAX_TIMER_MS): a check that is due runs within this long.
+ */
+export const ROOM_RECHECK_MS = 1000;
+
+/**
+ * Resolves once `ms` of wall-clock time have passed and the clock of local room `roomId` has run
+ * every timer due within `ms` from now (a timer of its own, set after them, fires after them; the
+ * room clock ticks every 16 ms and may fire a tick early, hence the wall-clock half): after
+ * `roomRechecked(id)` the room has checked its destroy and kick-out rules against the current time
+ * at least once. A barrier for "nothing happened" assertions, instead of a guessed sleep.
+ */
+export async function roomRechecked(roomId: string, ms = ROOM_RECHECK_MS): Promise<void> {
+  const room = await localRoom(roomId);
+  await Promise.all([new Promise<void>((resolve) => room.clock.setTimeout(() => resolve(), ms + 1)), new Promise<void>((resolve) => setTimeout(resolve, ms + 1))]);
 }
 
 /** Resolves with the close code when the SDK room leaves. */

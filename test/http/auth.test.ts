@@ -2,16 +2,11 @@ import { ErrorCode } from "../../src/core/errors";
 import { OPERATOR_ROUTES } from "../../src/http/router";
 import { rcSignature, verifySignature, type SignatureOptions } from "../../src/http/signature";
 import { signedPost, type OperatorCredentials } from "../helpers/operator";
-import { startServer, type TestServer } from "../helpers/server";
+import { advanceDate, useFrozenDate } from "../helpers/fakeDate";
+import { useServer } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ ...creds, apiRateLimit: 3 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ ...creds, apiRateLimit: 3 });
 
 describe("signature", () => {
   test("the signature RongCloud's Node SDK sends is hex(SHA1(secret + nonce + timestamp))", () => {
@@ -94,13 +89,15 @@ describe("timestamp skew (verifySignature)", () => {
 });
 
 describe("rate limit", () => {
-  // Buckets are one-second windows: start each check with the earlier calls' windows over.
-  const nextWindow = () => new Promise((r) => setTimeout(r, 1100));
+  // Buckets are one-second windows of Date.now(): a frozen Date moved past a window starts the
+  // next one at once, and no window can end in the middle of a check.
+  useFrozenDate();
+  const nextWindow = () => advanceDate(1000);
   beforeAll(nextWindow);
 
   test.each(OPERATOR_ROUTES.map((r) => [r.path, r] as const))("%s answers 429 with 1008 over its limit (3/s here unless the route has its own)", async (path, route) => {
     // a budget shared with a sibling endpoint (entry set/batch set, remove/batch remove) was just spent by it
-    if (route.bucket) await nextWindow();
+    if (route.bucket) nextWindow();
     const limit = route.perSecond ?? 3;
     const codes: number[] = [];
     for (let i = 0; i <= limit; i++) {
@@ -113,11 +110,13 @@ describe("rate limit", () => {
   });
 
   test("the limit is per endpoint and refills after a second", async () => {
-    await nextWindow();
+    nextWindow();
     for (let i = 0; i < 3; i++) expect((await signedPost(t.httpUrl, "/chatroom/ban/check.json", { chatroomId: "x" }, creds)).status).not.toBe(429);
     expect((await signedPost(t.httpUrl, "/chatroom/ban/check.json", { chatroomId: "x" }, creds)).status).toBe(429);
     expect((await signedPost(t.httpUrl, "/chatroom/user/block/list.json", { chatroomId: "x" }, creds)).status).toBe(200);
-    await nextWindow();
+    advanceDate(999);
+    expect((await signedPost(t.httpUrl, "/chatroom/ban/check.json", { chatroomId: "x" }, creds)).status).toBe(429);
+    advanceDate(1);
     expect((await signedPost(t.httpUrl, "/chatroom/ban/check.json", { chatroomId: "x" }, creds)).status).toBe(200);
   });
 });

@@ -8,7 +8,9 @@ import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
 import { ClientRequest, ServerMessage, type RoomMessage } from "../../src/protocol";
 import { enterAs, signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
-import { sleep, startServer, waitFor, type TestServer } from "../helpers/server";
+import { Topic } from "../../src/service/scopes";
+import { inFreshRateWindow } from "../helpers/fakeDate";
+import { busNotices, startServer, waitFor, type TestServer } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
 /** Frozen: time moves only by advance(), so load on the machine cannot slide the window. */
@@ -49,8 +51,15 @@ async function member(roomId: string, userId: string): Promise<{ room: Room; mes
 }
 const publish = (roomIds: string | string[], objectName: string, content = "{}") => post("/message/chatroom/publish.json", { toChatroomId: roomIds, fromUserId: "op", objectName, content });
 const types = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, "0")}`);
-/** Rooms learn about list changes over the bus; give the notice a moment to arrive. */
-const listsReachRooms = () => sleep(100);
+/**
+ * Rooms learn about list changes over the bus: runs `change`, which publishes `count` notices on
+ * `topic`, and resolves once the rooms have applied them.
+ */
+async function listsReachRooms(topic: string, count: number, change: () => Promise<void>): Promise<void> {
+  const notices = await busNotices(t.server, topic, count);
+  await change();
+  await notices.applied;
+}
 
 describe("chatroom/message/priority/* (low-priority types, camelCase objectName)", () => {
   afterAll(async () => {
@@ -108,9 +117,10 @@ describe("the lists reach the rooms: a burst on a frozen clock (40 per 200 ms, l
     await sendAll("T:Txt", 10);
     // not on the list yet: T:Low is an ordinary (high-priority) operator message
     expect((await publish("burst", "T:Low")).body.messageUIDs).toHaveLength(1);
-    await ok("/chatroom/message/priority/add.json", { objectName: "T:Low" });
-    await ok("/chatroom/whitelist/add.json", { objectnames: "T:Safe" });
-    await listsReachRooms();
+    await listsReachRooms(Topic.allRooms, 2, async () => {
+      await ok("/chatroom/message/priority/add.json", { objectName: "T:Low" });
+      await ok("/chatroom/whitelist/add.json", { objectnames: "T:Safe" });
+    });
 
     expect((await publish("burst", "T:Low")).body).toEqual({ code: 200, messageUIDs: [], droppedChatroomIds: ["burst"] });
     expect((await sendAll("T:Txt", 29)).every((r) => r.messageUIDs.length === 1)).toBe(true);
@@ -131,9 +141,10 @@ describe("the lists reach the rooms: a burst on a frozen clock (40 per 200 ms, l
   });
 
   test("removed from the lists, the types are ordinary again", async () => {
-    await ok("/chatroom/message/priority/remove.json", { objectName: "T:Low" });
-    await ok("/chatroom/whitelist/delete.json", { objectnames: "T:Safe" });
-    await listsReachRooms();
+    await listsReachRooms(Topic.allRooms, 2, async () => {
+      await ok("/chatroom/message/priority/remove.json", { objectName: "T:Low" });
+      await ok("/chatroom/whitelist/delete.json", { objectnames: "T:Safe" });
+    });
     clock.advance(200);
     for (let i = 0; i < 39; i++) await publish("burst", "T:Txt");
     expect((await publish("burst", "T:Low")).body.messageUIDs).toHaveLength(1); // the 40th: no longer shed at 10
@@ -147,24 +158,27 @@ describe("chatroom/message/stopDistribution.json and resumeDistribution.json", (
     const amy = await member("sd1", "amy");
     const ben = await member("sd1", "ben");
     const cal = await member("sd2", "cal");
-    expect(await ok("/chatroom/message/stopDistribution.json", { chatroomId: "sd1" })).toEqual({ code: 200 });
-    await listsReachRooms();
+    await listsReachRooms(Topic.room("sd1"), 1, async () => {
+      expect(await ok("/chatroom/message/stopDistribution.json", { chatroomId: "sd1" })).toEqual({ code: 200 });
+    });
 
     await expect(amy.room.request(ClientRequest.SEND, { type: "text", content: "hi" })).rejects.toMatchObject({ reason: { code: ErrorCode.DISTRIBUTION_STOPPED } });
     await expectError("/message/chatroom/publish.json", { toChatroomId: ["sd2", "sd1"], fromUserId: "op", objectName: "T:Txt", content: "{}" }, ErrorCode.DISTRIBUTION_STOPPED, 200, "sd1");
     expect((await ok("/chatroom/message/stats.json", { chatroomId: "sd1" })).distributionStopped).toBe(true);
-    await sleep(1100); // broadcast.json allows one call per second
-    await ok("/message/chatroom/broadcast.json", { fromUserId: "op", objectName: "T:All", content: "{}" });
+    // broadcast.json allows one call per second: a fresh second
+    await inFreshRateWindow(() => ok("/message/chatroom/broadcast.json", { fromUserId: "op", objectName: "T:All", content: "{}" }));
     await waitFor(() => cal.messages.some((m) => m.type === "T:All"), 3000, "the running room gets the broadcast");
-    await sleep(100);
     expect([amy.messages, ben.messages]).toEqual([[], []]);
 
-    expect(await ok("/chatroom/message/resumeDistribution.json", { chatroomId: "sd1" })).toEqual({ code: 200 });
-    await listsReachRooms();
+    await listsReachRooms(Topic.room("sd1"), 1, async () => {
+      expect(await ok("/chatroom/message/resumeDistribution.json", { chatroomId: "sd1" })).toEqual({ code: 200 });
+    });
     await expect(amy.room.request(ClientRequest.SEND, { type: "text", content: "back" })).resolves.toMatchObject({ senderUserID: "amy" });
     expect((await publish("sd1", "T:Txt")).body.messageUIDs).toHaveLength(1);
-    await waitFor(() => ben.messages.length === 2, 3000, "ben receives again");
+    await waitFor(() => ben.messages.length >= 2 && amy.messages.length >= 2, 3000, "amy and ben receive again");
+    // a room sends in order: a broadcast that reached sd1 while stopped would have come before these
     expect(ben.messages.map((m) => m.content)).toEqual(["back", "{}"]);
+    expect(amy.messages.map((m) => m.content)).toEqual(["back", "{}"]);
   });
 
   test("stop needs a live room (23410); resume is idempotent; the switch dies with the room", async () => {

@@ -1,21 +1,18 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
-import { enterAs, signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
-import { leaveCode, sleep, startServer, waitFor, type TestServer } from "../helpers/server";
+import { enterAs, signedPost, TestClock, type FormParams, type OperatorCredentials } from "../helpers/operator";
+import { leaveCode, useServer, waitFor } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
-let t: TestServer;
+const clock = new TestClock();
+const t = useServer({ ...creds, now: clock.now });
 const rooms: Room[] = [];
 beforeAll(async () => {
-  t = await startServer(creds);
   await signedPost(t.httpUrl, "/chatroom/create.json", { "chatroom[m1]": "members" }, creds);
   for (const userId of ["ann", "ben", "cat"]) {
     rooms.push(await enterAs(t.httpUrl, "m1", userId, creds));
-    await sleep(5); // distinct join times
+    clock.advance(5); // distinct join times
   }
-});
-afterAll(async () => {
-  await t.server.shutdown();
 });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 

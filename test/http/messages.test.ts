@@ -5,24 +5,19 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
 import { ClientRequest, ServerMessage, type RecallNotice, type RoomMessage } from "../../src/protocol";
-import { enterAs, signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
-import { collect, sleep, startServer, waitFor, type TestServer } from "../helpers/server";
+import { inFreshRateWindow } from "../helpers/fakeDate";
+import { enterAs, signedPost, TestClock, type FormParams, type OperatorCredentials } from "../helpers/operator";
+import { collect, useServer, waitFor } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
-let t: TestServer;
-const joined: Room[] = [];
+const clock = new TestClock();
+const t = useServer({ ...creds, now: clock.now, maxMessageBytes: 1000 });
 beforeAll(async () => {
-  t = await startServer({ ...creds, maxMessageBytes: 1000 });
   await post("/chatroom/create.json", { "chatroom[p1]": "one", "chatroom[p2]": "two", "chatroom[h1]": "history", "chatroom[rc1]": "recall" });
-});
-afterAll(async () => {
-  await Promise.all(joined.map((room) => room.leave().catch(() => undefined)));
-  await t.server.shutdown();
 });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 async function member(roomId: string, userId: string): Promise<{ room: Room; messages: RoomMessage[] }> {
-  const room = await enterAs(t.httpUrl, roomId, userId, creds);
-  joined.push(room);
+  const room = t.track(await enterAs(t.httpUrl, roomId, userId, creds));
   const messages: RoomMessage[] = [];
   room.onMessage(ServerMessage.MESSAGES, (batch: RoomMessage[]) => messages.push(...batch));
   return { room, messages };
@@ -65,8 +60,10 @@ describe("message/chatroom/publish.json", () => {
     const c = await member("p2", "cid");
     const reply = await post("/message/chatroom/publish.json", { toChatroomId: ["p2", "ghost"], ...text("never") });
     expect(reply.body).toEqual({ code: ErrorCode.ROOM_NOT_EXIST, errorMessage: expect.stringContaining("ghost") });
-    await sleep(100);
-    expect(c.messages).toEqual([]);
+    // a later publish to the room is a barrier: the room sends in order, so the refused one would come first
+    expect((await post("/message/chatroom/publish.json", { toChatroomId: "p2", ...text("later") })).body.code).toBe(200);
+    await waitFor(() => c.messages.length > 0, 3000, "the later message");
+    expect(c.messages.map((m) => m.content)).toEqual([JSON.stringify({ content: "later" })]);
   });
 
   test("accepts the SDKs' extra parameters; refuses bad ones naming the parameter and its limit", async () => {
@@ -106,7 +103,8 @@ describe("message/recall.json (conversationType=4)", () => {
   test("recalls a member's own message; fromUserId must be its sender (24011)", async () => {
     const a = await member("rc1", "sal");
     const mine = (await a.room.request(ClientRequest.SEND, { type: "text", content: "mine" })) as RoomMessage;
-    await sleep(50);
+    const inHistory = async () => ((await post("/chatroom/message/history.json", { chatroomId: "rc1" })).body.messages as { messageUID: string }[]).some((m) => m.messageUID === mine.messageID);
+    await waitFor(inHistory, 3000, "the message in the room's history");
     const recall = { conversationType: 4, targetId: "rc1", messageUID: mine.messageID };
     await expectError("/message/recall.json", { ...recall, fromUserId: "someone" }, ErrorCode.NOT_MESSAGE_SENDER, 200, "sent by sal");
     expect((await post("/message/recall.json", { ...recall, fromUserId: "sal" })).body).toEqual({ code: 200 });
@@ -139,7 +137,7 @@ describe("chatroom/message/history.json (our extension)", () => {
   beforeAll(async () => {
     for (let i = 1; i <= 6; i++) {
       await post("/message/chatroom/publish.json", { toChatroomId: "h1", ...text(`m${i}`) });
-      await sleep(3); // distinct timestamps
+      clock.advance(5); // distinct timestamps
     }
     const all = await post("/chatroom/message/history.json", { chatroomId: "h1", order: 1 });
     sent = all.body.messages;
@@ -207,21 +205,19 @@ describe("message/chatroom/broadcast.json", () => {
   test("reaches every room; a second call within the second is rate limited (1 per second)", async () => {
     const a = await member("p1", "bea");
     const b = await member("p2", "bo");
-    await sleep(1100); // the refused call above spent this second's budget
-    expect((await post("/message/chatroom/broadcast.json", text("to all"))).body).toEqual({ code: 200 });
-    await waitFor(() => [a, b].every((m) => m.messages.some((x) => x.content === '{"content":"to all"}')), 3000, "both rooms receive the broadcast");
-    const again = await post("/message/chatroom/broadcast.json", text("again"));
+    // a fresh second: the refused call above spent the last one's budget
+    const [first, again] = await inFreshRateWindow(async () => [await post("/message/chatroom/broadcast.json", text("to all")), await post("/message/chatroom/broadcast.json", text("again"))]);
+    expect(first.body).toEqual({ code: 200 });
     expect([again.status, again.body.code]).toEqual([429, ErrorCode.RATE_LIMITED]);
+    await waitFor(() => [a, b].every((m) => m.messages.some((x) => x.content === '{"content":"to all"}')), 3000, "both rooms receive the broadcast");
   });
 });
 
 describe("publish rate (last: it spends the endpoint's budget)", () => {
   test("each target room counts: 60 rooms twice in one second is over the 100 messages/s budget", async () => {
-    await sleep(1100);
     const rooms = Array.from({ length: 60 }, (_, i) => `none${i}`);
-    const first = await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") });
+    const [first, second] = await inFreshRateWindow(async () => [await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") }), await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") })]);
     expect(first.body.code).toBe(ErrorCode.ROOM_NOT_EXIST);
-    const second = await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") });
     expect([second.status, second.body.code]).toEqual([429, ErrorCode.RATE_LIMITED]);
   });
 });

@@ -1,7 +1,7 @@
 import { ClientRequest, ServerMessage, type MembersChangedPayload } from "../../src/protocol";
 import { ExitReason } from "../../src/core/exitReasons";
 import { Scope, Topic } from "../../src/service/scopes";
-import { startServer, sdkEnter, waitFor, sleep, localRoom, dropConnection, collect, type TestServer } from "../helpers/server";
+import { sdkEnter, waitFor, localRoom, dropConnection, collect, nextEvent, roomRechecked, useServer, ROOM_RECHECK_MS } from "../helpers/server";
 import type { Room } from "@colyseus/sdk";
 
 async function send(room: Room, n: number): Promise<void> {
@@ -9,13 +9,7 @@ async function send(room: Room, n: number): Promise<void> {
 }
 
 describe("RongCloud mode (window 1 s)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer({ reconnectWindowS: 1, kickoutMode: "rongcloud", sendRatePerSecond: 1000 });
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer({ reconnectWindowS: 1, kickoutMode: "rongcloud", sendRatePerSecond: 1000 });
 
   test("an offline member survives 30 messages inside the window and is kicked by the 31st", async () => {
     const bob = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "rc31", userId: "bob" });
@@ -39,7 +33,8 @@ describe("RongCloud mode (window 1 s)", () => {
     const server = await localRoom("rclate");
     await dropConnection(alice, false);
     await waitFor(() => server.state.members.get("alice")?.online === false, 3000, "alice offline");
-    await sleep(1300);
+    // the 1 s window is over, and any timer the room had then has run
+    await roomRechecked("rclate");
     expect(server.state.members.has("alice")).toBe(true);
     await send(bob, 1);
     await waitFor(() => !server.state.members.has("alice"), 2000, "alice's removal");
@@ -54,9 +49,14 @@ describe("RongCloud mode (window 1 s)", () => {
     await dropConnection(alice, false);
     await waitFor(() => server.state.members.get("alice")?.online === false, 3000, "alice offline");
     await send(bob, 31);
-    await sleep(1100);
+    await roomRechecked("rcprot"); // the window is over: the next message would kick an unprotected member
+    const left: string[] = [];
+    const onLeft = ({ roomId, userId }: { roomId: string; userId: string }) => void (roomId === "rcprot" && left.push(userId));
+    t.server.chat.events.on("memberLeft", onLeft);
+    // a room message applies the rule before the sender's request is answered
     await send(bob, 1);
-    await sleep(100);
+    t.server.chat.events.off("memberLeft", onLeft);
+    expect(left).toEqual([]);
     expect(server.state.members.get("alice")?.online).toBe(false);
     await t.server.ctx.store.bus.publish(Topic.room("rcprot"), { type: "remove", userIds: ["alice"], reason: ExitReason.KICKED });
     await bob.leave();
@@ -64,24 +64,20 @@ describe("RongCloud mode (window 1 s)", () => {
 });
 
 describe("timer mode (window 1 s)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer({ reconnectWindowS: 1, kickoutMode: "timer" });
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer({ reconnectWindowS: 1, kickoutMode: "timer" });
 
   test("an offline member is kicked when the window ends, with no traffic", async () => {
     const bob = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "tm", userId: "bob" });
     const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "tm", userId: "alice" });
     const left = collect<MembersChangedPayload>(bob, ServerMessage.MEMBERS_LEFT);
     const server = await localRoom("tm");
+    const kicked = nextEvent(t.server.chat.events, "memberLeft", (e) => e.roomId === "tm" && e.userId === "alice", 1000 + 2 * ROOM_RECHECK_MS + 1000);
     const droppedAt = Date.now();
     await dropConnection(alice, false);
     await waitFor(() => server.state.members.get("alice")?.online === false, 3000, "alice offline");
-    await waitFor(() => left.length > 0, 4000, "alice's removal");
+    expect((await kicked).reason).toBe(ExitReason.OFFLINE);
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(950);
+    await waitFor(() => left.length > 0, 2000, "alice's removal at bob");
     expect(left[0].reasons).toEqual({ alice: ExitReason.OFFLINE });
     await bob.leave();
   });
@@ -92,7 +88,8 @@ describe("timer mode (window 1 s)", () => {
     const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "tmprot", userId: "alice" });
     const server = await localRoom("tmprot");
     await dropConnection(alice, false);
-    await sleep(1600);
+    await waitFor(() => server.state.members.get("alice")?.online === false, 3000, "alice offline");
+    await roomRechecked("tmprot"); // the window is over and every timer due by then has run
     expect(server.state.members.get("alice")?.online).toBe(false);
     await bob.leave();
   });

@@ -1,24 +1,27 @@
 import { ClaimKeeper } from "../../src/service/claimKeeper";
 import { createMemoryStore } from "../../src/store/memory";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Lets `ms` of fake time pass: the keeper's renewal timer fires and the store's TTLs run out on it. */
+const elapse = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
 describe("ClaimKeeper", () => {
   let store: ReturnType<typeof createMemoryStore>;
   let keeper: ClaimKeeper;
   beforeEach(() => {
+    jest.useFakeTimers();
     store = createMemoryStore();
     keeper = new ClaimKeeper(store.claims, "p1", 150);
   });
   afterEach(async () => {
     keeper.stop();
     await store.close();
+    jest.useRealTimers();
   });
 
   test("renews its claims before they lapse, and refuses a second claim of a name it holds", async () => {
     expect(await keeper.claim("room")).toBe(true);
     expect(await keeper.claim("room")).toBe(false);
-    await sleep(400);
+    await elapse(400); // well past the 150 ms TTL: only the renewals keep it
     expect(await store.claims.holder("room")).toBe("p1");
   });
 
@@ -26,7 +29,7 @@ describe("ClaimKeeper", () => {
     await keeper.claim("room");
     await store.claims.release("room", "p1");
     expect(await store.claims.holder("room")).toBeUndefined();
-    await sleep(120);
+    await elapse(120);
     expect(await store.claims.holder("room")).toBe("p1");
   });
 
@@ -37,7 +40,7 @@ describe("ClaimKeeper", () => {
     expect(await store.claims.claim("taken", "p2", 60_000)).toBe(true);
     await keeper.release("freed");
     const errors = jest.spyOn(console, "error").mockImplementation(() => undefined);
-    await sleep(120);
+    await elapse(120);
     expect(await store.claims.holder("taken")).toBe("p2");
     expect(await store.claims.holder("freed")).toBeUndefined();
     expect(errors).toHaveBeenCalledWith(expect.stringContaining("taken"));
