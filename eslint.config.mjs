@@ -16,6 +16,10 @@ export default tseslint.config(
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
       // `() => void send()` style callbacks are the common idiom of event handlers
       "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
+      // store twins and interface implementations are async by contract (every store method returns a Promise) without awaiting
+      "@typescript-eslint/require-await": "off",
+      // a leading underscore marks a parameter a signature requires but the body does not use
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
     },
   },
   {
