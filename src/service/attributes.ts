@@ -1,13 +1,12 @@
 /**
  * Operator use-cases for room attributes (RongCloud chatroom KV), for a room on any process: each
- * calls the room's operator method through {@link callRoom}, and the room applies core/attributes'
- * rules (limits, ownership, all-or-nothing) and tells its members.
+ * calls the room's operator method through `ctx.directory.room(roomId)`, and the room applies
+ * core/attributes' rules (limits, ownership, all-or-nothing) and tells its members.
  */
 import { AttributeTable } from "../core/attributes";
 import { isChatError } from "../core/errors";
 import type { AttributeInfo, RoomMessage } from "../protocol";
 import type { ChatContext } from "./context";
-import { callRoom } from "./remote";
 
 /** Options of {@link setAttributes}. */
 export interface OperatorSetOptions {
@@ -31,7 +30,7 @@ export function checkAttributePairs(pairs: Record<string, string>): void {
  * Resolves with the keys set. Throws ROOM_NOT_EXIST, or the rule the pairs broke (see AttributeTable.set).
  */
 export function setAttributes(ctx: ChatContext, roomId: string, ownerId: string, pairs: Record<string, string>, options: OperatorSetOptions): Promise<string[]> {
-  return callRoom<string[]>(ctx, roomId, "operatorSetAttributes", [ownerId, pairs, options.autoDelete, options.isForce]);
+  return ctx.directory.room(roomId).operatorSetAttributes(ownerId, pairs, options.autoDelete, options.isForce);
 }
 
 /**
@@ -40,12 +39,12 @@ export function setAttributes(ctx: ChatContext, roomId: string, ownerId: string,
  * ATTRIBUTE_NOT_OWNER, ATTRIBUTE_BATCH_LIMIT, ILLEGAL_ARGUMENT.
  */
 export function deleteAttributes(ctx: ChatContext, roomId: string, actor: string | null, keys: readonly string[]): Promise<string[]> {
-  return callRoom<string[]>(ctx, roomId, "operatorDeleteAttributes", [actor, [...keys]]);
+  return ctx.directory.room(roomId).operatorDeleteAttributes(actor, [...keys]);
 }
 
 /** Attributes of a live room with owner, version and time: all of them, or only `keys` (absent keys are left out). */
 export async function queryAttributes(ctx: ChatContext, roomId: string, keys?: readonly string[]): Promise<Record<string, AttributeInfo>> {
-  const all = await callRoom<Record<string, AttributeInfo>>(ctx, roomId, "operatorQueryAttributes", []);
+  const all = await ctx.directory.room(roomId).operatorQueryAttributes();
   if (keys === undefined || keys.length === 0) return all;
   return Object.fromEntries(keys.filter((key) => Object.hasOwn(all, key)).map((key) => [key, all[key]]));
 }
@@ -58,7 +57,7 @@ export async function queryAttributes(ctx: ChatContext, roomId: string, keys?: r
  */
 export async function notifyAttributeChange(ctx: ChatContext, roomId: string, senderUserID: string, type: string, content: string): Promise<RoomMessage | null> {
   try {
-    return await callRoom<RoomMessage | null>(ctx, roomId, "operatorPublish", [senderUserID, type, content]);
+    return await ctx.directory.room(roomId).operatorPublish(senderUserID, type, content);
   } catch (e) {
     if (isChatError(e)) return null;
     throw e;

@@ -3,9 +3,12 @@
  * listed. Services find and create rooms through it, never by a fixed type name, so a studio may
  * register its chat room types under any names, beside room types of its own.
  */
-import { matchMaker, type AuthContext, type IRoomCache } from "@colyseus/core";
+import type { AuthContext, IRoomCache } from "@colyseus/core";
 import { ChatError, ErrorCode } from "../core/errors";
 import { DEFAULT_ROOM_TYPE } from "../protocol";
+import { colyseusMatchmaker, type Matchmaker, type SeatReservation } from "./matchmaker";
+import { roomCalls } from "./remote";
+import type { RoomCalls } from "./roomOperations";
 
 /** The static property a bound chat room class carries its context under (plugin/bindRoom). */
 export const CHAT_CONTEXT = Symbol.for("colyseus-chatrooms.context");
@@ -35,22 +38,45 @@ export interface RoomDirectory {
   lookup(roomId: string): Promise<{ chatRoom?: IRoomCache; otherType?: string }>;
   /** Every live chat room of this instance in the cluster. */
   listAll(): Promise<IRoomCache[]>;
+  /**
+   * The operations of the chat room `roomId` on whichever process hosts it. Each call throws
+   * ROOM_NOT_EXIST at once when no chat room of this instance is listed under the id (or none
+   * answers), else the room's own ChatError (see {@link RoomCalls}).
+   */
+  room(roomId: string): RoomCalls;
+  /**
+   * Creates a room of `roomType` through the matchmaker; the room's onCreate applies the rules of
+   * creating. Rejects with whatever the matchmaker throws (see entry's toChatError).
+   */
+  create(roomType: string, options: Record<string, unknown>): Promise<IRoomCache>;
+  /** Reserves a seat in a listed room, carrying `auth` as the seat's auth data; rejects as the matchmaker does. */
+  reserveSeat(listing: IRoomCache, options: Record<string, unknown>, auth: unknown): Promise<SeatReservation>;
 }
 
 /**
  * A directory over the matchmaker's registered handlers: a type belongs to the instance whose
- * `processToken` its bound class carries.
+ * `processToken` its bound class carries. `matchmaker` is Colyseus' own unless a test passes a fake.
  */
-export function createRoomDirectory(processToken: string, preferredType: string | undefined): RoomDirectory {
+export function createRoomDirectory(processToken: string, preferredType: string | undefined, matchmaker: Matchmaker = colyseusMatchmaker): RoomDirectory {
   const roomTypes = (): string[] => {
     const names: string[] = [];
-    for (const [name, handler] of Object.entries(matchMaker.getAllHandlers())) {
-      const bound = (handler.klass as unknown as Record<symbol, { processToken?: string } | undefined>)[CHAT_CONTEXT];
+    for (const [name, handler] of Object.entries(matchmaker.getAllHandlers())) {
+      const bound = (handler.klass as Record<symbol, { processToken?: string } | undefined>)[CHAT_CONTEXT];
       if (bound?.processToken === processToken) names.push(name);
     }
     return names;
   };
   const isChatType = (name: string): boolean => roomTypes().includes(name);
+  const lookup = async (roomId: string): Promise<{ chatRoom?: IRoomCache; otherType?: string }> => {
+    const listing = await matchmaker.getRoomById(roomId);
+    if (!listing) return {};
+    return isChatType(listing.name) ? { chatRoom: listing } : { otherType: listing.name };
+  };
+  const find = async (roomId: string): Promise<IRoomCache | undefined> => (await lookup(roomId)).chatRoom;
+  const link = {
+    isListed: async (roomId: string) => (await find(roomId)) !== undefined,
+    remoteRoomCall: (roomId: string, method: string, args: unknown[], timeoutMs?: number) => matchmaker.remoteRoomCall(roomId, method, args, timeoutMs),
+  };
   return {
     roomTypes,
     isChatType,
@@ -67,21 +93,19 @@ export function createRoomDirectory(processToken: string, preferredType: string 
       }
       return chosen;
     },
-    async find(roomId) {
-      return (await this.lookup(roomId)).chatRoom;
-    },
-    async lookup(roomId) {
-      const listing = await matchMaker.getRoomById(roomId);
-      if (!listing) return {};
-      return isChatType(listing.name) ? { chatRoom: listing } : { otherType: listing.name };
-    },
+    find,
+    lookup,
     appOnAuth(roomType) {
-      const klass = matchMaker.getAllHandlers()[roomType]?.klass as unknown as Record<symbol, AppOnAuth | undefined> | undefined;
-      return klass?.[APP_ON_AUTH];
+      const handlers = matchmaker.getAllHandlers();
+      if (!Object.hasOwn(handlers, roomType)) return undefined;
+      return (handlers[roomType]?.klass as Record<symbol, AppOnAuth | undefined> | undefined)?.[APP_ON_AUTH];
     },
     async listAll() {
       const types = new Set(roomTypes());
-      return (await matchMaker.query({})).filter((listing) => types.has(listing.name));
+      return (await matchmaker.query({})).filter((listing) => types.has(listing.name));
     },
+    room: (roomId) => roomCalls(link, roomId),
+    create: (roomType, options) => matchmaker.createRoom(roomType, options),
+    reserveSeat: (listing, options, auth) => matchmaker.reserveSeatFor(listing, options, auth),
   };
 }

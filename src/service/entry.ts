@@ -3,12 +3,13 @@
  * (checked by ChatRoom's static onAuth), the `/chat/enter` route, and seats reserved by server
  * code (checked by the room when the connection arrives).
  */
-import { matchMaker, ServerError, type AuthContext, type IRoomCache } from "@colyseus/core";
+import { ServerError, type AuthContext, type IRoomCache } from "@colyseus/core";
 import { DESTROY_LIMITS } from "../core/destroyPolicy";
 import { ChatError, ErrorCode, isChatError, matchmakingStatusOf } from "../core/errors";
 import { assertName, assertRoomId, assertUserId } from "../core/ids";
 import { codedMessage, MATCHMAKING_FILTER_KEY, parseCodedMessage, type EnterMode, type RoomConfig } from "../protocol";
 import type { ChatContext } from "./context";
+import type { SeatReservation } from "./matchmaker";
 import { Scope } from "./scopes";
 
 /** How a room is being entered: the route's modes, plus joinById (a live room named by id). */
@@ -243,7 +244,7 @@ export async function createRoom(ctx: ChatContext, options: CreateOptions, roomT
   }
   // the other rules of creating (other types' ids, the room count) are the room's own: see assertCreatable
   try {
-    return await matchMaker.createRoom(roomType, { ...options, [FILTER_KEY]: options.roomId });
+    return await ctx.directory.create(roomType, { ...options, [FILTER_KEY]: options.roomId });
   } catch (e) {
     const err = toChatError(e);
     // A room created on another process fails over IPC with its message only, not its code:
@@ -272,7 +273,7 @@ async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoom
  * door), then find or create the room as `mode` asks, and
  * reserve a seat the client consumes over WebSocket. Concurrent enters of one id make one room.
  */
-export async function enter(ctx: ChatContext, request: EntryRequest & { mode: EnterMode }, roomType?: string, authContext?: AuthContext): Promise<matchMaker.ISeatReservation> {
+export async function enter(ctx: ChatContext, request: EntryRequest & { mode: EnterMode }, roomType?: string, authContext?: AuthContext): Promise<SeatReservation> {
   const type = roomType ?? ctx.directory.operatorRoomType();
   const checked = await checkEntry(ctx, request, request.mode);
   const { admitted } = checked;
@@ -296,7 +297,7 @@ export async function enter(ctx: ChatContext, request: EntryRequest & { mode: En
   // Colyseus' own joinOrCreate does, ask again (bounded) for the room listed under the id now.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await matchMaker.reserveSeatFor(listing, joinOptions, admitted);
+      return await ctx.directory.reserveSeat(listing, joinOptions, admitted);
     } catch (e) {
       const err = toChatError(e);
       if (attempt >= SEAT_ATTEMPTS || !(e instanceof Error) || !isSeatReservationFailure(e)) throw err;

@@ -4,7 +4,7 @@
  * switch (stop/resumeDistribution). State lives in `ctx.store.sets` with no expiry; every change
  * is announced on the bus ({type:"lists"}) so rooms refresh their cached lists at once.
  */
-import { ChatError, ErrorCode } from "../core/errors";
+import { addCapped } from "./cappedSet";
 import type { ChatContext } from "./context";
 import { assertRoomExists } from "./roomExists";
 import { Scope, Topic, type RoomCommand } from "./scopes";
@@ -28,14 +28,7 @@ const LISTS_CHANGED: RoomCommand = { type: "lists" };
  * (20), naming the current size and the size after the call; then nothing is added.
  */
 export async function addMessageTypes(ctx: ChatContext, list: TypeList, types: readonly string[]): Promise<void> {
-  const scope = SCOPE[list];
-  const max = MESSAGE_TYPE_LIST_LIMITS[list].total;
-  const present = new Set((await ctx.store.sets.list(scope, ctx.now())).map((e) => e.member));
-  const after = new Set([...present, ...types]).size;
-  if (after > max) {
-    throw new ChatError(ErrorCode.PARAMETER, `the ${WHAT[list]} holds at most ${max} types: it has ${present.size}, this call would make it ${after}`);
-  }
-  await ctx.store.sets.add(scope, types, null);
+  await addCapped(ctx, SCOPE[list], types, { max: MESSAGE_TYPE_LIST_LIMITS[list].total, what: WHAT[list], unit: "types" });
   await ctx.store.bus.publish(Topic.allRooms, LISTS_CHANGED);
 }
 

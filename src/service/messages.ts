@@ -1,15 +1,16 @@
 /**
  * Operator message use-cases: publish to rooms, broadcast to every room, recall, read history and
  * admission counters. They work for a room on any process: room methods are called through
- * {@link callRoom}, app-wide sends go over the bus ({@link Topic.allRooms}), history is read from
- * the store (so it is readable even when the room is not live).
+ * `ctx.directory.room(roomId)`, app-wide sends go over the bus ({@link Topic.allRooms}), history
+ * is read from the store (so it is readable even when the room is not live).
  */
 import { ChatError, ErrorCode, isChatError } from "../core/errors";
 import type { RoomMessage } from "../protocol";
 import type { HistoryQuery } from "../store/types";
 import type { ChatContext } from "./context";
 import { distributionStopped } from "./messageLists";
-import { callRoom } from "./remote";
+import { findRecallable } from "./recall";
+import type { MessageStats } from "./roomOperations";
 import { Topic, type RoomCommand } from "./scopes";
 
 /** A message the operator sends (RongCloud fromUserId / objectName / content). */
@@ -28,15 +29,7 @@ export interface PublishResult {
   dropped: string[];
 }
 
-/** Admission counters of a live room (see ChatRoom.operatorMessageStats). */
-export interface MessageStats {
-  /** messages admitted (delivered) since the room was created */
-  admitted: number;
-  /** messages dropped by admission since the room was created */
-  dropped: number;
-  /** sequence number of the room's last message */
-  lastSeq: number;
-}
+export type { MessageStats } from "./roomOperations";
 
 /**
  * Publishes one message to each room, ignoring mutes, as high priority (low-priority types are
@@ -55,7 +48,7 @@ export async function publishToRooms(ctx: ChatContext, roomIds: readonly string[
     throw new ChatError(ErrorCode.DISTRIBUTION_STOPPED, `message distribution is stopped in chatroom ${stoppedIds.join(", ")}; nothing was sent`);
   }
   const outcomes = await Promise.allSettled(
-    roomIds.map((roomId) => callRoom<RoomMessage | null>(ctx, roomId, "operatorPublish", [message.senderUserID, message.type, message.content])),
+    roomIds.map((roomId) => ctx.directory.room(roomId).operatorPublish(message.senderUserID, message.type, message.content)),
   );
   const result: PublishResult = { delivered: [], dropped: [] };
   let failure: unknown;
@@ -89,15 +82,10 @@ export async function broadcastToAllRooms(ctx: ChatContext, message: OperatorMes
  * was sent by someone else.
  */
 export async function recallMessage(ctx: ChatContext, roomId: string, messageID: string, senderUserID: string): Promise<RoomMessage> {
-  const kept = await ctx.store.history.query(roomId, { limit: ctx.config.historySize, direction: "backward" });
-  const found = kept.find((m) => m.messageID === messageID);
-  if (!found) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, `message ${messageID} is not in the history of chatroom ${roomId}`);
-  if (found.senderUserID !== senderUserID) {
-    throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `message ${messageID} was sent by ${found.senderUserID}, not by fromUserId ${senderUserID}`);
-  }
+  const found = await findRecallable(ctx, roomId, messageID, { kind: "operatorAs", senderUserID });
   if (await ctx.directory.find(roomId)) {
     try {
-      return await callRoom<RoomMessage>(ctx, roomId, "operatorRecall", [messageID]);
+      return await ctx.directory.room(roomId).operatorRecall(messageID);
     } catch (e) {
       // the room went away meanwhile: fall through to the history
       if (!isChatError(e) || e.code !== ErrorCode.ROOM_NOT_EXIST || (await ctx.directory.find(roomId))) throw e;
@@ -115,5 +103,5 @@ export async function queryHistory(ctx: ChatContext, roomId: string, query: Hist
 
 /** Admission counters of a live room on any process; ROOM_NOT_EXIST otherwise. */
 export function messageStats(ctx: ChatContext, roomId: string): Promise<MessageStats> {
-  return callRoom<MessageStats>(ctx, roomId, "operatorMessageStats", []);
+  return ctx.directory.room(roomId).operatorMessageStats();
 }

@@ -4,10 +4,10 @@
  * `ctx.store.sets` (shared by every process); every change is announced on the bus so rooms
  * react at once, wherever they run. Timed entries are keyed by room id, so they outlive the room.
  */
-import { ChatError, ErrorCode } from "../core/errors";
 import { ExitReason } from "../core/exitReasons";
 import { expiryAfterMinutes, MODERATION_LIMITS } from "../core/moderation";
 import type { ExpiringEntry } from "../store/types";
+import { addCapped } from "./cappedSet";
 import type { ChatContext } from "./context";
 import { assertRoomExists } from "./roomExists";
 import { Scope, Topic, type RoomCommand } from "./scopes";
@@ -98,7 +98,7 @@ export async function listMuteAllRooms(ctx: ChatContext): Promise<string[]> {
  */
 export async function addMuteExceptions(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
   await assertRoomExists(ctx, roomId);
-  await addCapped(ctx, Scope.muteExceptions(roomId), userIds, MODERATION_LIMITS.muteExceptionsPerRoom, "mute-exceptions list");
+  await addCapped(ctx, Scope.muteExceptions(roomId), userIds, { max: MODERATION_LIMITS.muteExceptionsPerRoom, what: "mute-exceptions list", unit: "users" });
   await announce(ctx, Topic.room(roomId), { type: "moderation" });
 }
 
@@ -119,7 +119,7 @@ export async function listMuteExceptions(ctx: ChatContext, roomId: string): Prom
  */
 export async function addProtectedUsers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
   await assertRoomExists(ctx, roomId);
-  await addCapped(ctx, Scope.protectedUsers(roomId), userIds, MODERATION_LIMITS.protectedUsersPerRoom, "protected-users list (user whitelist)");
+  await addCapped(ctx, Scope.protectedUsers(roomId), userIds, { max: MODERATION_LIMITS.protectedUsersPerRoom, what: "protected-users list (user whitelist)", unit: "users" });
   await announce(ctx, Topic.room(roomId), { type: "moderation" });
 }
 
@@ -132,15 +132,6 @@ export async function removeProtectedUsers(ctx: ChatContext, roomId: string, use
 /** Protected user ids of a room. */
 export async function listProtectedUsers(ctx: ChatContext, roomId: string): Promise<string[]> {
   return (await ctx.store.sets.list(Scope.protectedUsers(roomId), ctx.now())).map((e) => e.member);
-}
-
-async function addCapped(ctx: ChatContext, scope: string, userIds: readonly string[], max: number, what: string): Promise<void> {
-  const present = new Set((await ctx.store.sets.list(scope, ctx.now())).map((e) => e.member));
-  const after = new Set([...present, ...userIds]).size;
-  if (after > max) {
-    throw new ChatError(ErrorCode.PARAMETER, `the ${what} holds at most ${max} users: it has ${present.size}, this call would make it ${after}`);
-  }
-  await ctx.store.sets.add(scope, userIds, null);
 }
 
 /**

@@ -1,11 +1,14 @@
-import { matchMaker } from "@colyseus/core";
+/**
+ * Calling a chat room on any process: errors travel as data ({@link Outcome}) and are turned back
+ * into ChatErrors on the caller's side by {@link roomCalls}, the typed view of a room behind
+ * `ctx.directory.room(roomId)`.
+ */
 import { ChatError, ErrorCode, isChatError, type ChatErrorCode } from "../core/errors";
-import type { ChatContext } from "./context";
-import { assertRoomExists } from "./roomExists";
+import { ROOM_OPERATIONS, type RoomCalls, type RoomOperation } from "./roomOperations";
 
 /**
- * Result of a room method called through matchMaker.remoteRoomCall. Errors travel as data because
- * a method that throws on another process reaches the caller only as a timeout, losing its code.
+ * Result of a room method called through the matchmaker's remoteRoomCall. Errors travel as data
+ * because a method that throws on another process reaches the caller only as a timeout, losing its code.
  */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ChatErrorCode; message: string };
 
@@ -28,20 +31,44 @@ export function outcome<T>(fn: () => T | Promise<T>): Outcome<T> | Promise<Outco
   }
 }
 
-/**
- * Calls an operator method of a room wherever it lives and unwraps its {@link Outcome}.
- * Throws ROOM_NOT_EXIST when no such room is listed (at once) or none answers, or the method's ChatError.
- */
-export async function callRoom<T>(ctx: ChatContext, roomId: string, method: string, args: unknown[]): Promise<T> {
+/** What {@link roomCalls} needs to reach a room: whether it is listed, and the remote call itself. */
+export interface RoomLink {
+  /** True when a chat room with this id is listed anywhere in the cluster. */
+  isListed(roomId: string): Promise<boolean>;
+  /** The matchmaker's remoteRoomCall (see Matchmaker.remoteRoomCall). */
+  remoteRoomCall(roomId: string, method: string, args: unknown[], timeoutMs?: number): Promise<unknown>;
+}
+
+function isOutcome(answer: unknown): answer is Outcome<unknown> {
+  return typeof answer === "object" && answer !== null && "ok" in answer;
+}
+
+async function callRoom(link: RoomLink, roomId: string, method: RoomOperation, args: unknown[]): Promise<unknown> {
+  const gone = () => new ChatError(ErrorCode.ROOM_NOT_EXIST, `chatroom ${roomId} does not exist`);
   // an unlisted room would otherwise cost the remote call's whole timeout
-  await assertRoomExists(ctx, roomId);
-  let result: Outcome<T>;
+  if (!(await link.isListed(roomId))) throw gone();
+  const shape = ROOM_OPERATIONS[method];
+  let answer: unknown;
   try {
-    result = (await matchMaker.remoteRoomCall(roomId, method, args)) as Outcome<T>;
+    answer = await link.remoteRoomCall(roomId, method, args, shape.timeoutMs);
   } catch {
-    throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${roomId} does not exist`);
+    throw gone();
   }
-  if (!result || typeof result !== "object" || !("ok" in result)) throw new ChatError(ErrorCode.INTERNAL, `room ${roomId} gave no answer to ${method}`);
-  if (!result.ok) throw new ChatError(result.code, result.message);
-  return result.value;
+  if (shape.answer === "value") return answer;
+  if (!isOutcome(answer)) throw new ChatError(ErrorCode.INTERNAL, `room ${roomId} gave no answer to ${method}`);
+  if (!answer.ok) throw new ChatError(answer.code, answer.message);
+  return answer.value;
+}
+
+/**
+ * The operations of the room `roomId` (see {@link RoomCalls} for what each call resolves and
+ * throws). Nothing is called until a method is.
+ */
+export function roomCalls(link: RoomLink, roomId: string): RoomCalls {
+  const calls: Partial<Record<RoomOperation, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const method of Object.keys(ROOM_OPERATIONS) as RoomOperation[]) {
+    calls[method] = (...args) => callRoom(link, roomId, method, args);
+  }
+  // each method is built from the one table the compiler checks against ChatRoomOperations
+  return calls as unknown as RoomCalls;
 }

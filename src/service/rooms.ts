@@ -1,9 +1,8 @@
 /**
  * Operator room operations: create, destroy, inspect, list members, kick. They work for a room on
- * any process: commands go over the bus (Topic.room) and reads through the matchmaker's
- * remoteRoomCall, which reaches the process that hosts the room.
+ * any process: commands go over the bus (Topic.room) and reads through `ctx.directory.room(roomId)`,
+ * which reaches the process that hosts the room.
  */
-import { matchMaker } from "@colyseus/core";
 import { DestroyType, type DestroyOverride } from "../core/destroyOverride";
 import { ChatError, ErrorCode } from "../core/errors";
 import { ExitReason } from "../core/exitReasons";
@@ -18,7 +17,6 @@ import { Topic, type RoomCommand } from "./scopes";
 
 /** How long {@link destroyRooms} waits for the rooms to be gone before answering anyway. */
 const DESTROY_WAIT_MS = 3000;
-const INFO_TIMEOUT_MS = 2000;
 
 /** A room as chatroom/get.json shows it. */
 export interface RoomSummary {
@@ -87,13 +85,8 @@ export async function destroyRooms(ctx: ChatContext, roomIds: readonly string[])
 }
 
 /** Live info of a room, from whichever process hosts it; ROOM_NOT_EXIST when there is none. */
-export async function roomInfo(ctx: ChatContext, roomId: string): Promise<RoomInfo> {
-  await assertRoomExists(ctx, roomId);
-  try {
-    return (await matchMaker.remoteRoomCall(roomId, "info", undefined, INFO_TIMEOUT_MS)) as RoomInfo;
-  } catch {
-    throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `chatroom ${roomId} does not exist`);
-  }
+export function roomInfo(ctx: ChatContext, roomId: string): Promise<RoomInfo> {
+  return ctx.directory.room(roomId).info();
 }
 
 /** What chatroom/get.json answers; ROOM_NOT_EXIST for a room that is not live. */
