@@ -1,34 +1,33 @@
 import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
-import type { Delayed } from "@colyseus/timer";
 import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
-import { CloseCodeOf, ExitReason, exitReasonOfCloseCode, forgetsRoom, opensReconnectionWindow } from "../src/core/exitReasons";
-import { Membership } from "../src/core/membership";
-import { MAX_MEMBER_PAGE, MemberList } from "../src/core/memberList";
+import { CloseCodeOf, ExitReason, opensReconnectionWindow } from "../src/core/exitReasons";
+import { Membership, type MemberRecord } from "../src/core/membership";
+import { MemberList } from "../src/core/memberList";
 import { OfflineKickout } from "../src/core/kickout";
-import { dueDestroy, makeDestroyPolicy, nextDestroy, type DestroyCause, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
+import { makeDestroyPolicy, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
 import { assertName, assertRoomId } from "../src/core/ids";
 import type { ValidSend } from "../src/core/messages";
-import { ClientRequest, ServerMessage, type AttributesUpdate, type JoinOptions, type MemberQueryResult, type ErrorBody, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
+import { ClientRequest, ServerMessage, type AttributesUpdate, type JoinOptions, type ErrorBody, type HistorySync, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
-import { CHAT_CONTEXT } from "../src/service/directory";
 import { admit, assertCreatable, assertNotBanned, FILTER_KEY, isAdmitted, parseJoinOptions, parseRoomConfig, toMatchmakingError, type AdmittedEntry, type CreateOptions } from "../src/service/entry";
 import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
-import { forgetDestroyedRoom } from "../src/service/rooms";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
-import { ChatState, MemberState } from "./ChatState";
+import { ChatState } from "./ChatState";
 import { fullStateSerializer } from "./FullStateSerializer";
 import { MessagePipeline } from "./MessagePipeline";
 import { RoomAttributes } from "./RoomAttributes";
 import { RoomSnapshot } from "./roomSnapshot";
 import { outcome, type Outcome } from "../src/service/remote";
-import { checkHookMessage, checkMemberFields, runRefusableHook, type ChatMember, type ChatMessageDraft, type MemberEnterInfo } from "./memberHooks";
-
-/**
- * Timers re-check their rule at least this often, so a deadline is met to the second even when
- * the injected clock jumps (tests) or the policy changes under a pending timer.
- */
-const MAX_TIMER_MS = 1000;
+import type { ChatRoomOperations, MessageStats } from "../src/service/roomOperations";
+import { checkHookMessage, runRefusableHook, type ChatMember, type ChatMessageDraft, type MemberEnterInfo } from "./memberHooks";
+import { KeyedQueue } from "./keyedQueue";
+import { leaveReason } from "./leaveReason";
+import { RoomMembers } from "./RoomMembers";
+import { DestroyTimer, KickoutTimer } from "./roomTimers";
+import { loadMessageLists } from "./messageLists";
+import { cleanUpRoom } from "./roomCleanup";
+import { contextOf } from "./roomContext";
 
 /** Per-connection data the room keeps on `client.userData`. */
 interface ConnectionData {
@@ -46,7 +45,7 @@ interface ConnectionData {
  * {@link onMemberLeave}, {@link onBeforeMessage}, and {@link setMemberFields}. Each hook fires
  * once per member (not per connection), after the room's state is updated.
  */
-export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData: ConnectionData }> }> {
+export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData: ConnectionData }> }> implements ChatRoomOperations {
   private boundContext: ChatContext | undefined;
 
   /** The chatrooms this room type was registered with (chat.defineRoom). */
@@ -58,9 +57,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   override autoDispose = false;
 
   private readonly membership = new Membership();
-  /** Which members the schema state lists (the first config.memberListCap), and member pages. */
-  private memberList!: MemberList;
+  /** The member list, count, events and custom fields everyone sees. */
+  private members!: RoomMembers;
   private kickout!: OfflineKickout;
+  private kickoutTimer!: KickoutTimer;
+  private destroyTimer!: DestroyTimer;
   private policy!: DestroyPolicy;
   /** The policy from config and room options, before operator overrides (service/roomPolicy). */
   private basePolicy!: DestroyPolicy;
@@ -70,10 +71,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** Why a member is being removed, set before its connections close. */
   private readonly exitReasons = new Map<string, ExitReason>();
   private readonly protectedUsers = new Set<string>();
-  private pending: { joined: MemberInfo[]; left: MemberInfo[]; reasons: Record<string, ExitReason> } = { joined: [], left: [], reasons: Object.create(null) };
-  private flushTimer: Delayed | undefined;
-  private destroyTimer: Delayed | undefined;
-  private kickoutTimer: Delayed | undefined;
   private readonly unsubscribers: (() => Promise<void>)[] = [];
   private claimed = false;
   private pipeline!: MessagePipeline;
@@ -83,12 +80,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** The room's accepted state in the store, restored when the room comes back after a crash (rooms/roomSnapshot.ts). */
   private snapshot: RoomSnapshot | undefined;
   private closingReason: ExitReason | undefined;
-  /** The app's custom fields by member (null-prototype records). */
-  private readonly memberFields = new Map<string, Record<string, string>>();
   /** Connections whose entry the enter hook refused: their removal is silent. */
   private readonly refusedSessions = new Set<string>();
-  /** Per sender, the last message waiting on onBeforeMessage, so a sender's messages keep their order. */
-  private readonly messageHookChains = new Map<string, Promise<unknown>>();
+  /** Per sender, the messages waiting on onBeforeMessage, so a sender's messages keep their order. */
+  private readonly messageHooks = new KeyedQueue();
 
   /** Colyseus' schema serializer, with the full-state buffer kept once a big room outgrows it. */
   override setSerializer(serializer: Parameters<Room["setSerializer"]>[0]): void {
@@ -130,8 +125,26 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     );
     // what matchmaking filters by, also for rooms created by server code without it
     await this.setMetadata({ [FILTER_KEY]: roomId } as never, false);
-    this.memberList = new MemberList(config.memberListCap);
+    const schedule = (fn: () => void, ms: number) => this.clock.setTimeout(fn, ms);
+    this.members = new RoomMembers({
+      roomId,
+      state: this.state,
+      membership: this.membership,
+      memberList: new MemberList(config.memberListCap),
+      largeRoomCountMs: config.largeRoomCountMs,
+      patchIntervalMs: () => this.patchRate ?? 50,
+      broadcast: (type, payload) => this.broadcast(type, payload),
+      schedule,
+    });
     this.kickout = new OfflineKickout({ mode: config.kickoutMode, windowMs: config.reconnectWindowS * 1000, messageLimit: config.kickoutMessageLimit });
+    const timerHost = { schedule, now: () => this.ctx.now() };
+    this.kickoutTimer = new KickoutTimer({
+      ...timerHost,
+      kickout: this.kickout,
+      isProtected: (userId) => this.protectedUsers.has(userId),
+      onDue: (due) => this.removeMembers(due, ExitReason.OFFLINE),
+    });
+    this.destroyTimer = new DestroyTimer({ ...timerHost, policy: () => this.policy, activity: () => this.activity, onDue: () => this.closeRoom(ExitReason.EXPIRED) });
     this.activity = { createdAt, lastActivityAt: now, memberCount: 0, emptySince: null, everJoined: false };
     this.state.roomId = options.roomId;
     this.state.roomName = options.roomName;
@@ -210,7 +223,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.onMessage(ClientRequest.SET_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.setFromRequest(userId, body, this.ctx.now()) })));
     this.onMessage(ClientRequest.DELETE_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.deleteFromRequest(userId, body) })));
     this.onMessage(ClientRequest.QUERY_ATTRIBUTES, member(() => this.attributes.query()));
-    this.onMessage(ClientRequest.QUERY_MEMBERS, member((_userId, body) => this.queryMembers(body)));
+    this.onMessage(ClientRequest.QUERY_MEMBERS, member((_userId, body) => this.members.query(body)));
     this.onMessage(
       ClientRequest.SWITCH_LEAVE,
       member((_userId, body, client) => {
@@ -223,7 +236,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.onMessage("*", (client: Client<{ userData: ConnectionData }>, type: string | number) => {
       client.error(ErrorCode.PARAMETER, `no message type ${JSON.stringify(String(type).slice(0, 64))} in this room: send chat requests with room.request(...)`);
     });
-    this.scheduleDestroyCheck();
+    this.destroyTimer.arm();
     this.ctx.events.publish("roomCreated", { roomId, roomType: this.roomName, createdBy: options.creatorId, at: now });
   }
 
@@ -248,22 +261,20 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     const change = this.membership.connect(client.sessionId, entry.userId, entry.userName, now);
     this.touch(now);
     if (change.joined) {
-      const record = this.membership.get(entry.userId)!;
-      if (this.memberList.add(record.userId).listed) this.listMember(record.userId);
-      this.syncMemberCount();
+      this.members.added(entry.userId);
       this.activity.memberCount = this.membership.size;
       this.activity.emptySince = null;
       this.activity.everJoined = true;
-      this.background(this.ctx.store.sets.add(Scope.userRooms(record.userId), [this.roomId], null), "indexing the member's rooms");
+      this.background(this.ctx.store.sets.add(Scope.userRooms(entry.userId), [this.roomId], null), "indexing the member's rooms");
     }
     if (change.cameOnline) this.kickout.forget(entry.userId);
-    this.syncMember(entry.userId);
-    this.scheduleDestroyCheck();
+    this.members.sync(entry.userId);
+    this.destroyTimer.arm();
     if (change.joined && this.onMemberEnter !== ChatRoom.prototype.onMemberEnter) {
       const info: MemberEnterInfo = { options: { ...(options as object) } };
       if (entry.switchedFrom !== undefined) info.switchedFrom = entry.switchedFrom;
       try {
-        await runRefusableHook("onMemberEnter", this.roomId, () => this.onMemberEnter(this.memberView(entry.userId), info));
+        await runRefusableHook("onMemberEnter", this.roomId, () => this.onMemberEnter(this.members.view(entry.userId), info));
       } catch (e) {
         // the entry is refused: the member goes without a trace (no join or leave event, no leave hook)
         this.refusedSessions.add(client.sessionId);
@@ -272,7 +283,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     }
     if (change.joined) {
       // announced once the enter hook let the member in
-      this.queueMemberEvent("joined", entry.userId);
+      this.members.announceJoined(entry.userId);
       this.ctx.events.publish("memberJoined", { roomId: this.roomId, userId: entry.userId, devices: this.membership.devices(entry.userId), at: now });
     }
     client.send(ServerMessage.JOIN_HISTORY, (await this.pipeline.joinHistory()) satisfies HistorySync);
@@ -311,40 +322,20 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
    * Throws PARAMETER naming the bad field, NOT_IN_ROOM for a user who is not a member.
    */
   protected setMemberFields(userId: string, fields: Record<string, string>): void {
-    const checked = checkMemberFields(fields);
-    if (!this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `${userId} is not a member of room ${this.roomId}`);
-    this.memberFields.set(userId, checked);
-    const member = this.state.members.get(userId);
-    if (!member) return;
-    member.fields.clear();
-    for (const [key, value] of Object.entries(checked)) member.fields.set(key, value);
+    this.members.setFields(userId, fields);
   }
 
   /** A member as the hooks see it; NOT_IN_ROOM when `userId` is not a member. */
   protected member(userId: string): ChatMember {
-    if (!this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `${userId} is not a member of room ${this.roomId}`);
-    return this.memberView(userId);
-  }
-
-  private memberView(userId: string, removed?: { userName: string; joinedAt: number }): ChatMember {
-    const info = this.memberInfo(userId, removed ? { userId, userName: removed.userName, joinedAt: removed.joinedAt, online: false, devices: 0 } : undefined);
-    return { userId, userName: info.userName, joinedAt: info.joinedAt, online: info.online, devices: info.devices, fields: { ...this.memberFields.get(userId) } };
+    return this.members.member(userId);
   }
 
   /** onBeforeMessage for one message, after the sender's earlier ones. */
   private runMessageHook(userId: string, draft: ValidSend): Promise<ValidSend> {
-    const previous = this.messageHookChains.get(userId);
-    const call = async (): Promise<ValidSend> => {
-      const result = await runRefusableHook("onBeforeMessage", this.roomId, () => this.onBeforeMessage(this.memberView(userId), { ...draft }));
+    return this.messageHooks.run(userId, async () => {
+      const result = await runRefusableHook("onBeforeMessage", this.roomId, () => this.onBeforeMessage(this.members.view(userId), { ...draft }));
       return checkHookMessage(result, draft, this.ctx.config.maxMessageBytes);
-    };
-    const run = previous ? previous.then(call, call) : call();
-    this.messageHookChains.set(userId, run);
-    const forget = () => {
-      if (this.messageHookChains.get(userId) === run) this.messageHookChains.delete(userId);
-    };
-    run.then(forget, forget);
-    return run;
+    });
   }
 
   override onDrop(client: Client<{ userData: ConnectionData }>, code?: number): void {
@@ -359,13 +350,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       // the member's fate is the kick-out rule's, which protected users are exempt from
       if (!this.protectedUsers.has(change.userId)) {
         this.kickout.drop(change.userId, now);
-        this.scheduleKickoutCheck();
+        this.kickoutTimer.arm();
       }
     } else {
       // another device keeps the member online: this connection only gets the plain window
       this.clock.setTimeout(() => this.endWindow(client.sessionId), this.ctx.config.reconnectWindowS * 1000);
     }
-    this.syncMember(change.userId);
+    this.members.sync(change.userId);
   }
 
   override onReconnect(client: Client<{ userData: ConnectionData }>): void {
@@ -373,7 +364,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     const change = this.membership.restore(client.sessionId);
     if (!change) return;
     if (change.cameOnline) this.kickout.forget(change.userId);
-    this.syncMember(change.userId);
+    this.members.sync(change.userId);
   }
 
   override onLeave(client: Client<{ userData: ConnectionData }>, code?: number): void {
@@ -382,13 +373,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     const change = this.membership.disconnect(client.sessionId);
     if (!change) return;
     if (change.left) {
-      const switched = code === CloseCodeOf[ExitReason.LEFT] && client.userData?.switchingTo !== undefined;
-      const reason =
-        this.exitReasons.get(change.userId) ?? this.closingReason ?? (switched ? ExitReason.SWITCHED : undefined) ?? (code !== undefined ? exitReasonOfCloseCode(code) : undefined) ?? ExitReason.OFFLINE;
+      const switching = client.userData?.switchingTo !== undefined;
+      const reason = leaveReason({ removedFor: this.exitReasons.get(change.userId), closingFor: this.closingReason, switching, code });
       this.exitReasons.delete(change.userId);
       this.removeMemberState(change.userId, reason, refused ? undefined : change.removed);
     } else {
-      this.syncMember(change.userId);
+      this.members.sync(change.userId);
     }
   }
 
@@ -396,20 +386,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     if (this.claimed) this.ctx.events.publish("roomDestroyed", { roomId: this.roomId, reason: this.closingReason ?? ExitReason.EXPIRED, at: this.ctx.now() });
     this.pipeline?.dispose();
     this.unregisterModeration?.();
-    const cleanups: Promise<unknown>[] = [
-      ...this.membership.userIds().map((userId) => this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId])),
-      ...this.unsubscribers.map((unsubscribe) => unsubscribe()),
-    ];
-    // Settings that die with the room (mute-all, exceptions, protected users, destroy override, keep-alive); not on shutdown.
-    if (this.claimed && forgetsRoom(this.closingReason)) cleanups.push(forgetDestroyedRoom(this.ctx, this.roomId));
-    // Its record goes with them (the room is forgotten); a shutdown keeps it, as a crash does.
-    if (this.snapshot) cleanups.push(this.snapshot.close(this.closingReason));
-    // Released last, so a room re-created with this id never sees the old room's cleanup.
-    if (this.claimed) cleanups.push(Promise.allSettled(cleanups).then(() => this.ctx.claims.release(this.roomId)));
-    // a store that fails here must not take the process down: an unreleased claim lapses by its TTL
-    for (const result of await Promise.allSettled(cleanups)) {
-      if (result.status === "rejected") console.error(`cleanup of room ${this.roomId} failed:`, result.reason);
-    }
+    const { roomId, claimed, closingReason, unsubscribers, snapshot } = this;
+    await cleanUpRoom(this.ctx, { roomId, claimed, closingReason, userIds: this.membership.userIds(), unsubscribers, snapshot });
   }
 
   override onBeforeShutdown(): void {
@@ -423,7 +401,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       roomName: this.state.roomName,
       createdAt: this.state.createdAt,
       memberCount: this.membership.size,
-      members: this.membership.userIds().map((userId) => this.memberInfo(userId)),
+      members: this.members.all(),
     };
   }
 
@@ -468,7 +446,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     return message;
   }
 
-  /** Operator API (any process, via matchMaker.remoteRoomCall): publish a message ignoring mutes. */
+  /** Operator API (any process, via ctx.directory.room(roomId), see ChatRoomOperations): publish a message ignoring mutes. */
   operatorPublish(senderUserID: string, type: string, content: string): Outcome<RoomMessage | null> {
     return outcome(() => this.pipeline.publish(senderUserID, type, content) ?? null);
   }
@@ -495,7 +473,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   /** Operator API: admission counters (messages admitted and dropped since creation). */
-  operatorMessageStats(): Outcome<{ admitted: number; dropped: number; lastSeq: number }> {
+  operatorMessageStats(): Outcome<MessageStats> {
     return outcome(() => ({ ...this.pipeline.stats(), lastSeq: this.pipeline.lastSeq }));
   }
 
@@ -546,23 +524,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   private async refreshLists(): Promise<void> {
-    const { sets } = this.ctx.store;
-    const now = this.ctx.now();
-    const [low, protectedTypes, stopped] = await Promise.all([
-      sets.list(Scope.lowPriorityTypes, now),
-      sets.list(Scope.protectedTypes, now),
-      sets.has(Scope.distributionStopped, this.roomId, now),
-    ]);
-    this.pipeline.setLists({
-      lowPriorityTypes: new Set(low.map((e) => e.member)),
-      protectedTypes: new Set(protectedTypes.map((e) => e.member)),
-      distributionStopped: stopped,
-    });
+    this.pipeline.setLists(await loadMessageLists(this.ctx, this.roomId));
   }
 
   private async refreshPolicy(): Promise<void> {
     this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
-    this.scheduleDestroyCheck();
+    this.destroyTimer.arm();
   }
 
   /**
@@ -587,17 +554,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
    * Drops a member that has left from the state and the rules, then runs the leave hook with
    * `removed` (the member as it was); without `removed` (a refused entry) nobody hears of it.
    */
-  private removeMemberState(userId: string, reason: ExitReason, removed?: { userName: string; joinedAt: number }): void {
+  private removeMemberState(userId: string, reason: ExitReason, removed?: MemberRecord): void {
     const now = this.ctx.now();
     // a refused entry (no `removed`) was never announced, so its removal is not either
-    if (removed) {
-      this.queueMemberEvent("left", userId, reason);
-      this.ctx.events.publish("memberLeft", { roomId: this.roomId, userId, reason, at: now });
-    }
-    const { wasListed, promoted } = this.memberList.remove(userId);
-    if (wasListed) this.state.members.delete(userId);
-    if (promoted !== undefined) this.listMember(promoted);
-    this.syncMemberCount();
+    if (removed) this.ctx.events.publish("memberLeft", { roomId: this.roomId, userId, reason, at: now });
+    const member = this.members.removed(userId, reason, removed);
     this.activity.memberCount = this.membership.size;
     if (this.membership.size === 0) this.activity.emptySince = now;
     this.touch(now);
@@ -605,141 +566,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.pipeline.forgetUser(userId);
     this.attributes.ownerLeft(userId);
     this.background(this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]), "unindexing the member's rooms");
-    this.scheduleDestroyCheck();
-    if (removed && this.onMemberLeave !== ChatRoom.prototype.onMemberLeave) {
-      const member = this.memberView(userId, removed);
+    this.destroyTimer.arm();
+    if (member && this.onMemberLeave !== ChatRoom.prototype.onMemberLeave) {
       this.background(runRefusableHook("onMemberLeave", this.roomId, () => this.onMemberLeave(member, reason)), "onMemberLeave");
     }
-    this.memberFields.delete(userId);
-    this.messageHookChains.delete(userId);
+    this.messageHooks.forget(userId);
   }
-
-  private memberInfo(userId: string, fallback?: MemberInfo): MemberInfo {
-    const record = this.membership.get(userId);
-    if (!record) return fallback ?? { userId, userName: userId, joinedAt: 0, online: false, devices: 0 };
-    const info: MemberInfo = { userId, userName: record.userName, joinedAt: record.joinedAt, online: this.membership.isOnline(userId), devices: this.membership.devices(userId) };
-    const fields = this.memberFields.get(userId);
-    if (fields) info.fields = { ...fields };
-    return info;
-  }
-
-  /** Adds a member to the schema state's (capped) member list. */
-  private listMember(userId: string): void {
-    const record = this.membership.get(userId);
-    if (!record) return;
-    const member = new MemberState();
-    member.userId = record.userId;
-    member.userName = record.userName;
-    member.joinedAt = record.joinedAt;
-    for (const [key, value] of Object.entries(this.memberFields.get(userId) ?? {})) member.fields.set(key, value);
-    this.state.members.set(record.userId, member);
-    this.syncMember(userId);
-  }
-
-  /** One page of every member, in join order. Throws PARAMETER naming a bad count or nextFlag. */
-  private queryMembers(body: unknown): MemberQueryResult {
-    const { count = MAX_MEMBER_PAGE, nextFlag } = (body ?? {}) as { count?: unknown; nextFlag?: unknown };
-    if (nextFlag !== undefined && typeof nextFlag !== "string") throw new ChatError(ErrorCode.PARAMETER, "nextFlag must be a string");
-    let page;
-    try {
-      page = this.memberList.page(nextFlag, count as number);
-    } catch (e) {
-      throw new ChatError(ErrorCode.PARAMETER, (e as Error).message);
-    }
-    return { members: page.userIds.map((userId) => this.memberInfo(userId)), nextFlag: page.nextFlag, memberCount: this.membership.size };
-  }
-
-  private syncMember(userId: string): void {
-    const member = this.state.members.get(userId);
-    if (!member) return;
-    member.online = this.membership.isOnline(userId);
-    member.devices = Math.min(255, this.membership.devices(userId));
-  }
-
-  /** Collects member changes and sends them as one list per patch interval. */
-  private queueMemberEvent(kind: "joined" | "left", userId: string, reason?: ExitReason): void {
-    const state = this.state.members.get(userId);
-    const info: MemberInfo = state
-      ? { userId, userName: state.userName, joinedAt: state.joinedAt, online: kind === "joined", devices: kind === "joined" ? this.membership.devices(userId) : 0 }
-      : this.memberInfo(userId);
-    if (kind === "joined") {
-      this.pending.joined.push(info);
-    } else {
-      this.pending.left.push(info);
-      if (reason !== undefined) this.pending.reasons[userId] = reason;
-    }
-    const interval = this.isLarge() ? this.ctx.config.largeRoomCountMs : (this.patchRate ?? 50);
-    this.flushTimer ??= this.clock.setTimeout(() => this.flushMemberEvents(), interval);
-  }
-
-  private isLarge(): boolean {
-    return this.memberList.isLarge(this.membership.size);
-  }
-
-  /**
-   * Up to the cap the state's count changes with the list, in the same patch. Above it the count
-   * waits for the next member-event flush, so a join storm does not re-send (and re-encode) the
-   * state to every member on every patch.
-   */
-  private syncMemberCount(): void {
-    if (!this.isLarge()) this.state.memberCount = this.membership.size;
-  }
-
-  /** Above the member-list cap only counts go out, so member traffic stays linear in the members. */
-  private flushMemberEvents(): void {
-    this.flushTimer = undefined;
-    const { joined, left, reasons } = this.pending;
-    this.pending = { joined: [], left: [], reasons: Object.create(null) };
-    const memberCount = this.membership.size;
-    this.state.memberCount = memberCount;
-    const big = this.isLarge();
-    // fields set since the join (the enter hook) go out with it
-    for (const info of joined) {
-      const fields = this.memberFields.get(info.userId);
-      if (fields && this.membership.has(info.userId)) info.fields = { ...fields };
-    }
-    if (joined.length > 0) {
-      this.broadcast(ServerMessage.MEMBERS_JOINED, { members: big ? [] : joined, count: joined.length, memberCount } satisfies MembersChangedPayload);
-    }
-    if (left.length > 0) {
-      this.broadcast(ServerMessage.MEMBERS_LEFT, { members: big ? [] : left, reasons: big ? {} : reasons, count: left.length, memberCount } satisfies MembersChangedPayload);
-    }
-  }
-
-  private scheduleDestroyCheck(): void {
-    this.destroyTimer?.clear();
-    this.destroyTimer = undefined;
-    const next = nextDestroy(this.policy, this.activity);
-    if (!next) return;
-    this.destroyTimer = this.clock.setTimeout(() => this.checkDestroy(), Math.min(MAX_TIMER_MS, Math.max(0, next.at - this.ctx.now())));
-  }
-
-  private checkDestroy(): void {
-    this.destroyTimer = undefined;
-    const cause: DestroyCause | null = dueDestroy(this.policy, this.activity, this.ctx.now());
-    if (cause) this.closeRoom(ExitReason.EXPIRED);
-    else this.scheduleDestroyCheck();
-  }
-
-  private scheduleKickoutCheck(): void {
-    const deadline = this.kickout.nextDeadline();
-    if (deadline === null) return;
-    this.kickoutTimer?.clear();
-    this.kickoutTimer = this.clock.setTimeout(() => {
-      this.kickoutTimer = undefined;
-      const due = this.kickout.due(this.ctx.now(), (userId) => this.protectedUsers.has(userId));
-      if (due.length > 0) this.removeMembers(due, ExitReason.OFFLINE);
-      this.scheduleKickoutCheck();
-    }, Math.min(MAX_TIMER_MS, Math.max(0, deadline - this.ctx.now())));
-  }
-}
-
-/** The context `chat.defineRoom` bound a room class to; throws a clear error for a class registered without it. */
-function contextOf(klass: unknown): ChatContext {
-  const ctx = (klass as Record<symbol, ChatContext | undefined>)[CHAT_CONTEXT];
-  if (!ctx) {
-    const name = (klass as { name?: string }).name ?? "ChatRoom";
-    throw new ChatError(ErrorCode.INTERNAL, `${name} is not bound to chatrooms: register it with chat.defineRoom(${name}), not defineRoom(${name})`);
-  }
-  return ctx;
 }

@@ -6,6 +6,7 @@ import { syncSchema } from "../src/schemas/messages";
 import { parseInput } from "../src/schemas/parse";
 import type { HistorySync, RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
+import { findRecallable } from "../src/service/recall";
 import { MessageBatcher } from "./MessageBatcher";
 import type { HistoryQuery } from "../src/store/types";
 
@@ -138,20 +139,16 @@ export class MessagePipeline {
   }
 
   /**
-   * Recalls a message: only its sender may, or the operator (`byUserId` null). Removes it from
-   * history and returns it. Throws MESSAGE_NOT_FOUND or NOT_MESSAGE_SENDER.
+   * Recalls a message: only its sender may, or the operator (`byUserId` null), by the rule of
+   * service/recall. Removes it from history and returns it. Throws PARAMETER (bad messageID),
+   * MESSAGE_NOT_FOUND or NOT_MESSAGE_SENDER.
    */
   async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
     if (typeof messageID !== "string" || messageID.length === 0 || messageID.length > 64) {
       throw new ChatError(ErrorCode.PARAMETER, "messageID must be a string of 1..64 characters");
     }
-    const history = this.ctx.store.history;
-    const [found] = (await history.query(this.host.roomId, { limit: this.ctx.config.historySize, direction: "backward" })).filter((m) => m.messageID === messageID);
-    if (!found) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, `message ${messageID} is not in the history of room ${this.host.roomId}`);
-    if (byUserId !== null && found.senderUserID !== byUserId) {
-      throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `only the sender (${found.senderUserID}) may recall message ${messageID}`);
-    }
-    await history.remove(this.host.roomId, messageID);
+    const found = await findRecallable(this.ctx, this.host.roomId, messageID, byUserId === null ? { kind: "operator" } : { kind: "member", userId: byUserId });
+    await this.ctx.store.history.remove(this.host.roomId, messageID);
     return found;
   }
 
