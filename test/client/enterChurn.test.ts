@@ -2,16 +2,10 @@
  * enterRoom right after a room emptied: the closing room still holds its id for a moment, and the
  * entry must land in the room that follows it, not fail with ROOM_ALREADY_EXISTS.
  */
-import { startServer, type TestServer } from "../helpers/server";
-import { chatClient } from "./helpers";
+import { useServer } from "../helpers/server";
+import { chatClient, serverMembers } from "./helpers";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer();
 
 test("entering an id whose last member just left lands in a room every time (20 rounds)", async () => {
   const { chat: alice } = chatClient(t, "alice");
@@ -23,7 +17,9 @@ test("entering an id whose last member just left lands in a room every time (20 
     const entered = await bob.enterRoom({ roomID: "churn" });
     await leaving;
     expect(entered.roomID).toBe("churn");
-    expect(bob.room("churn")).toBeDefined();
+    expect(bob.rooms.map((r) => r.roomID)).toEqual(["churn"]);
+    // the room bob landed in is the live one, and holds him (not the closing one)
+    expect(serverMembers("churn")).toContain("bob");
     await bob.leaveRoom("churn");
   }
 });

@@ -1,15 +1,9 @@
 import { ErrorCode, ExitReason } from "../../src/client";
 import { Scope, Topic, type RoomCommand } from "../../src/service/scopes";
-import { startServer, waitFor, type TestServer } from "../helpers/server";
+import { useServer, waitFor } from "../helpers/server";
 import { pair, rejection, roomExists } from "./helpers";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer();
 
 /** What the operator API does: a command on the room's bus topic. */
 function command(roomId: string, cmd: RoomCommand): Promise<void> {

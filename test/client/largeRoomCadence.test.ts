@@ -4,19 +4,14 @@
  * memberCount waits for that flush instead of changing, and being re-sent to everyone, per patch.
  */
 import type { ChatClient } from "../../src/client";
-import { startServer, waitFor, type TestServer } from "../helpers/server";
+import { useServer, waitFor } from "../helpers/server";
 import { chatClient } from "./helpers";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ memberListCap: 3, largeRoomCountMs: 3000 });
-});
-afterAll(async () => {
-  await Promise.all(clients.splice(0).map((chat) => chat.leaveAllRoom()));
-  await t.server.shutdown();
-});
-
 const clients: ChatClient[] = [];
+const t = useServer(
+  { memberListCap: 3, largeRoomCountMs: 3000 },
+  { beforeShutdown: () => Promise.all(clients.splice(0).map((chat) => chat.leaveAllRoom())) },
+);
 
 async function enter(userId: string, roomID: string): Promise<{ chat: ChatClient; counts: number[] }> {
   const { chat } = chatClient(t, userId);
@@ -52,4 +47,12 @@ test("leaving back to the cap publishes the exact count with the list at once", 
   await members[3].chat.leaveRoom(room);
   // back at the cap the count rides the patch, not the 3 s interval
   await waitFor(() => members[0].chat.room(room)!.memberCount === 3, 1000, "count 3 within a second");
+  // with the list of the three who stay, and the count event, well before the 3 s interval
+  expect(
+    members[0].chat
+      .room(room)!
+      .members.map((m) => m.userId)
+      .sort(),
+  ).toEqual(["d1", "d2", "d3"]);
+  await waitFor(() => members[0].counts.at(-1) === 3, 1000, "the count event");
 });

@@ -5,16 +5,10 @@
  * queryRoomMemberList pages through everyone.
  */
 import { ErrorCode, type ChatClient } from "../../src/client";
-import { startServer, waitFor, type TestServer } from "../helpers/server";
+import { useServer, waitFor } from "../helpers/server";
 import { chatClient, rejection, type Recorded } from "./helpers";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ memberListCap: 3 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ memberListCap: 3 });
 
 const clients: ChatClient[] = [];
 afterEach(async () => {

@@ -9,16 +9,10 @@ import { MessageSequencer, type SequencerStep } from "../../src/client";
 import { ErrorCode } from "../../src/core/errors";
 import { ExitReason, exitReasonOfCloseCode } from "../../src/core/exitReasons";
 import { Topic } from "../../src/service/scopes";
-import { dropConnection, startServer, waitFor, type TestServer } from "../helpers/server";
+import { dropConnection, useServer, waitFor } from "../helpers/server";
 import { chatClient, serverMembers } from "./helpers";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer();
 
 // --- the documented example -------------------------------------------------------------------
 

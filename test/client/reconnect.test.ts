@@ -1,15 +1,9 @@
 import { ExitReason } from "../../src/client";
-import { startServer, waitFor, type TestServer } from "../helpers/server";
+import { useServer, waitFor } from "../helpers/server";
 import { dropConnections, pair, serverMembers } from "./helpers";
 
 const WINDOW_S = 2;
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ reconnectWindowS: WINDOW_S, kickoutMode: "timer" });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ reconnectWindowS: WINDOW_S, kickoutMode: "timer" });
 
 test("a drop inside the window: connecting/interrupted, then connected/success after the SDK reconnects; nobody else hears anything", async () => {
   const { alice, bob } = await pair(t, "rc1");

@@ -58,8 +58,12 @@ describe("switchRoom, following the ZIM flowchart", () => {
   test("target missing, creation on, alone in the source: the source is destroyed after the switch", async () => {
     const { chat: alice } = chatClient(t, "alice");
     await alice.enterRoom({ roomID: "s3-from" });
-    await alice.switchRoom("s3-from", { roomID: "s3-to" }, true);
+    expect(roomExists("s3-from")).toBe(true);
+    const info = await alice.switchRoom("s3-from", { roomID: "s3-to" }, true);
+    expect(info).toMatchObject({ roomID: "s3-to", memberCount: 1 });
+    expect(alice.rooms.map((r) => r.roomID)).toEqual(["s3-to"]);
     await waitFor(() => !roomExists("s3-from"), 3000, "the empty source to be destroyed");
+    expect(roomExists("s3-to")).toBe(true);
     await alice.leaveAllRoom();
   });
 

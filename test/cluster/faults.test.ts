@@ -8,10 +8,10 @@ import { Client, type Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
 import { ErrorCode } from "../../src/core/errors";
 import { ENTER_PATH } from "../../src/protocol";
-import { clusterEnv, startProcess, usePrivateRedis, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import { clusterEnv, registryAgrees, sawRedisDown, startProcess, usePrivateRedis, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { describeWithRedisServer } from "../helpers/redis";
-import { sleep, waitFor } from "../helpers/server";
+import { untilElapsed, waitFor, within } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "fault-key", appSecret: "fault-secret" };
 const envFor = (redis: PrivateRedis): Record<string, string> => clusterEnv(redis, creds);
@@ -74,16 +74,21 @@ function report(scenario: string, figures: Record<string, unknown>): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** How often the scenarios poll (the requests figures count these polls). */
+const POLL_MS = 100;
+
 /** Polls `probe` every 100 ms until it answers 200 without an error code; resolves with when, and every answer seen. */
 async function pollUntilServed(what: string, probe: () => Promise<{ status: number; code?: number }>, from: number, timeoutMs = 20_000): Promise<{ ms: number; answers: Answer[] }> {
   const answers: Answer[] = [];
-  for (;;) {
+  const served = async () => {
     const answer = await probe().catch(() => ({ status: 0, code: undefined }));
     answers.push({ at: Date.now() - from, what, status: answer.status, code: answer.code });
-    if (answer.status === 200 && (answer.code === undefined || answer.code === 200)) return { ms: Date.now() - from, answers };
-    if (Date.now() - from > timeoutMs) throw new Error(`${what} not served ${timeoutMs} ms after the fault: ${JSON.stringify(answers.slice(-3))}`);
-    await sleep(100);
-  }
+    return answer.status === 200 && (answer.code === undefined || answer.code === 200);
+  };
+  await waitFor(served, timeoutMs, `${what} to be served after the fault`, POLL_MS).catch((e: unknown) => {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}: ${JSON.stringify(answers.slice(-3))}`);
+  });
+  return { ms: Date.now() - from, answers };
 }
 
 /** The figures every Redis-restart report prints: outage, time until served, and the answers seen. */
@@ -132,10 +137,13 @@ describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
     const killedAt = Date.now();
     const answers: Answer[] = [];
     let entered: { room: Room; via: ServerProcess; seat: unknown } | undefined;
+    let enterDone = false;
     // Clients poll enter (alternating b and c); operators poll get, user/query and publish, every 100 ms each.
-    const operators = (async () => {
-      for (let i = 0; !entered && Date.now() - killedAt < 20_000; i++) {
-        const via = survivors[i % 2]!;
+    let round = 0;
+    const operators = waitFor(
+      async () => {
+        if (enterDone) return true;
+        const via = survivors[round++ % 2];
         const probes = [
           ["get", op(via, "/chatroom/get.json", { chatroomId: "fo" })],
           ["user/query", op(via, "/chatroom/user/query.json", { chatroomId: "fo", count: 10, order: 1 })],
@@ -145,26 +153,40 @@ describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
           const r = await reply.catch(() => ({ status: 0, body: {} as { code?: number } }));
           answers.push({ at: Date.now() - killedAt, what, status: r.status, code: r.body.code });
         }
-        await sleep(100);
-      }
-    })();
-    for (let i = 0; !entered && Date.now() - killedAt < 20_000; i++) {
-      const via = survivors[i % 2]!;
-      const r = await postEnter(via, "fo", "ann").then(
-        (x) => ({ status: x.status, code: x.body.code, seat: x.body.seat }),
-        () => ({ status: 0, code: undefined, seat: undefined }),
+        return enterDone;
+      },
+      25_000,
+      "the operator probes to stop",
+      POLL_MS,
+    );
+    let attempt = 0;
+    let failoverMs: number;
+    try {
+      await waitFor(
+        async () => {
+          const via = survivors[attempt++ % 2];
+          const r = await postEnter(via, "fo", "ann").then(
+            (x) => ({ status: x.status, code: x.body.code, seat: x.body.seat }),
+            () => ({ status: 0, code: undefined, seat: undefined }),
+          );
+          answers.push({ at: Date.now() - killedAt, what: "enter", status: r.status, code: r.code });
+          if (r.seat) entered = { room: await consume(via, r.seat), via, seat: r.seat };
+          return entered !== undefined;
+        },
+        20_000,
+        "the room to be entered on a surviving process",
+        POLL_MS,
       );
-      answers.push({ at: Date.now() - killedAt, what: "enter", status: r.status, code: r.code });
-      if (r.seat) entered = { room: await consume(via, r.seat), via, seat: r.seat };
-      else await sleep(100);
+      failoverMs = Date.now() - killedAt;
+    } finally {
+      enterDone = true;
+      await operators;
     }
-    const failoverMs = Date.now() - killedAt;
-    await operators;
     const fivexx = answers.filter((x) => x.status >= 500 || x.status === 0);
 
-    expect(entered).toBeDefined();
     const room = entered!.room;
     const host = hostOf(entered!.seat, survivors)!;
+    expect(survivors).toContain(host);
     const attrsAfter = simplify(await attributesOf(room));
     const history = (await room.request("queryHistory", { limit: 50 })) as { content: string; seq: number; senderUserID: string }[];
     const sent = (await room.request("sendMessage", { type: "text", content: "four" })) as { seq: number };
@@ -228,7 +250,7 @@ describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
       const host = await admin.hget("roomcaches", "stale");
       stale.reconnection.enabled = false;
       const victim = [p, q, lone].find((x) => host?.includes(`:${x.port}"`))!;
-      victim.child.kill("SIGKILL");
+      await victim.stop("SIGKILL");
       await admin.del("chat:record:stale");
       const survivor = [p, q, lone].find((x) => x !== victim)!;
       let back: Room | undefined;
@@ -267,17 +289,18 @@ async function setUpCluster(redis: PrivateRedis): Promise<Cluster> {
   await ann.request("setAttributes", { attributes: { topic: "restart" } });
   for (const content of ["m1", "m2"]) await ann.request("sendMessage", { type: "text", content });
   const b = await startProcess(env);
-  // Colyseus places a room on the process with the fewest: b, once b's count is published
-  let cat: Room | undefined;
-  await waitFor(async () => {
-    const { body } = await postEnter(b, "r2", "cat");
-    if (!body.seat) return false;
-    const room = await consume(b, body.seat);
-    if (hostOf(body.seat, [a, b]) === b) return (cat = room), true;
-    await room.leave();
-    await sleep(300);
-    return false;
-  }, 10_000, "room r2 to be placed on process b");
+  // Colyseus places a room on the process with the fewest rooms as the registry in Redis says
+  // (each process writes its count there at most once a second): b, once a's room is counted.
+  const admin = new Redis(redis.url);
+  try {
+    await waitFor(() => registryAgrees(admin, 2), 5000, "the process registry to count room r1");
+  } finally {
+    admin.disconnect();
+  }
+  const { body: catSeat } = await postEnter(b, "r2", "cat");
+  if (!catSeat.seat) throw new Error(`enter r2 as cat failed: ${JSON.stringify(catSeat)}`);
+  expect(hostOf(catSeat.seat, [a, b])).toBe(b);
+  const cat = await consume(b, catSeat.seat);
   const ok = async (path: string, params: Record<string, string | number | string[]>) => expect((await op(a, path, params)).body.code).toBe(200);
   await ok("/chatroom/user/block/add.json", { chatroomId: "r1", userId: ["mal"], minute: 60 });
   await ok("/chatroom/user/block/add.json", { chatroomId: "r1", userId: ["lifted"], minute: 60 });
@@ -296,7 +319,7 @@ async function setUpCluster(redis: PrivateRedis): Promise<Cluster> {
     "room r2 to apply mute-all",
   );
   await probe.leave();
-  return { a, b, ann, bob, cat: cat!, heardByBob };
+  return { a, b, ann, bob, cat, heardByBob };
 }
 
 /** The moderation both processes answer for, as lists. */
@@ -314,18 +337,26 @@ async function moderationOf(cluster: Cluster): Promise<Record<string, unknown>> 
   };
 }
 
+/** How long the restart scenarios keep Redis down (the downS figure): longer than the takeover grace (TAKEOVER_GRACE_MS, src/service/claimKeeper.ts). */
+const OUTAGE_MS = 1500;
+
 /**
  * Stops Redis (SIGKILL), lets the members chat through the outage, starts it again, and polls
  * join, enter, get, publish and user/query through both processes until every one is served.
  */
 async function restartRedis(redis: PrivateRedis, cluster: Cluster): Promise<{ downMs: number; servedMs: number; answers: Answer[]; perCall: Record<string, number> }> {
   const { a, b, ann } = cluster;
+  const marks = [a.output().length, b.output().length];
   await redis.stop("SIGKILL");
   const downAt = Date.now();
   // members keep chatting while Redis is down: the room delivers (its history append waits)
   await ann.request("sendMessage", { type: "text", content: "during the outage" });
   await waitFor(() => cluster.heardByBob.some((m) => m.content === "during the outage"), 3000, "a message during the outage");
-  await sleep(Math.max(0, 1500 - (Date.now() - downAt)));
+  await waitFor(() => sawRedisDown([a, b], marks), 5000, "both processes to see Redis down");
+  // Inherent: the outage outlasts the takeover grace (TAKEOVER_GRACE_MS, 800 ms), so each process
+  // looks dead to the other for longer than it; the scenario shows that no claim is taken over
+  // and every process puts back what it holds. Only its length matters, so it is a span of time.
+  await untilElapsed(downAt, OUTAGE_MS);
   await redis.start();
   const upAt = Date.now();
   const calls: [string, () => Promise<{ status: number; code?: number }>][] = [];
@@ -395,7 +426,7 @@ describeWithRedisServer("faults: Redis restarted without persistence", () => {
     const history = (await bob.request("queryHistory", { limit: 10 })) as { content: string }[];
     const bobLeft = new Promise<number>((resolve) => bob.onLeave((code) => resolve(code)));
     expect((await op(b, "/chatroom/user/kick.json", { chatroomId: "r1", userId: ["bob"] })).body.code).toBe(200);
-    const kickCode = await Promise.race([bobLeft, sleep(3000).then(() => -1)]);
+    const kickCode = await within(bobLeft, 3000, -1);
     const fivexx = restart.answers.filter((x) => x.status >= 500 || x.status === 0);
 
     report("redis-restart-without-persistence", {

@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { describeWithBrowser, launchBrowser, openPage, type WatchedPage } from "../helpers/browser";
-import { startServer, type TestServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import type { ChatServerOptions } from "../../src/standalone/server";
 import { CREDS, globallyMuted, PASSWORD } from "./edgeHelpers";
 
@@ -27,25 +27,30 @@ describeWithBrowser("cross-site requests in Chromium (secured server with an ope
   const options: ChatServerOptions = { ...CREDS, operatorPassword: PASSWORD };
   let friendly: { origin: string; server: Server };
   let attacker: { origin: string; server: Server };
-  let t: TestServer;
-  let browser: Browser;
+  let browser: Browser | undefined;
   const pages: WatchedPage[] = [];
 
+  // hooks run in the order they are declared: the page servers before the chat server, the browser after it
   beforeAll(async () => {
     friendly = await pageServer();
     attacker = await pageServer();
-    t = await startServer({ ...options, corsOrigins: [friendly.origin] });
+  });
+  const t = useServer(() => ({ ...options, corsOrigins: [friendly.origin] }), {
+    beforeShutdown: async () => {
+      await Promise.all(pages.map((p) => p.context.close()));
+      await browser?.close();
+    },
+  });
+  beforeAll(async () => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    await Promise.all(pages.map((p) => p.context.close()));
-    await browser?.close();
-    await t?.server.shutdown();
     await Promise.all([friendly, attacker].map((s) => s && new Promise((resolve) => s.server.close(resolve))));
   });
 
   /** A browser context in which the operator has opened the panel (credentials cached) and holds a same-site cookie. */
   async function operatorBrowser(): Promise<WatchedPage> {
+    if (!browser) throw new Error("Chromium is not launched");
     const watched = await openPage(browser, { httpCredentials: { username: "operator", password: PASSWORD } });
     pages.push(watched);
     await watched.context.addCookies([{ name: "session", value: "operator", url: t.httpUrl, sameSite: "Lax" }]);

@@ -5,7 +5,7 @@
  * answers, on /matchmake and on the operator panel's API. Default: no other origin at all.
  */
 import { installColyseusEdges } from "../../src/standalone/edges";
-import { startServer, type TestServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { ALLOWED_ORIGIN, basic, CREDS, EVIL_ORIGIN, PASSWORD } from "./edgeHelpers";
 
 const MATCHMAKE = "/matchmake/joinOrCreate/chatroom";
@@ -28,13 +28,7 @@ const allowedHeaders = (origin: string) => ({ origin, credentials: "true", vary:
 const noCors = { origin: null, credentials: null, vary: expect.stringMatching(/Origin/) };
 
 describe("corsOrigins set: the listed origin and the server's own are allowed, any other is not", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer({ ...CREDS, operatorPassword: PASSWORD, corsOrigins: [ALLOWED_ORIGIN + "/"] });
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer({ ...CREDS, operatorPassword: PASSWORD, corsOrigins: [ALLOWED_ORIGIN + "/"] });
 
   test("/matchmake: preflight and answer carry Allow-Origin with credentials for the listed origin only", async () => {
     const ok = await preflight(t.httpUrl + MATCHMAKE, ALLOWED_ORIGIN);
@@ -83,13 +77,7 @@ describe("corsOrigins set: the listed origin and the server's own are allowed, a
 });
 
 describe("corsOrigins unset (the default): no other origin at all", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer();
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer();
 
   test("/matchmake and the operator API allow no foreign origin, not even one another server lists", async () => {
     for (const origin of [ALLOWED_ORIGIN, EVIL_ORIGIN]) {

@@ -6,7 +6,7 @@
  * One server at a time (Colyseus' matchmaker is per process): a secured one, then open mode.
  */
 import { Client } from "@colyseus/sdk";
-import { startServer, type TestServer } from "../helpers/server";
+import { type TestServer, useServer } from "../helpers/server";
 import { ALLOWED_ORIGIN, basic, CREDS, EVIL_ORIGIN, globallyMuted, PASSWORD, postForm } from "./edgeHelpers";
 
 const MUTE = "/chatroom/user/ban/add.json";
@@ -37,13 +37,7 @@ async function expectRefused(res: Response, what: string): Promise<void> {
 }
 
 describe("secured server (app secret, operator password): the operator proxy", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer({ ...CREDS, operatorPassword: PASSWORD, corsOrigins: [ALLOWED_ORIGIN] });
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer({ ...CREDS, operatorPassword: PASSWORD, corsOrigins: [ALLOWED_ORIGIN] });
   const proxy = () => `${t.httpUrl}/operator/api${MUTE}`;
 
   test("cross-site POSTs are refused with 403 {code, message}, with the operator's credentials and a cookie and without, and mute nobody", async () => {
@@ -81,13 +75,7 @@ describe("secured server (app secret, operator password): the operator proxy", (
 });
 
 describe("open development mode (no secret): the proxy and the unsigned operator API", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer();
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer();
 
   test("cross-site POSTs to the proxy and straight to the operator API are refused (403) and mute nobody", async () => {
     let n = 0;

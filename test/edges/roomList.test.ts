@@ -7,7 +7,7 @@
  */
 import type { Room } from "@colyseus/sdk";
 import { tokenFor } from "../helpers/operator";
-import { sdkEnter, startServer, type TestServer } from "../helpers/server";
+import { sdkEnter, type TestServer, useServer } from "../helpers/server";
 import { basic, CREDS, PASSWORD } from "./edgeHelpers";
 
 const CHALLENGE = 'Basic realm="chat operator", charset="UTF-8"';
@@ -31,13 +31,7 @@ async function list(t: TestServer, headers: Record<string, string> = {}, path = 
 }
 
 describe("with an app secret and an operator password", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer({ ...CREDS, operatorPassword: PASSWORD });
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer({ ...CREDS, operatorPassword: PASSWORD });
 
   test("401 {code, message} without the password or with a wrong one (no Basic challenge); 200 and the rooms with it; the panel's copy behind the panel's guard", async () => {
     const room = await member(t, "secret-plans", "Secret plans", await tokenFor(t.httpUrl, "ann", CREDS));
@@ -62,13 +56,7 @@ describe("with an app secret and an operator password", () => {
 });
 
 describe("with an app secret and no operator password (the panel is off)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer({ ...CREDS });
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer({ ...CREDS });
 
   test("403 {code, message} saying how to turn it on, whatever password is sent; the panel's copy is off (404) with the panel", async () => {
     for (const headers of [{}, basic(PASSWORD)]) {
@@ -79,13 +67,7 @@ describe("with an app secret and no operator password (the panel is off)", () =>
 });
 
 describe("open development mode", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer();
-  });
-  afterAll(async () => {
-    await t.server.shutdown();
-  });
+  const t = useServer();
 
   test("the list stays open, as the demo page's room list needs", async () => {
     const room = await member(t, "lobby", "Lobby");

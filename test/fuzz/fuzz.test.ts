@@ -10,19 +10,16 @@ import fc from "fast-check";
 import { OBJECT_PROTOTYPE_NAMES } from "../../src/core/objectKeys";
 import { ClientRequest, ENTER_PATH, ServerMessage, type MembersChangedPayload } from "../../src/protocol";
 import { encodeForm, type FormParams } from "../helpers/operator";
-import { collect, sdkEnter, startServer, type TestServer } from "../helpers/server";
+import { collect, sdkEnter, useServer } from "../helpers/server";
 
 const SEED = 20240611;
 const tried: Record<string, number> = Object.create(null);
 const count = (what: string) => (tried[what] = (tried[what] ?? 0) + 1);
 
-let t: TestServer;
-beforeAll(async () => {
-  // rooms outlive their members and no rate limit refuses the fuzz, so state only changes by what a call does
-  t = await startServer({ destroyDelayS: 600, apiRateLimit: 1_000_000, sendRatePerSecond: 10_000 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
+// rooms outlive their members and no rate limit refuses the fuzz, so state only changes by what a call does
+const t = useServer({ destroyDelayS: 600, apiRateLimit: 1_000_000, sendRatePerSecond: 10_000 });
+// after the server's afterAll (hooks run in the order they are declared)
+afterAll(() => {
   process.stdout.write(`fuzz inputs tried: ${JSON.stringify(tried)}\n`);
 });
 

@@ -8,17 +8,11 @@ import { deflateSync, gzipSync } from "node:zlib";
 import { ErrorCode } from "../../src/core/errors";
 import { ENTER_PATH } from "../../src/protocol";
 import type { OperatorCredentials } from "../helpers/operator";
-import { startServer, type TestServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 import { expectCleanJson, rawRequest } from "./httpHelpers";
 
 const creds: OperatorCredentials = { appKey: "hk", appSecret: "hs" };
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ ...creds });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ ...creds });
 
 const JSON_TYPE = { "content-type": "application/json" };
 const FORM_TYPE = { "content-type": "application/x-www-form-urlencoded" };

@@ -37,7 +37,8 @@ test("npm start on a port in use exits 1 within seconds with one line naming the
       child.on("exit", (c) => resolve(c));
     });
     expect({ code, output }).toEqual({ code: 1, output: expect.any(String) });
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // "within seconds", under the 15 s the wait allows (it exits in about one; a hang would be 'timeout')
+    expect(Date.now() - started).toBeLessThan(10_000);
     const lines = output.split("\n").filter((l) => l.trim() !== "");
     expect(lines).toEqual([expect.stringMatching(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`))]);
   } finally {

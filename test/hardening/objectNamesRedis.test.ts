@@ -11,7 +11,7 @@ import { ServerMessage, type AttributesUpdate } from "../../src/protocol";
 import { redisDbUrl, startProcess, stopAllProcesses, type ServerProcess } from "../helpers/cluster";
 import { signedPost } from "../helpers/operator";
 import { describeWithRedis, REDIS_URL } from "../helpers/redis";
-import { collect, EnterError, requestSeat, sdkEnter, startServer, waitFor, type TestServer } from "../helpers/server";
+import { collect, EnterError, requestSeat, sdkEnter, useServer, waitFor } from "../helpers/server";
 
 /** A database of this suite's own (the cluster suites use 11 and 12). */
 const url = redisDbUrl(REDIS_URL, 13);
@@ -19,18 +19,19 @@ const KEYS = ["constructor", "toString", "valueOf", "hasOwnProperty", "isPrototy
 const ROOMS = ["kvcluster", "toString", "valueOf", "isPrototypeOf"];
 
 describeWithRedis("Object.prototype names with two processes on Redis", () => {
-  let a: TestServer;
   let b: ServerProcess;
+  // hooks run in the order they are declared: A starts on a clean listing, B after it; A shuts down before B stops
   beforeAll(async () => {
     // only this suite's own listings, left by a run that was killed (no FLUSHDB)
     const admin = new Redis(url);
     await admin.hdel("roomcaches", ...ROOMS);
     admin.disconnect();
-    a = await startServer({ redisUrl: url, destroyDelayS: 600 });
+  });
+  const a = useServer({ redisUrl: url, destroyDelayS: 600 });
+  beforeAll(async () => {
     b = await startProcess({ REDIS_URL: url, CHAT_DESTROY_DELAY_S: "600" });
   }, 30_000);
   afterAll(async () => {
-    await a?.server.shutdown();
     await stopAllProcesses();
   });
 

@@ -7,15 +7,9 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
 import { ClientRequest, ServerMessage, type MembersChangedPayload, type RoomMessage } from "../../src/protocol";
-import { collect, sdkEnter, startServer, waitFor, type TestServer } from "../helpers/server";
+import { collect, sdkEnter, useServer, waitFor } from "../helpers/server";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ destroyDelayS: 600 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ destroyDelayS: 600 });
 
 /** Two members of `roomId`: `sender` and `watcher`, with what the watcher sees of departures. */
 async function pair(roomId: string): Promise<{ sender: Room; watcher: Room; left: MembersChangedPayload[]; errors: [number, string][]; closed: number[] }> {

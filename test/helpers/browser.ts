@@ -9,7 +9,7 @@ import { accessSync, constants } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { buildDemo } from "../../client-demo/build";
 import { isCI } from "./redis";
-import { startServer, type TestServer } from "./server";
+import { useServer, type TestServer } from "./server";
 import type { ChatServerOptions } from "../../src/standalone/server";
 
 /** The Chromium binary: `CHROMIUM_PATH`, default Debian's /usr/bin/chromium. */
@@ -106,11 +106,11 @@ export interface BrowserSuite {
  * all tests, every page closed and its errors asserted empty after each test, both stopped after all.
  */
 export function browserSuite(options: ChatServerOptions = {}): BrowserSuite {
-  let server: TestServer | undefined;
   let browser: Browser | undefined;
   const pages: WatchedPage[] = [];
+  // Chromium closes before the server shuts down
+  const server = useServer(options, { beforeShutdown: () => browser?.close() });
   beforeAll(async () => {
-    server = await startServer(options);
     browser = await launchBrowser();
   });
   afterEach(async () => {
@@ -118,13 +118,8 @@ export function browserSuite(options: ChatServerOptions = {}): BrowserSuite {
     await Promise.all(pages.splice(0).map((p) => p.context.close()));
     expect(errors).toEqual([]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.server.shutdown();
-  });
   return {
     get server() {
-      if (!server) throw new Error("the browser suite's server is not started yet");
       return server;
     },
     async open(contextOptions = {}) {

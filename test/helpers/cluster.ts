@@ -65,6 +65,35 @@ export async function startProcess(env: Record<string, string>): Promise<ServerP
   return proc;
 }
 
+/**
+ * True when each of `procs` has logged, since `marks` (the lengths of their output then), that a
+ * reconnect attempt to Redis failed (src/store/redis.ts watchRedisConnection): each has seen the
+ * outage and is retrying.
+ */
+export function sawRedisDown(procs: readonly ServerProcess[], marks: readonly number[]): boolean {
+  return procs.every((p, i) => /reconnecting \(logged once until it is back\)/.test(p.output().slice(marks[i])));
+}
+
+/**
+ * True when Colyseus' process registry in Redis (`roomcount`: each process's room count, written
+ * at most once a second) lists `processes` processes and agrees with the room listings
+ * (`roomcaches`): the next new room is then placed on the process that really has the fewest.
+ */
+export async function registryAgrees(admin: Redis, processes: number): Promise<boolean> {
+  const [counts, listings] = await Promise.all([admin.hgetall("roomcount"), admin.hvals("roomcaches")]);
+  const listed = new Map<string, number>();
+  for (const json of listings) {
+    const { processId } = JSON.parse(json) as { processId: string };
+    listed.set(processId, (listed.get(processId) ?? 0) + 1);
+  }
+  const registered = Object.entries(counts);
+  return (
+    registered.length === processes &&
+    [...listed.keys()].every((id) => id in counts) &&
+    registered.every(([id, value]) => Number(value.split(",")[0]) === (listed.get(id) ?? 0))
+  );
+}
+
 /** Kills every process a test file started (afterAll safety net). */
 export async function stopAllProcesses(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop("SIGKILL")));

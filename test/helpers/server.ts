@@ -31,21 +31,32 @@ export interface UsedServer extends TestServer {
   track<R extends Room>(room: R): R;
 }
 
+/** What {@link useServer} does around the shutdown besides leaving the tracked rooms. */
+export interface UseServerHooks {
+  /** Runs in afterAll before the tracked rooms leave and the server shuts down (e.g. other clients leave). */
+  beforeShutdown?: () => unknown;
+}
+
 /**
- * One chat server for the enclosing describe block (or file): started with `options` in beforeAll;
- * in afterAll the tracked SDK rooms leave and the server shuts down. The handle's fields are
- * readable inside tests and hooks only.
+ * One chat server for the enclosing describe block (or file): started with `options` in beforeAll
+ * (a function of them is called then, after the hooks declared before: for options that depend on
+ * what those set up); in afterAll `hooks.beforeShutdown` runs, the tracked SDK rooms leave and the
+ * server shuts down. The handle's fields are readable inside tests and hooks only.
  */
-export function useServer(options: ChatServerOptions = {}): UsedServer {
+export function useServer(options: ChatServerOptions | (() => ChatServerOptions) = {}, hooks: UseServerHooks = {}): UsedServer {
   let started: TestServer | undefined;
   const tracked = new Set<Room>();
   beforeAll(async () => {
-    started = await startServer(options);
+    started = await startServer(typeof options === "function" ? options() : options);
   });
   afterAll(async () => {
-    await Promise.all([...tracked].map((room) => room.leave().catch(() => undefined)));
-    tracked.clear();
-    await started?.server.shutdown();
+    try {
+      await hooks.beforeShutdown?.();
+    } finally {
+      await Promise.all([...tracked].map((room) => room.leave().catch(() => undefined)));
+      tracked.clear();
+      await started?.server.shutdown();
+    }
   });
   const get = (): TestServer => {
     if (!started) throw new Error("the test server is not started yet (use it inside tests and hooks)");
@@ -100,7 +111,7 @@ export async function sdkEnter(httpUrl: string, request: Partial<EnterRequest>, 
   return room;
 }
 
-export { waitFor } from "./wait";
+export { untilElapsed, waitFor, within } from "./wait";
 
 /**
  * The first `event` of `chat.events` whose payload satisfies `matches`, as a promise; rejects after

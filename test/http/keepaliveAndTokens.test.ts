@@ -1,16 +1,12 @@
 import { ErrorCode } from "../../src/core/errors";
 import { verifyUserToken } from "../../src/core/tokens";
 import { enterAs, signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
-import { requestSeat, startServer, type TestServer } from "../helpers/server";
+import { requestSeat, useServer } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
-let t: TestServer;
+const t = useServer({ ...creds, keepAliveMax: 2 });
 beforeAll(async () => {
-  t = await startServer({ ...creds, keepAliveMax: 2 });
   await signedPost(t.httpUrl, "/chatroom/create.json", { "chatroom[k1]": "a", "chatroom[k2]": "b", "chatroom[k3]": "c" }, creds);
-});
-afterAll(async () => {
-  await t.server.shutdown();
 });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 

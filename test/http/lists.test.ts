@@ -10,7 +10,7 @@ import { ClientRequest, ServerMessage, type RoomMessage } from "../../src/protoc
 import { enterAs, signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
 import { Topic } from "../../src/service/scopes";
 import { inFreshRateWindow } from "../helpers/fakeDate";
-import { busNotices, startServer, waitFor, type TestServer } from "../helpers/server";
+import { busNotices, useServer, waitFor } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
 /** Frozen: time moves only by advance(), so load on the machine cannot slide the window. */
@@ -21,16 +21,8 @@ const clock = {
     clock.at += ms;
   },
 };
-let t: TestServer;
-const joined: Room[] = [];
-beforeAll(async () => {
-  // a large API budget: these tests publish bursts; rate limits are tested in messages.test.ts
-  t = await startServer({ ...creds, now: clock.now, apiRateLimit: 1000, destroyDelayS: 600 });
-});
-afterAll(async () => {
-  await Promise.all(joined.map((room) => room.leave().catch(() => undefined)));
-  await t.server.shutdown();
-});
+// a large API budget: these tests publish bursts; rate limits are tested in messages.test.ts
+const t = useServer({ ...creds, now: clock.now, apiRateLimit: 1000, destroyDelayS: 600 });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 async function ok(path: string, params: FormParams) {
   const reply = await post(path, params);
@@ -44,7 +36,7 @@ async function expectError(path: string, params: FormParams, code: number, statu
 }
 async function member(roomId: string, userId: string): Promise<{ room: Room; messages: RoomMessage[] }> {
   const room = await enterAs(t.httpUrl, roomId, userId, creds, "enter");
-  joined.push(room);
+  t.track(room);
   const messages: RoomMessage[] = [];
   room.onMessage(ServerMessage.MESSAGES, (batch: RoomMessage[]) => messages.push(...batch));
   return { room, messages };

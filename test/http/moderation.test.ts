@@ -1,18 +1,14 @@
 import { ErrorCode } from "../../src/core/errors";
 import { signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
-import { requestSeat, startServer, type TestServer } from "../helpers/server";
+import { requestSeat, useServer } from "../helpers/server";
 import { tokenFor } from "../helpers/operator";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
 /** A frozen clock: 2030-01-01 00:00:00.500 UTC, so end times are predictable. */
 let nowMs = Date.UTC(2030, 0, 1, 0, 0, 0, 500);
-let t: TestServer;
+const t = useServer({ ...creds, now: () => nowMs });
 beforeAll(async () => {
-  t = await startServer({ ...creds, now: () => nowMs });
   await signedPost(t.httpUrl, "/chatroom/create.json", { "chatroom[r1]": "one", "chatroom[r2]": "two", "chatroom[r3]": "three" }, creds);
-});
-afterAll(async () => {
-  await t.server.shutdown();
 });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 const users = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);

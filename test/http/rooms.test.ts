@@ -1,15 +1,9 @@
 import { ErrorCode } from "../../src/core/errors";
 import { signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
-import { startServer, type TestServer } from "../helpers/server";
+import { useServer } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ ...creds, inactivityMin: 90 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ ...creds, inactivityMin: 90 });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 
 async function expectError(path: string, params: FormParams, code: number, status: number, mentions: string): Promise<void> {

@@ -6,15 +6,9 @@
 import { setFlagsFromString } from "node:v8";
 import type { RoomMessage } from "../../src/protocol";
 import { ClientRequest, ServerMessage } from "../../src/protocol";
-import { collect, dropConnection, localRoom, sdkEnter, startServer, waitFor, type TestServer } from "../helpers/server";
+import { collect, dropConnection, localRoom, sdkEnter, useServer, waitFor } from "../helpers/server";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ sendRatePerSecond: 1000, admissionWindow: 1000 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ sendRatePerSecond: 1000, admissionWindow: 1000 });
 
 test("500 broadcasts in one turn reach a member complete and in order", async () => {
   const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-order", userId: "ann" });

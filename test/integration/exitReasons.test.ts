@@ -1,14 +1,8 @@
 import { CloseCodeOf, ExitReason } from "../../src/core/exitReasons";
 import { Topic } from "../../src/service/scopes";
-import { startServer, sdkEnter, leaveCode, waitFor, type TestServer } from "../helpers/server";
+import { leaveCode, sdkEnter, useServer, waitFor } from "../helpers/server";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer();
 
 test("a consented leave closes with LEFT's code 4000", async () => {
   const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "x-left", userId: "alice" });

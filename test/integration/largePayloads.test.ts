@@ -11,15 +11,9 @@
 import { ClientRequest, ServerMessage, type RoomMessage } from "../../src/protocol";
 import { MAX_ATTRIBUTE_REQUEST_BYTES } from "../../src/core/attributes";
 import { FullStateSerializer } from "../../rooms/FullStateSerializer";
-import { collect, localRoom, sdkEnter, startServer, waitFor, type TestServer } from "../helpers/server";
+import { collect, localRoom, sdkEnter, useServer, waitFor } from "../helpers/server";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer();
 
 test("joiners of a room with an 80 KB state get all of it, and the buffer overflow happens once, not per join", async () => {
   const warn = jest.spyOn(console, "warn");

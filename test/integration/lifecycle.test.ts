@@ -1,13 +1,7 @@
-import { startServer, sdkEnter, requestSeat, EnterError, type TestServer } from "../helpers/server";
+import { EnterError, requestSeat, sdkEnter, useServer } from "../helpers/server";
 import { ErrorCode } from "../../src/core/errors";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ maxRoomsPerUser: 3, maxRooms: 20 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ maxRoomsPerUser: 3, maxRooms: 20 });
 
 async function codeOf(p: Promise<unknown>): Promise<number> {
   try {

@@ -7,15 +7,9 @@
 import type { Room } from "@colyseus/sdk";
 import type { ChatRoom } from "../../rooms/ChatRoom";
 import { ServerMessage, type MembersChangedPayload } from "../../src/protocol";
-import { waitFor, dropConnection, collect, startServer, type TestServer } from "../helpers/server";
+import { collect, dropConnection, useServer, waitFor } from "../helpers/server";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({ reconnectWindowS: 5 });
-});
-afterAll(async () => {
-  await t.server.shutdown();
-});
+const t = useServer({ reconnectWindowS: 5 });
 
 function names(events: MembersChangedPayload[]): string[] {
   return events.flatMap((e) => e.members.map((m) => m.userId));

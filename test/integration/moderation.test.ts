@@ -71,7 +71,7 @@ test("a global mute refuses the user in every room and overrides a mute exceptio
   await post("/chatroom/user/ban/whitelist/add.json", { chatroomId: "gm2", userId: "zoe" });
   const inOne = await enterAs(t.httpUrl, "gm1", "zoe", creds);
   const inTwo = await enterAs(t.httpUrl, "gm2", "zoe", creds);
-  await expect(send(inTwo)).resolves.toBeDefined();
+  await expect(send(inTwo)).resolves.toMatchObject({ senderUserID: "zoe" });
   await post("/chatroom/user/ban/add.json", { userId: "zoe", minute: 10 });
   await expect(send(inOne)).rejects.toMatchObject({ reason: { code: ErrorCode.MUTED } });
   await expect(send(inTwo)).rejects.toMatchObject({ reason: { code: ErrorCode.MUTED } });
@@ -79,8 +79,8 @@ test("a global mute refuses the user in every room and overrides a mute exceptio
   await anyRoom.reload();
   await expect(anyRoom.assertMaySend("zoe", clock.now())).rejects.toMatchObject({ code: ErrorCode.MUTED });
   await post("/chatroom/user/ban/remove.json", { userId: "zoe" });
-  await expect(send(inOne)).resolves.toBeDefined();
-  await expect(send(inTwo)).resolves.toBeDefined();
+  await expect(send(inOne)).resolves.toMatchObject({ senderUserID: "zoe" });
+  await expect(send(inTwo)).resolves.toMatchObject({ senderUserID: "zoe" });
   await Promise.all([inOne.leave(), inTwo.leave()]);
 });
 

@@ -1,7 +1,7 @@
 import { createMemoryStore } from "../../src/store/memory";
 import type { ChatStore, ExpiringSetStore } from "../../src/store/types";
 import { Topic } from "../../src/service/scopes";
-import { startServer, sdkEnter, waitFor, type TestServer } from "../helpers/server";
+import { sdkEnter, useServer, waitFor } from "../helpers/server";
 
 /** A memory store whose scoped sets fail while `failing` is set, as an unreachable Redis would. */
 function flakyStore(): { store: ChatStore; failing: { on: boolean } } {
@@ -16,18 +16,16 @@ function flakyStore(): { store: ChatStore; failing: { on: boolean } } {
   return { store: { ...store, sets }, failing };
 }
 
-let t: TestServer;
 const flaky = flakyStore();
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-beforeAll(async () => {
+// hooks run in the order they are declared: listening before the server starts, until after it stopped
+beforeAll(() => {
   process.on("unhandledRejection", onUnhandled);
-  t = await startServer({ store: flaky.store });
 });
-afterAll(async () => {
-  flaky.failing.on = false;
-  await t.server.shutdown();
+const t = useServer({ store: flaky.store }, { beforeShutdown: () => (flaky.failing.on = false) });
+afterAll(() => {
   process.off("unhandledRejection", onUnhandled);
 });
 
