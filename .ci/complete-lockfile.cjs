@@ -14,7 +14,19 @@ const file = path.join(__dirname, "..", "package-lock.json");
 const lock = JSON.parse(fs.readFileSync(file, "utf8"));
 const packages = lock.packages;
 const OS = ["darwin", "linux", "win32", "android", "freebsd", "openbsd", "netbsd", "sunos", "aix", "openharmony"];
-const CPU = { arm64: "arm64", x64: "x64", arm: "arm", ia32: "ia32", loong64: "loong64", ppc64: "ppc64", riscv64: "riscv64", s390x: "s390x", eabi: "arm", gnueabihf: "arm", musleabihf: "arm" };
+const CPU = {
+  arm64: "arm64",
+  x64: "x64",
+  arm: "arm",
+  ia32: "ia32",
+  loong64: "loong64",
+  ppc64: "ppc64",
+  riscv64: "riscv64",
+  s390x: "s390x",
+  eabi: "arm",
+  gnueabihf: "arm",
+  musleabihf: "arm",
+};
 
 let added = 0;
 for (const [, parent] of Object.entries(packages)) {
@@ -24,7 +36,12 @@ for (const [, parent] of Object.entries(packages)) {
     const os = parts.find((p) => OS.includes(p));
     const cpus = parts.map((p) => CPU[p]).filter(Boolean);
     if (!os || cpus.length === 0) throw new Error(`${name}: cannot tell its platform from the name; add its entry by hand`);
-    const libc = os === "linux" && parts.some((p) => p.includes("musl")) ? "musl" : os === "linux" && parts.some((p) => p.includes("gnu")) ? "glibc" : undefined;
+    const libc =
+      os === "linux" && parts.some((p) => p.includes("musl"))
+        ? "musl"
+        : os === "linux" && parts.some((p) => p.includes("gnu"))
+          ? "glibc"
+          : undefined;
     packages[`node_modules/${name}`] = {
       version: range.replace(/^[\^~=]/, ""),
       ...(parent.dev ? { dev: true } : {}),
@@ -37,7 +54,10 @@ for (const [, parent] of Object.entries(packages)) {
   }
 }
 const sorted = { "": packages[""] };
-for (const key of Object.keys(packages).filter((k) => k !== "").sort()) sorted[key] = packages[key];
+for (const key of Object.keys(packages)
+  .filter((k) => k !== "")
+  .sort())
+  sorted[key] = packages[key];
 lock.packages = sorted;
 fs.writeFileSync(file, JSON.stringify(lock, null, 2) + "\n");
 console.log(`added ${added} platform entries to package-lock.json`);

@@ -29,10 +29,20 @@ export interface FanoutResult {
 export const workersFor = (clients: number): number => Math.max(2, Math.ceil(clients / 500));
 
 /** Connects `count` clients over `workers` worker processes; throws when any failed. */
-export async function connectClients(procs: Processes, server: BenchServer, room: string, role: "recv" | "member", count: number, prefix: string, concurrency: number): Promise<BenchWorker[]> {
+export async function connectClients(
+  procs: Processes,
+  server: BenchServer,
+  room: string,
+  role: "recv" | "member",
+  count: number,
+  prefix: string,
+  concurrency: number,
+): Promise<BenchWorker[]> {
   const n = workersFor(count);
   const workers = Array.from({ length: n }, () => procs.worker(server, room, role));
-  workers.forEach((w, i) => w.command({ cmd: "connect", count: Math.floor(count / n) + (i < count % n ? 1 : 0), prefix: `${prefix}${i}_`, concurrency }));
+  workers.forEach((w, i) =>
+    w.command({ cmd: "connect", count: Math.floor(count / n) + (i < count % n ? 1 : 0), prefix: `${prefix}${i}_`, concurrency }),
+  );
   for (const w of workers) {
     const done = await w.next("connected", 300_000);
     if (done.failed > 0) throw new Error(`${server.system}: ${done.failed} clients failed to connect: ${done.firstError}`);
@@ -50,11 +60,16 @@ async function round(server: BenchServer, receivers: BenchWorker[], sender: Benc
   const sent = await sender.next("sent", timeout);
   const received = await Promise.all(receivers.map((w) => w.next("received", timeout))).catch(async (e: unknown) => {
     const status = await Promise.all(receivers.map((w) => (w.command({ cmd: "status" }), w.next("status", 5000).catch(() => undefined))));
-    throw new Error(`${server.system}: ${e instanceof Error ? e.message : e}; workers: ${JSON.stringify(status)}`);
+    throw new Error(`${server.system}: ${e instanceof Error ? e.message : String(e)}; workers: ${JSON.stringify(status)}`);
   });
   const after = await server.stats();
   const lastUs = Math.max(...received.map((r) => r.lastUs));
-  return { sent, durationUs: lastUs - sent.firstUs, cpuUs: after.cpuUs - before.cpuUs, latencies: concat(received.map((r) => r.latenciesUs)) };
+  return {
+    sent,
+    durationUs: lastUs - sent.firstUs,
+    cpuUs: after.cpuUs - before.cpuUs,
+    latencies: concat(received.map((r) => r.latenciesUs)),
+  };
 }
 
 /** Runs one fan-out scenario against a fresh server of `system`. */

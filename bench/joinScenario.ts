@@ -37,7 +37,12 @@ export async function runJoinStorm(system: SystemName, members: number, cap: num
     const start = nowUs();
     workers.forEach((w, i) => {
       w.command({ cmd: "expectMembers", count: members, cap });
-      w.command({ cmd: "connect", count: Math.floor(members / n) + (i < members % n ? 1 : 0), prefix: `m${i}_`, concurrency: Math.ceil(IN_FLIGHT / n) });
+      w.command({
+        cmd: "connect",
+        count: Math.floor(members / n) + (i < members % n ? 1 : 0),
+        prefix: `m${i}_`,
+        concurrency: Math.ceil(IN_FLIGHT / n),
+      });
     });
     let connectedMs = 0;
     let failed = 0;
@@ -53,13 +58,20 @@ export async function runJoinStorm(system: SystemName, members: number, cap: num
     if (failed > 0) {
       // a failed storm is a result too: recorded, not thrown
       const stats = await server.stats(true);
-      return { system, members, connectedMs: NaN, fullListMs, rssMb: stats.rss / 1e6, note: `${failed} of ${members} clients failed to join (${firstError})` };
+      return {
+        system,
+        members,
+        connectedMs: NaN,
+        fullListMs,
+        rssMb: stats.rss / 1e6,
+        note: `${failed} of ${members} clients failed to join (${firstError})`,
+      };
     }
     try {
       const left = Math.max(1000, limitMs - connectedMs);
       const reports = await Promise.all(workers.map((w) => w.next("members", left)));
       fullListMs = (Math.max(...reports.map((r) => r.atUs)) - start) / 1000;
-    } catch (e) {
+    } catch {
       note = `full member list not reached within ${Math.round(limitMs / 1000)} s`;
     }
     const stats = await server.stats(true);

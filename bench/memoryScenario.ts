@@ -28,8 +28,7 @@ export async function runMemory(system: SystemName, members: number): Promise<Me
   try {
     const server = await procs.server(system);
     // one client first, so the room exists and first-use allocations are in the baseline
-    const first = await connectClients(procs, server, server.rooms.fanout, "recv", 2, "warm", 1);
-    void first;
+    await connectClients(procs, server, server.rooms.fanout, "recv", 2, "warm", 1);
     await sleep(1000);
     const before = await server.stats(true);
     await connectClients(procs, server, server.rooms.fanout, "recv", members, "idle", 50);

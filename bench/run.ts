@@ -18,8 +18,10 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}; choose from ${ALL.join(", ")}`);
   const run = new Set(asked.length > 0 ? asked : ALL);
   let line: string | undefined;
-  if (run.has("fanout500")) line = fanoutLine(await fanout("fanout-500", "Fan-out, burst, 500 receivers", 500, { kind: "burst", messages: 200, rounds: 3 }));
-  if (run.has("fanout2000")) await fanout("fanout-2000", "Fan-out, burst, 2,000 receivers", 2000, { kind: "burst", messages: 100, rounds: 3 });
+  if (run.has("fanout500"))
+    line = fanoutLine(await fanout("fanout-500", "Fan-out, burst, 500 receivers", 500, { kind: "burst", messages: 200, rounds: 3 }));
+  if (run.has("fanout2000"))
+    await fanout("fanout-2000", "Fan-out, burst, 2,000 receivers", 2000, { kind: "burst", messages: 100, rounds: 3 });
   if (run.has("paced")) {
     await fanout("paced-20", "Fan-out, paced 20 messages/s, 500 receivers", 500, { kind: "paced", rate: 20, seconds: 10 }, PACED_RUNS);
     await fanout("paced-100", "Fan-out, paced 100 messages/s, 500 receivers", 500, { kind: "paced", rate: 100, seconds: 10 }, PACED_RUNS);

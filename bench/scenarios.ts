@@ -25,7 +25,14 @@ const FANOUT_COLUMNS: Scenario["columns"] = [
  * saves each figure's median per system; returns those rows by system. A paced p99 rests on the
  * worst 1% of deliveries, which on two shared cores moves by several ms from run to run.
  */
-export async function fanout(id: string, title: string, receivers: number, mode: FanoutMode, runs = 1, systems: readonly SystemName[] = SYSTEMS): Promise<Map<SystemName, FanoutResult>> {
+export async function fanout(
+  id: string,
+  title: string,
+  receivers: number,
+  mode: FanoutMode,
+  runs = 1,
+  systems: readonly SystemName[] = SYSTEMS,
+): Promise<Map<SystemName, FanoutResult>> {
   // BENCH_CLIENT_NICE: receivers run at that niceness (the server first); saved as a section of its own
   const nice = clientNice();
   if (nice !== undefined) {
@@ -37,15 +44,26 @@ export async function fanout(id: string, title: string, receivers: number, mode:
     for (const system of systems) {
       log(`${id}: ${system}${runs > 1 ? ` (run ${i + 1} of ${runs})` : ""} ...`);
       const result = await runFanout(system, receivers, mode);
-      log(`  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${result.refused ? `, ${result.refused} refused` : ""}`);
+      log(
+        `  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${result.refused ? `, ${result.refused} refused` : ""}`,
+      );
       all.get(system)!.push(result);
     }
   }
   const results = new Map<SystemName, FanoutResult>();
   for (const [system, list] of all) results.set(system, medianResult(list));
-  const how = mode.kind === "burst" ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)` : `${mode.rate} messages/s for ${mode.seconds} s after a 1 s warm-up at that rate`;
-  const niced = nice !== undefined ? ` The receiving workers run at nice ${nice}, so the server gets the CPU before its clients, as if they ran on other machines (the sender runs at normal priority).` : "";
-  const repeat = runs > 1 ? ` Each system runs ${runs} times, interleaved; every figure is the median of its runs, and the p99 of each run is listed.` : "";
+  const how =
+    mode.kind === "burst"
+      ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)`
+      : `${mode.rate} messages/s for ${mode.seconds} s after a 1 s warm-up at that rate`;
+  const niced =
+    nice !== undefined
+      ? ` The receiving workers run at nice ${nice}, so the server gets the CPU before its clients, as if they ran on other machines (the sender runs at normal priority).`
+      : "";
+  const repeat =
+    runs > 1
+      ? ` Each system runs ${runs} times, interleaved; every figure is the median of its runs, and the p99 of each run is listed.`
+      : "";
   log(
     save({
       id,
@@ -54,8 +72,16 @@ export async function fanout(id: string, title: string, receivers: number, mode:
       columns: FANOUT_COLUMNS,
       rows: systems.map((system) => {
         const r = results.get(system)!;
-        const notes = [runs > 1 ? `p99 of the runs: ${all.get(system)!.map((x) => x.p99Ms.toFixed(1)).join(", ")} ms` : "", r.refused ? `(${r.refused} sends refused)` : ""];
-        return { ...r, note: notes.filter(Boolean).join(" ") || undefined } as Row;
+        const notes = [
+          runs > 1
+            ? `p99 of the runs: ${all
+                .get(system)!
+                .map((x) => x.p99Ms.toFixed(1))
+                .join(", ")} ms`
+            : "",
+          r.refused ? `(${r.refused} sends refused)` : "",
+        ];
+        return { ...r, note: notes.filter(Boolean).join(" ") || undefined };
       }),
     }),
   );
@@ -65,8 +91,10 @@ export async function fanout(id: string, title: string, receivers: number, mode:
 /** Per figure, the median over runs of one system (refusals summed). */
 function medianResult(list: FanoutResult[]): FanoutResult {
   const mid = (pick: (r: FanoutResult) => number) => median(list.map(pick));
+  const first = list.at(0);
+  if (!first) throw new Error("no fanout runs to take the median of");
   return {
-    ...list[0],
+    ...first,
     deliveriesPerS: mid((r) => r.deliveriesPerS),
     p50Ms: mid((r) => r.p50Ms),
     p99Ms: mid((r) => r.p99Ms),
@@ -87,8 +115,10 @@ export async function joins(members: number, limitMs: number): Promise<void> {
   for (const system of SYSTEMS) {
     log(`joins-${members}: ${system} ...`);
     const r = await runJoinStorm(system, members, system === "chat" ? MEMBER_LIST_CAP : Infinity, limitMs);
-    log(`  connected ${r.connectedMs.toFixed(0)} ms, full list ${r.fullListMs.toFixed(0)} ms, RSS ${r.rssMb.toFixed(0)} MB${r.note ? ` (${r.note})` : ""}`);
-    rows.push({ ...r } as Row);
+    log(
+      `  connected ${r.connectedMs.toFixed(0)} ms, full list ${r.fullListMs.toFixed(0)} ms, RSS ${r.rssMb.toFixed(0)} MB${r.note ? ` (${r.note})` : ""}`,
+    );
+    rows.push({ ...r });
   }
   log(
     save({
@@ -121,20 +151,24 @@ export async function memory(members: number): Promise<void> {
     for (const system of SYSTEMS) {
       log(`memory-${members}: ${system} (run ${i + 1} of ${MEMORY_RUNS}) ...`);
       const r = await runMemory(system, members);
-      log(`  ${r.rssKbPerMember.toFixed(1)} KB RSS / member, ${r.heapKbPerMember.toFixed(1)} KB heap / member, ${r.externalKbPerMember.toFixed(1)} KB external / member`);
+      log(
+        `  ${r.rssKbPerMember.toFixed(1)} KB RSS / member, ${r.heapKbPerMember.toFixed(1)} KB heap / member, ${r.externalKbPerMember.toFixed(1)} KB external / member`,
+      );
       runs.get(system)!.push(r);
     }
   }
   const rows: Row[] = SYSTEMS.map((system) => {
     const sorted = [...runs.get(system)!].sort((a, b) => a.rssKbPerMember - b.rssKbPerMember);
     const range = `RSS over ${sorted.length} runs: ${sorted.map((r) => r.rssKbPerMember.toFixed(1)).join(", ")} KB`;
-    return { ...sorted[Math.floor(sorted.length / 2)], note: range } as Row;
+    const middle = sorted.at(Math.floor(sorted.length / 2));
+    if (!middle) throw new Error(`no memory runs of ${system}`);
+    return { ...middle, note: range };
   });
   log(
     save({
       id: `memory-${members}${flags ? " " + flags : ""}`,
       title: `Memory per connected member, ${members.toLocaleString("en-US")} members${!flags ? ", as shipped" : flags === "none" ? ", every server on Node's defaults" : `, every server run with \`${flags}\``}`,
-      description: `Median of ${MEMORY_RUNS} runs per system (interleaved): server RSS after a full GC with ${members} idle clients in one room, minus the RSS before they connected, per client (heap used and V8 heap committed the same way; \"external\" = Buffers and other memory V8 accounts outside its heap). Chat clients are members (member state included); plain Colyseus uses its broadcast-only room. ${how}`,
+      description: `Median of ${MEMORY_RUNS} runs per system (interleaved): server RSS after a full GC with ${members} idle clients in one room, minus the RSS before they connected, per client (heap used and V8 heap committed the same way; "external" = Buffers and other memory V8 accounts outside its heap). Chat clients are members (member state included); plain Colyseus uses its broadcast-only room. ${how}`,
       columns: [
         { key: "rssKbPerMember", header: "RSS KB/member", digits: 1, better: "lower" },
         { key: "heapKbPerMember", header: "heap KB/member", digits: 1, better: "lower" },

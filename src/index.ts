@@ -9,10 +9,22 @@
  * The client side is `colyseus-chatrooms/client` (ChatClient), which imports nothing from here.
  */
 export { ChatEvents, type ChatEventMap } from "./service/events";
-export { createChatrooms, type Chatrooms, type ChatroomsOptions, type ChatRouterOptions, type ChatRoomClass } from "./plugin/createChatrooms";
+export {
+  createChatrooms,
+  type Chatrooms,
+  type ChatroomsOptions,
+  type ChatRouterOptions,
+  type ChatRoomClass,
+} from "./plugin/createChatrooms";
 export { ROOM_SETTING_KEYS, type RoomSettings } from "./plugin/roomSettings";
 export { ChatRoom } from "../rooms/ChatRoom";
-export { MAX_MEMBER_FIELDS, MAX_MEMBER_FIELD_VALUE, type ChatMember, type ChatMessageDraft, type MemberEnterInfo } from "../rooms/memberHooks";
+export {
+  MAX_MEMBER_FIELDS,
+  MAX_MEMBER_FIELD_VALUE,
+  type ChatMember,
+  type ChatMessageDraft,
+  type MemberEnterInfo,
+} from "../rooms/memberHooks";
 export { ChatError, ErrorCode, httpStatusOf, type ChatErrorCode } from "./core/errors";
 export { ExitReason, CloseCodeOf, exitReasonName, exitReasonOfCloseCode } from "./core/exitReasons";
 export { configFromEnv, DEFAULT_CONFIG, INT_SETTINGS, validateConfig, type ChatConfig } from "./config";

@@ -44,7 +44,16 @@ export interface JoinOptions {
 export const MATCHMAKING_FILTER_KEY = "chatRoomId";
 
 /** Every join option the chat reads (JoinOptions and the filter key): app data sent along cannot take these names. */
-export const CHAT_JOIN_OPTION_KEYS: readonly string[] = ["roomId", "roomName", "userId", "userName", "token", "config", "switchedFrom", MATCHMAKING_FILTER_KEY] satisfies readonly (keyof JoinOptions | typeof MATCHMAKING_FILTER_KEY)[];
+export const CHAT_JOIN_OPTION_KEYS: readonly string[] = [
+  "roomId",
+  "roomName",
+  "userId",
+  "userName",
+  "token",
+  "config",
+  "switchedFrom",
+  MATCHMAKING_FILTER_KEY,
+] satisfies readonly (keyof JoinOptions | typeof MATCHMAKING_FILTER_KEY)[];
 
 /** How a client enters: create (fails if the id exists), join (fails if missing), enter (creates when missing). */
 export type EnterMode = "create" | "join" | "enter";
@@ -85,7 +94,10 @@ export function codedMessage(code: number, message: string): string {
 /** The code and message of a {@link codedMessage}, or undefined for any other text. */
 export function parseCodedMessage(text: string): { code: number; message: string } | undefined {
   const match = /^\[(\d+)\] ([\s\S]*)$/.exec(text);
-  return match ? { code: Number(match[1]), message: match[2]! } : undefined;
+  if (!match) return undefined;
+  // both groups always take part in a match: the defaults only satisfy the index types
+  const [, code = "", message = ""] = match;
+  return { code: Number(code), message };
 }
 
 /** Error body of every chat HTTP route and every failed room request. */

@@ -58,7 +58,7 @@ const sdkOf = (port: number): SdkClient => {
 function watchSdkRoom(room: Room, events: ConnectionEvents): void {
   room.reconnection.enabled = false;
   room.onMessage("*", () => undefined);
-  room.onStateChange((state: MembersView) => {
+  room.onStateChange((state: MembersView | undefined) => {
     const listed = state?.members?.size ?? 0;
     events.onMembers(state?.memberCount ?? listed, listed);
   });

@@ -79,7 +79,8 @@ async function connectAll(count: number, prefix: string, concurrency: number): P
   const lane = async () => {
     while (next < count) {
       const i = next++;
-      const peer = peers[start + i];
+      const peer = peers.at(start + i);
+      if (!peer) throw new Error(`no peer ${start + i}`); // pushed above
       try {
         peer.connection = await driver(target, `${prefix}${i}`, role, {
           onContents: (contents) => record(peer, contents),
@@ -107,7 +108,11 @@ async function sendAll(messages: number, rate: number): Promise<void> {
       const wait = (due - nowUs()) / 1000;
       if (wait > 0) await sleep(wait);
     }
-    pending.push(sender.send(stampedContent(i), i).catch(() => void refused++));
+    pending.push(
+      sender.send(stampedContent(i), i).catch(() => {
+        refused++;
+      }),
+    );
   }
   const lastUs = nowUs();
   await Promise.all(pending);
@@ -142,12 +147,12 @@ process.on("message", (command: WorkerCommand) => {
         report({ type: "status", peers: peers.length, complete, minReceived: Math.min(...peers.map((p) => p.received)), expected });
         return;
       case "close":
-        await Promise.all(peers.map((p) => p.connection?.close().catch(() => undefined)));
+        await Promise.all(peers.map(async (p) => p.connection?.close().catch(() => undefined)));
         report({ type: "closed" });
         setTimeout(() => process.exit(0), 200);
         return;
     }
   };
-  run().catch((e: unknown) => report({ type: "error", message: e instanceof Error ? e.stack ?? e.message : String(e) }));
+  run().catch((e: unknown) => report({ type: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
 });
 process.on("disconnect", () => process.exit(0));

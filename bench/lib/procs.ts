@@ -21,7 +21,10 @@ class Channel<In extends { type: string }> {
   private waiter: (() => void) | undefined;
   private exited: string | undefined;
 
-  constructor(readonly child: ChildProcess, private readonly label: string) {
+  constructor(
+    readonly child: ChildProcess,
+    private readonly label: string,
+  ) {
     child.on("message", (message: In) => {
       this.inbox.push(message);
       this.waiter?.();
@@ -125,7 +128,12 @@ export class Processes {
       ],
       serialization: "advanced",
       env: { ...process.env, ...env },
-      stdio: ["ignore", process.env.BENCH_SERVER_FLAGS?.includes("--trace") && file.startsWith("servers") ? "inherit" : "ignore", "inherit", "ipc"],
+      stdio: [
+        "ignore",
+        process.env.BENCH_SERVER_FLAGS?.includes("--trace") && file.startsWith("servers") ? "inherit" : "ignore",
+        "inherit",
+        "ipc",
+      ],
     });
     this.children.push(child);
     this.stopMessages.set(child, stop);
@@ -150,7 +158,11 @@ export class Processes {
 
   /** Starts a client worker for `server`, in `room`, connecting as `role`. */
   worker(server: BenchServer, room: string, role: "recv" | "send" | "member"): BenchWorker {
-    const child = this.spawn(join("clients", "worker.ts"), { SYSTEM: server.system, PORT: String(server.port), ROOM: room, ROLE: role }, { cmd: "close" });
+    const child = this.spawn(
+      join("clients", "worker.ts"),
+      { SYSTEM: server.system, PORT: String(server.port), ROOM: room, ROLE: role },
+      { cmd: "close" },
+    );
     const nice = clientNice();
     if (nice !== undefined && role !== "send" && child.pid !== undefined) setPriority(child.pid, nice);
     const channel = new Channel<WorkerReport>(child, `${server.system} ${role} worker`);
@@ -190,5 +202,6 @@ export function assertFileLimit(needed: number): void {
   const limits = readFileSync("/proc/self/limits", "utf8");
   const match = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(limits);
   const soft = !match || match[1] === "unlimited" ? Infinity : Number(match[1]);
-  if (soft < needed) throw new Error(`this benchmark needs ${needed} open files per process but ulimit -n is ${soft}: run \`ulimit -n ${needed}\` first`);
+  if (soft < needed)
+    throw new Error(`this benchmark needs ${needed} open files per process but ulimit -n is ${soft}: run \`ulimit -n ${needed}\` first`);
 }

@@ -37,11 +37,17 @@ function load(): Record<string, Scenario> {
 }
 
 const fmt = (value: number | string | undefined, digits: number): string =>
-  typeof value === "number" ? (Number.isFinite(value) ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a") : (value ?? "");
+  typeof value === "number"
+    ? Number.isFinite(value)
+      ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+      : "n/a"
+    : (value ?? "");
 
 /** chat's figure over a peer's, as "2.31x"; n/a when either is missing or not positive (a growth measured as 0 or less has no meaningful ratio). */
 function ratio(chat: unknown, peer: unknown): string {
-  return typeof chat === "number" && typeof peer === "number" && Number.isFinite(chat) && chat > 0 && Number.isFinite(peer) && peer > 0 ? `${(chat / peer).toFixed(2)}x` : "n/a";
+  return typeof chat === "number" && typeof peer === "number" && Number.isFinite(chat) && chat > 0 && Number.isFinite(peer) && peer > 0
+    ? `${(chat / peer).toFixed(2)}x`
+    : "n/a";
 }
 
 function render(scenario: Scenario): string {
@@ -69,10 +75,11 @@ export function save(scenario: Omit<Scenario, "machine" | "date">): string {
   const all = load();
   // a diagnostic run of some systems only (BENCH_SYSTEMS) is printed, never saved
   if (process.env.BENCH_SYSTEMS) return render({ ...scenario, machine: machine(), date: "not saved (BENCH_SYSTEMS)" });
-  all[scenario.id] = { ...scenario, machine: machine(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
+  const stored: Scenario = { ...scenario, machine: machine(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
+  all[scenario.id] = stored;
   writeFileSync(JSON_PATH, JSON.stringify(all, null, 2) + "\n");
   writeMarkdown(all);
-  return render(all[scenario.id]);
+  return render(stored);
 }
 
 /** Renders bench/results.json into bench/RESULTS.md again (after a change to the rendering). */
@@ -82,7 +89,9 @@ export function rewriteMarkdown(): void {
 
 function writeMarkdown(all: Record<string, Scenario>): void {
   const order = ["fanout-500", "fanout-2000", "paced-20", "paced-100", "joins-1000", "joins-5000", "memory-2000"];
-  const ids = Object.keys(all).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  const scenarios = Object.entries(all)
+    .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
+    .map(([, scenario]) => scenario);
   const header = [
     "# Benchmark results",
     "",
@@ -91,7 +100,7 @@ function writeMarkdown(all: Record<string, Scenario>): void {
     "each section, chat's figure divided by each peer's.",
     "",
   ].join("\n");
-  writeFileSync(MD_PATH, header + "\n" + ids.map((id) => render(all[id])).join("\n") + handWrittenNotes());
+  writeFileSync(MD_PATH, header + "\n" + scenarios.map((scenario) => render(scenario)).join("\n") + handWrittenNotes());
 }
 
 /** Marks where the hand-written notes of RESULTS.md begin; rewriting the figures keeps them. */

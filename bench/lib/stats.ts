@@ -3,7 +3,7 @@ export function quantile(values: Float64Array, q: number): number {
   if (values.length === 0) return NaN;
   values.sort();
   const rank = Math.min(values.length - 1, Math.max(0, Math.ceil(q * values.length) - 1));
-  return values[rank];
+  return values.at(rank) ?? NaN;
 }
 
 /** Concatenates typed arrays. */
@@ -21,5 +21,5 @@ export function concat(parts: readonly Float64Array[]): Float64Array {
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  return sorted.at(Math.floor((sorted.length - 1) / 2)) ?? NaN;
 }

@@ -21,7 +21,7 @@ type MembersState = SchemaType<typeof MembersState>;
 class MembersRoom extends Room<{ state: MembersState }> {
   override autoDispose = false;
   override state = new MembersState();
-  override onJoin(client: Client, options: { name?: string }): void {
+  override onJoin(client: Client, options: { name?: string } | undefined): void {
     const name = options?.name ?? client.sessionId;
     client.userData = name;
     this.state.members.set(name, name);
@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   const address = server.transport.server?.address();
   const fanout = await matchMaker.createRoom("fanout", {});
   const members = await matchMaker.createRoom("members", {});
-  serveControl({ port: typeof address === "object" && address ? address.port : 0, rooms: { fanout: fanout.roomId, members: members.roomId } }, () => server.gracefullyShutdown(false));
+  serveControl(
+    { port: typeof address === "object" && address ? address.port : 0, rooms: { fanout: fanout.roomId, members: members.roomId } },
+    () => server.gracefullyShutdown(false),
+  );
 }
 
 main().catch((e: unknown) => {

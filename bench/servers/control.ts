@@ -9,21 +9,35 @@ import type { ServerCommand, ServerReady, ServerStats } from "../lib/protocol";
 export function serveControl(ready: Omit<ServerReady, "type">, stop: () => Promise<void>): void {
   const send = (message: ServerReady | ServerStats) => process.send?.(message);
   process.on("message", (message: ServerCommand) => {
-    if (message.cmd === "stats") {
-      if (message.gc) {
-        // twice: the first pass may only schedule finalizers
-        global.gc?.();
-        global.gc?.();
+    switch (message.cmd) {
+      case "stats": {
+        if (message.gc) {
+          // twice: the first pass may only schedule finalizers
+          global.gc?.();
+          global.gc?.();
+        }
+        const cpu = process.cpuUsage();
+        const memory = process.memoryUsage();
+        send({
+          type: "stats",
+          cpuUs: cpu.user + cpu.system,
+          rss: memory.rss,
+          heapUsed: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size])),
+          external: memory.external,
+          arrayBuffers: memory.arrayBuffers,
+        });
+        break;
       }
-      const cpu = process.cpuUsage();
-      const memory = process.memoryUsage();
-      send({ type: "stats", cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size])), external: memory.external, arrayBuffers: memory.arrayBuffers });
-    } else if (message.cmd === "exit") {
-      const timer = setTimeout(() => process.exit(0), 5000);
-      stop().finally(() => {
-        clearTimeout(timer);
-        process.exit(0);
-      });
+      case "exit": {
+        const timer = setTimeout(() => process.exit(0), 5000);
+        void stop().finally(() => {
+          clearTimeout(timer);
+          process.exit(0);
+        });
+        break;
+      }
     }
   });
   process.on("disconnect", () => process.exit(0));

@@ -12,7 +12,10 @@ import { benchPort, serveControl } from "./control";
 interface Sender {
   frame(data: Buffer, options: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean }): Buffer[];
 }
-const frameOf = (data: Buffer): Buffer => Buffer.concat((WebSocket as unknown as { Sender: Sender }).Sender.frame(data, { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }));
+const frameOf = (data: Buffer): Buffer =>
+  Buffer.concat(
+    (WebSocket as unknown as { Sender: Sender }).Sender.frame(data, { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }),
+  );
 
 const http = createServer();
 const wss = new WebSocketServer({ server: http, perMessageDeflate: false, maxPayload: 64 * 1024 });
@@ -34,7 +37,7 @@ wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
     return;
   }
   // req.socket is the connection ws writes to; writing a complete frame to it is a valid ws send
-  const socket = req.socket as Socket;
+  const socket = req.socket;
   receivers.add(socket);
   const name = url.searchParams.get("name");
   if (role === "member" && name) {
@@ -48,10 +51,13 @@ wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
 
 http.listen(benchPort(), "127.0.0.1", () => {
   const address = http.address();
-  serveControl({ port: typeof address === "object" && address ? address.port : 0, rooms: { fanout: "bench", members: "bench" } }, async () => {
-    members.stop();
-    for (const client of wss.clients) client.terminate();
-    wss.close();
-    http.close();
-  });
+  serveControl(
+    { port: typeof address === "object" && address ? address.port : 0, rooms: { fanout: "bench", members: "bench" } },
+    async () => {
+      members.stop();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      http.close();
+    },
+  );
 });

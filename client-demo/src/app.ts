@@ -76,7 +76,10 @@ export class ChatApp {
     );
     const refresh = setInterval(() => this.render(), REFRESH_MS);
     const list = setInterval(() => void this.loadRooms(), ROOM_LIST_MS);
-    this.stops.push(() => clearInterval(refresh), () => clearInterval(list));
+    this.stops.push(
+      () => clearInterval(refresh),
+      () => clearInterval(list),
+    );
     void this.loadRooms();
     this.render();
   }
@@ -158,7 +161,11 @@ export class ChatApp {
   private async recall(roomID: string, messageID: string): Promise<void> {
     await this.attempt(this.ui.composerStatus, async () => {
       await this.chat.recallRoomMessage(roomID, messageID);
-      const seq = this.models.get(roomID)?.list().find((m) => m.messageID === messageID)?.seq ?? 0;
+      const seq =
+        this.models
+          .get(roomID)
+          ?.list()
+          .find((m) => m.messageID === messageID)?.seq ?? 0;
       this.models.get(roomID)?.recall({ messageID, seq, recalledBy: this.chat.userId });
       this.render();
       return "";
@@ -208,7 +215,10 @@ export class ChatApp {
     if (!model) return;
     this.active = info.roomID;
     this.render();
-    const [history, attributes] = await Promise.allSettled([this.chat.queryRoomHistory(info.roomID, { limit: 50 }), this.chat.queryRoomAttributeInfo(info.roomID)]);
+    const [history, attributes] = await Promise.allSettled([
+      this.chat.queryRoomHistory(info.roomID, { limit: 50 }),
+      this.chat.queryRoomAttributeInfo(info.roomID),
+    ]);
     if (history.status === "fulfilled") model.addMessages(history.value);
     if (attributes.status === "fulfilled") model.setAllAttributes(attributes.value);
     this.render();
@@ -276,7 +286,12 @@ export class ChatApp {
     );
     const tabs = [...this.models.values()].map((model) => {
       const info = rooms.find((r) => r.roomID === model.roomID);
-      return { roomID: model.roomID, roomName: info?.roomName || model.roomName, state: this.states.get(model.roomID) ?? "", unread: model.unread };
+      return {
+        roomID: model.roomID,
+        roomName: info?.roomName || model.roomName,
+        state: this.states.get(model.roomID) ?? "",
+        unread: model.unread,
+      };
     });
     renderTabs(ui.tabs, tabs, this.active, (roomID) => this.select(roomID));
     const model = this.active ? this.models.get(this.active) : undefined;
@@ -289,8 +304,19 @@ export class ChatApp {
     ui.roomMeta.textContent = `id ${model.roomID}`;
     ui.memberCount.textContent = `(${info?.memberCount ?? 0})`;
     renderMembers(ui.members, info?.members ?? [], chat.userId);
-    renderMessages(ui.messages, model.list(), (id) => this.nameOf(id), chat.userId, (id) => void this.recall(model.roomID, id));
-    renderAttributes(ui.attributes, model.attributes(), (id) => this.nameOf(id), (key) => void this.deleteAttribute(model.roomID, key));
+    renderMessages(
+      ui.messages,
+      model.list(),
+      (id) => this.nameOf(id),
+      chat.userId,
+      (id) => void this.recall(model.roomID, id),
+    );
+    renderAttributes(
+      ui.attributes,
+      model.attributes(),
+      (id) => this.nameOf(id),
+      (key) => void this.deleteAttribute(model.roomID, key),
+    );
   }
 
   private select(roomID: string): void {

@@ -13,7 +13,14 @@ export interface RoomListActions {
 }
 
 /** The rooms of the server; `joined` are this client's rooms, `active` the one on screen; `empty` is what an empty list says. */
-export function renderRoomList(list: HTMLElement, rows: RoomRow[], joined: ReadonlySet<string>, active: string | undefined, actions: RoomListActions, empty = "No rooms yet: create one below."): void {
+export function renderRoomList(
+  list: HTMLElement,
+  rows: RoomRow[],
+  joined: ReadonlySet<string>,
+  active: string | undefined,
+  actions: RoomListActions,
+  empty = "No rooms yet: create one below.",
+): void {
   const key = JSON.stringify([rows, [...joined].sort(), active, empty]);
   if (list.dataset.key === key) return;
   list.dataset.key = key;
@@ -38,7 +45,15 @@ export function renderRoomList(list: HTMLElement, rows: RoomRow[], joined: Reado
         inRoom
           ? el("button", { type: "button", class: "small", text: "Open", onclick: () => actions.open(row.roomId) })
           : el("button", { type: "button", class: "small", text: "Join", onclick: () => actions.join(row.roomId) }),
-        !inRoom && active !== undefined && el("button", { type: "button", class: "small quiet", text: "Switch", title: "Leave the room on screen for this one", onclick: () => actions.switchTo(row.roomId) }),
+        !inRoom &&
+          active !== undefined &&
+          el("button", {
+            type: "button",
+            class: "small quiet",
+            text: "Switch",
+            title: "Leave the room on screen for this one",
+            onclick: () => actions.switchTo(row.roomId),
+          }),
       );
     }),
   );

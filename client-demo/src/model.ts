@@ -61,8 +61,8 @@ export class RoomModel {
 
   /** Applies a change notice: keys set by `by` (null = operator) and keys deleted. */
   applyAttributes(update: AttributesUpdate): void {
-    for (const [key, value] of Object.entries(update.set ?? {})) this.attrs.set(key, { value, ownerId: update.by ?? undefined });
-    for (const key of update.deleted ?? []) this.attrs.delete(key);
+    for (const [key, value] of Object.entries(update.set)) this.attrs.set(key, { value, ownerId: update.by ?? undefined });
+    for (const key of update.deleted) this.attrs.delete(key);
   }
 
   /** Attributes sorted by key. */

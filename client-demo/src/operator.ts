@@ -2,7 +2,15 @@
 import { showBanner } from "./banners";
 import { byId, el, replaceChildren } from "./dom";
 import type { RoomRow } from "./lobbyApi";
-import { encodeForm, MEMBER_ACTIONS, publishParams, ROOM_ACTIONS, type FormParams, type OperatorAction, type Target } from "./operatorActions";
+import {
+  encodeForm,
+  MEMBER_ACTIONS,
+  publishParams,
+  ROOM_ACTIONS,
+  type FormParams,
+  type OperatorAction,
+  type Target,
+} from "./operatorActions";
 
 const input = (id: string) => byId(id, HTMLInputElement);
 const log = byId("log", HTMLElement);
@@ -10,7 +18,9 @@ const log = byId("log", HTMLElement);
 function target(): Target {
   return {
     roomId: input("op-room").value.trim(),
-    userIds: input("op-users").value.split(/[\s,]+/).filter(Boolean),
+    userIds: input("op-users")
+      .value.split(/[\s,]+/)
+      .filter(Boolean),
     minutes: Number(input("op-minutes").value) || 10,
   };
 }
@@ -25,10 +35,10 @@ async function call(label: string, path: string, params: FormParams): Promise<un
       body: encodeForm(params),
     });
     const text = await res.text();
-    log.textContent = `${stamp} ${label} → /${path}\nHTTP ${res.status} ${text}\n\n${log.textContent ?? ""}`;
+    log.textContent = `${stamp} ${label} → /${path}\nHTTP ${res.status} ${text}\n\n${log.textContent}`;
     return JSON.parse(text) as unknown;
   } catch (e) {
-    log.textContent = `${stamp} ${label} failed: ${e instanceof Error ? e.message : String(e)}\n\n${log.textContent ?? ""}`;
+    log.textContent = `${stamp} ${label} failed: ${e instanceof Error ? e.message : String(e)}\n\n${log.textContent}`;
     return undefined;
   }
 }
@@ -41,8 +51,9 @@ function actionButton(action: OperatorAction): HTMLButtonElement {
     text: action.label,
     onclick: () => {
       const t = target();
-      if (!t.roomId) return void (log.textContent = `${action.label}: enter a room id first.\n\n${log.textContent ?? ""}`);
-      if (action.users && t.userIds.length === 0) return void (log.textContent = `${action.label}: enter at least one user id.\n\n${log.textContent ?? ""}`);
+      if (!t.roomId) return void (log.textContent = `${action.label}: enter a room id first.\n\n${log.textContent}`);
+      if (action.users && t.userIds.length === 0)
+        return void (log.textContent = `${action.label}: enter at least one user id.\n\n${log.textContent}`);
       void call(`${action.label} ${t.roomId}${action.users ? ` ${t.userIds.join(",")}` : ""}`, action.path, action.params(t));
     },
   });
@@ -99,13 +110,17 @@ replaceChildren(byId("room-actions", HTMLElement), ...ROOM_ACTIONS.map(actionBut
 byId("publish", HTMLFormElement).addEventListener("submit", (event) => {
   event.preventDefault();
   const t = target();
-  if (!t.roomId) return void (log.textContent = `Publish: enter a room id first.\n\n${log.textContent ?? ""}`);
-  void call(`Publish to ${t.roomId}`, "message/chatroom/publish.json", publishParams(t, input("pub-from").value.trim(), input("pub-text").value));
+  if (!t.roomId) return void (log.textContent = `Publish: enter a room id first.\n\n${log.textContent}`);
+  void call(
+    `Publish to ${t.roomId}`,
+    "message/chatroom/publish.json",
+    publishParams(t, input("pub-from").value.trim(), input("pub-text").value),
+  );
 });
 byId("token", HTMLFormElement).addEventListener("submit", (event) => {
   event.preventDefault();
   const userId = target().userIds[0];
-  if (!userId) return void (log.textContent = `Token: enter a user id first.\n\n${log.textContent ?? ""}`);
+  if (!userId) return void (log.textContent = `Token: enter a user id first.\n\n${log.textContent}`);
   void call(`Token for ${userId}`, "user/getToken.json", { userId, name: userId });
 });
 void showAccess();

@@ -60,7 +60,7 @@ export function publishParams(t: Target, from: string, text: string): FormParams
 export function encodeForm(params: FormParams): string {
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (Array.isArray(value)) for (const v of value) form.append(key, v);
+    if (typeof value === "object") for (const v of value) form.append(key, v);
     else form.append(key, String(value));
   }
   return form.toString();

@@ -73,7 +73,13 @@ export function messageText(message: ShownMessage): string {
 }
 
 /** The message list, oldest first; own messages get a Recall button. Keeps the view at the bottom when it was there. */
-export function renderMessages(list: HTMLElement, messages: ShownMessage[], nameOf: (userID: string) => string, selfID: string, recall: (messageID: string) => void): void {
+export function renderMessages(
+  list: HTMLElement,
+  messages: ShownMessage[],
+  nameOf: (userID: string) => string,
+  selfID: string,
+  recall: (messageID: string) => void,
+): void {
   if (!changed(list, JSON.stringify(messages.map((m) => [m.messageID, m.recalledBy])))) return;
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   replaceChildren(
@@ -93,7 +99,10 @@ export function renderMessages(list: HTMLElement, messages: ShownMessage[], name
           el("time", { datetime: new Date(m.timestamp).toISOString(), text: clock(m.timestamp) }),
           mine && !recalled && el("button", { type: "button", class: "quiet small", text: "Recall", onclick: () => recall(m.messageID) }),
         ),
-        el("div", { class: "body", text: recalled ? (m.recalledBy === null ? "Message removed by an operator" : "Message recalled") : messageText(m) }),
+        el("div", {
+          class: "body",
+          text: recalled ? (m.recalledBy === null ? "Message removed by an operator" : "Message recalled") : messageText(m),
+        }),
       );
     }),
   );
@@ -101,7 +110,12 @@ export function renderMessages(list: HTMLElement, messages: ShownMessage[], name
 }
 
 /** The attribute table with a Delete button per key. */
-export function renderAttributes(body: HTMLElement, attributes: [string, ShownAttribute][], nameOf: (userID: string) => string, remove: (key: string) => void): void {
+export function renderAttributes(
+  body: HTMLElement,
+  attributes: [string, ShownAttribute][],
+  nameOf: (userID: string) => string,
+  remove: (key: string) => void,
+): void {
   if (!changed(body, JSON.stringify(attributes))) return;
   if (attributes.length === 0) {
     replaceChildren(body, el("tr", {}, el("td", { class: "owner", text: "No attributes yet." })));

@@ -15,7 +15,7 @@ const REFUSALS: Partial<Record<number, string>> = {
   [ErrorCode.JOINED_ROOMS_LIMIT]: "You are in as many rooms as you may be at once.",
   [ErrorCode.ROOM_FULL]: "That room is full.",
   [ErrorCode.AUTH_FAILED]: "The server refused your user token.",
-  [ErrorCode.ATTRIBUTE_NOT_OWNER]: "Another member owns that attribute: tick \"force\" to overwrite it.",
+  [ErrorCode.ATTRIBUTE_NOT_OWNER]: 'Another member owns that attribute: tick "force" to overwrite it.',
   [ErrorCode.ATTRIBUTE_COUNT_LIMIT]: "The room has as many attributes as it may.",
   [ErrorCode.ATTRIBUTE_VERSION_CONFLICT]: "Someone changed that attribute first.",
   [ErrorCode.ATTRIBUTE_KEY_MISSING]: "There is no attribute with that key.",

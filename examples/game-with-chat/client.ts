@@ -15,7 +15,7 @@ export async function plainSdk(url: string): Promise<void> {
   chat.onMessage("roomJoinHistory", ({ messages }: { messages: RoomMessage[] }) => console.log("recent", messages.length));
   chat.onMessage("roomMessages", (messages: RoomMessage[]) => messages.forEach((m) => console.log(`${m.senderUserID}: ${m.content}`)));
   chat.onMessage("*", () => undefined); // member events and the rest, unused here
-  const sent = (await chat.request("sendMessage", { type: "text", content: "gl hf" })) as RoomMessage;
+  const sent: RoomMessage = await chat.request("sendMessage", { type: "text", content: "gl hf" });
   console.log("sent as seq", sent.seq);
   try {
     await chat.request("sendMessage", { type: "text", content: "cheat code?" });

@@ -5,7 +5,18 @@
  */
 import { defineRoom, defineServer, Room, type Client, type Server } from "@colyseus/core";
 import { schema, t, type SchemaType } from "@colyseus/schema";
-import { ChatError, ChatRoom, createChatrooms, exitReasonName, type ChatMember, type ChatMessageDraft, type Chatrooms, type ChatroomsOptions, type ExitReason, type MemberEnterInfo } from "../../src/index";
+import {
+  ChatError,
+  ChatRoom,
+  createChatrooms,
+  exitReasonName,
+  type ChatMember,
+  type ChatMessageDraft,
+  type Chatrooms,
+  type ChatroomsOptions,
+  type ExitReason,
+  type MemberEnterInfo,
+} from "../../src/index";
 
 /** Squares per side of the board. */
 export const BOARD_SIZE = 8;
@@ -29,9 +40,9 @@ export class BattleRoom extends Room<{ state: BattleState }> {
 
   override onCreate(): void {
     // "move" { x, y }: go to that square; anything off the board is ignored
-    this.onMessage("move", (client: Client, move: { x?: unknown; y?: unknown }) => {
+    this.onMessage("move", (client: Client, move: { x?: unknown; y?: unknown } | null | undefined) => {
       const player = this.state.players.get(client.sessionId);
-      if (!player || !isSquare(move?.x) || !isSquare(move?.y)) return;
+      if (!player || !isSquare(move?.x) || !isSquare(move.y)) return;
       player.x = move.x;
       player.y = move.y;
     });
@@ -39,7 +50,7 @@ export class BattleRoom extends Room<{ state: BattleState }> {
 
   override onJoin(client: Client): void {
     const player = new Player();
-    player.team = TEAMS[this.state.players.size % TEAMS.length]!;
+    player.team = TEAMS.at(this.state.players.size % TEAMS.length) ?? TEAMS[0];
     this.state.players.set(client.sessionId, player);
   }
 

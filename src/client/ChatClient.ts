@@ -82,6 +82,11 @@ export type RoomAttributesSetConfig = Omit<SetAttributesRequest, "attributes">;
 export type RoomAttributesDeleteConfig = Omit<DeleteAttributesRequest, "keys">;
 
 /** An entry into one room as the internal `enter` performs it. */
+/** The roomID of a target an app passed (from plain JavaScript, anything: checked where it is used). */
+function roomIdOf(target: RoomTarget | undefined): unknown {
+  return target?.roomID;
+}
+
 interface EntryPlan {
   mode: EnterMode;
   target: RoomTarget;
@@ -216,21 +221,34 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    * Rejects with NOT_IN_ROOM (not in `fromRoomID`, no events), ILLEGAL_ARGUMENT (same room),
    * or the target's error (ROOM_NOT_EXIST, ROOM_COUNT_LIMIT, ...).
    */
-  async switchRoom(fromRoomID: string, toRoomInfo: RoomTarget, isCreateWhenRoomNotExisted: boolean, config?: RoomConfig): Promise<RoomInfo> {
+  async switchRoom(
+    fromRoomID: string,
+    toRoomInfo: RoomTarget,
+    isCreateWhenRoomNotExisted: boolean,
+    config?: RoomConfig,
+  ): Promise<RoomInfo> {
     const from = this.sessions.get(fromRoomID);
     if (!from) throw new ChatClientError(ErrorCode.NOT_IN_ROOM, `cannot switch from room ${fromRoomID}: this client is not in it`);
-    if (toRoomInfo?.roomID === fromRoomID) {
+    const targetID = roomIdOf(toRoomInfo);
+    if (targetID === fromRoomID) {
       throw new ChatClientError(ErrorCode.ILLEGAL_ARGUMENT, `cannot switch from room ${fromRoomID} to itself`);
     }
     let info: RoomInfo;
-    const target = this.sessions.get(toRoomInfo?.roomID);
+    const target = typeof targetID === "string" ? this.sessions.get(targetID) : undefined;
     if (target) {
       this.emit("roomStateChanged", target.roomID, "connecting", "activeSwitch");
       this.emit("roomStateChanged", target.roomID, "connected", "success");
       info = target.info();
     } else {
       const mode = isCreateWhenRoomNotExisted ? "enter" : "join";
-      info = await this.enter({ mode, target: toRoomInfo, config, start: "activeSwitch", failed: "switchFailed", switchedFrom: fromRoomID });
+      info = await this.enter({
+        mode,
+        target: toRoomInfo,
+        config,
+        start: "activeSwitch",
+        failed: "switchFailed",
+        switchedFrom: fromRoomID,
+      });
     }
     await from.leaveForSwitch(toRoomInfo.roomID);
     return info;
@@ -318,7 +336,10 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    */
   async deleteRoomAttributes(roomID: string, keys: string[], config: RoomAttributesDeleteConfig = {}): Promise<string[]> {
     const request: DeleteAttributesRequest = { ...config, keys };
-    const reply = await this.joinedSession(roomID, "delete attributes of").request<{ keys: string[] }>(ClientRequest.DELETE_ATTRIBUTES, request);
+    const reply = await this.joinedSession(roomID, "delete attributes of").request<{ keys: string[] }>(
+      ClientRequest.DELETE_ATTRIBUTES,
+      request,
+    );
     return reply.keys;
   }
 
@@ -361,7 +382,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   }
 
   private async enter(plan: EntryPlan): Promise<RoomInfo> {
-    const roomID = plan.target?.roomID;
+    const roomID = roomIdOf(plan.target);
     if (typeof roomID !== "string") throw new ChatClientError(ErrorCode.ILLEGAL_ARGUMENT, "roomID must be a string");
     const pending = this.entering.get(roomID);
     if (pending) {
@@ -370,7 +391,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     }
     const joined = this.sessions.get(roomID);
     if (joined) {
-      if (plan.mode === "create") throw new ChatClientError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${roomID} already exists (this client is in it)`);
+      if (plan.mode === "create")
+        throw new ChatClientError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${roomID} already exists (this client is in it)`);
       return joined.info();
     }
     const attempt = this.connect(plan);
@@ -388,7 +410,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new ChatClientError(ClientErrorCode.CONNECT_TIMEOUT, `entering room ${roomID} took longer than ${this.connectTimeoutMs} ms`));
+        reject(
+          new ChatClientError(ClientErrorCode.CONNECT_TIMEOUT, `entering room ${roomID} took longer than ${this.connectTimeoutMs} ms`),
+        );
       }, this.connectTimeoutMs);
     });
     const joining = this.join(plan);
@@ -398,7 +422,12 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       if (session.isEnded) throw new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed as it was joined`);
     } catch (e) {
       // a join that completes after the deadline must not leave a member behind
-      joining.then((late) => late.leave(), () => undefined).catch(() => undefined);
+      joining
+        .then(
+          (late) => late.leave(),
+          () => undefined,
+        )
+        .catch(() => undefined);
       const error = toClientError(e, `entering room ${roomID}`);
       this.emit("roomStateChanged", roomID, "disconnected", this.failureEvent(plan, error));
       throw error;
@@ -465,7 +494,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         break;
       case "membersJoined":
       case "membersLeft": {
-        const memberCount = event.payload?.memberCount;
+        const memberCount = event.payload.memberCount;
         if (typeof memberCount === "number") this.emit("roomMemberCountChanged", memberCount, roomID);
         const others = this.others(event.payload);
         if (others.members.length === 0) break;
@@ -487,7 +516,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
 
   /** The payload without this client's own user (its join is the call's result, not news). */
   private others(payload: MembersChangedPayload): MembersChangedPayload {
-    const members = (payload?.members ?? []).filter((m) => m.userId !== this.userId);
-    return { members, reasons: payload?.reasons };
+    const members = payload.members.filter((m) => m.userId !== this.userId);
+    return { members, reasons: payload.reasons };
   }
 }

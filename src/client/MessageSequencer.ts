@@ -1,5 +1,8 @@
 import type { HistorySync, RoomMessage } from "../protocol";
 
+/** A join history or SYNC reply as the server sent it: one without `messages` carries none. */
+export type ReceivedHistory = Pick<HistorySync, "lastSeq"> & { messages?: readonly RoomMessage[] };
+
 /** What the owner of a {@link MessageSequencer} must do after one input. */
 export interface SequencerStep {
   /** Messages to hand to the app now: ascending seq, none seen before. */
@@ -42,7 +45,7 @@ export class MessageSequencer {
   }
 
   /** The JOIN_HISTORY payload, sent once when this connection joined. */
-  joined(history: HistorySync): SequencerStep {
+  joined(history: ReceivedHistory): SequencerStep {
     return this.covered(history);
   }
 
@@ -63,7 +66,7 @@ export class MessageSequencer {
   }
 
   /** The reply to a SYNC this sequencer asked for. */
-  synced(reply: HistorySync): SequencerStep {
+  synced(reply: ReceivedHistory): SequencerStep {
     this.syncsInFlight = Math.max(0, this.syncsInFlight - 1);
     this.stale = false;
     return this.covered(reply);
@@ -90,7 +93,7 @@ export class MessageSequencer {
   }
 
   /** Applies a join history or SYNC reply: everything up to `lastSeq` is now known. */
-  private covered({ messages, lastSeq }: HistorySync): SequencerStep {
+  private covered({ messages, lastSeq }: ReceivedHistory): SequencerStep {
     const base = this.last ?? 0;
     const bySeq = new Map<number, RoomMessage>();
     for (const [seq, message] of this.held) {

@@ -1,7 +1,18 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../core/errors";
 import { CloseCodeOf, ExitReason, exitReasonOfCloseCode } from "../core/exitReasons";
-import { ClientRequest, ServerMessage, type SwitchLeaveRequest, type AttributesUpdate, type HistorySync, type MemberInfo, type MembersChangedPayload, type RecallNotice, type RoomInfo, type RoomMessage } from "../protocol";
+import {
+  ClientRequest,
+  ServerMessage,
+  type SwitchLeaveRequest,
+  type AttributesUpdate,
+  type HistorySync,
+  type MemberInfo,
+  type MembersChangedPayload,
+  type RecallNotice,
+  type RoomInfo,
+  type RoomMessage,
+} from "../protocol";
 import { ChatClientError, ClientErrorCode, errorFromBody, toClientError } from "./errors";
 import { MessageFeed } from "./MessageFeed";
 
@@ -50,6 +61,12 @@ export type SessionEvent =
 /** Events about the room's content: held until {@link RoomSession.start}, so none is lost while joining. */
 type ContentEvent = Extract<SessionEvent, { type: "messages" | "recalled" | "attributesUpdated" }>;
 
+/** A member batch as received: the server always sends `members`, but a payload is not trusted to. */
+type ReceivedMembers = Partial<MembersChangedPayload> | undefined;
+
+/** A received member batch with its `members` (none when it came without). */
+const membersBatch = (payload: ReceivedMembers): MembersChangedPayload => ({ ...payload, members: payload?.members ?? [] });
+
 /** How long a consented leave waits for the server's close before closing the socket itself. */
 const LEAVE_TIMEOUT_MS = 5000;
 
@@ -82,11 +99,13 @@ export class RoomSession {
     private readonly sink: (event: SessionEvent) => void,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
-      room.onStateChange.once((state: ChatStateView) => {
+      room.onStateChange.once((state: ChatStateView | undefined) => {
         state?.members?.forEach((m, userId) => this.initialMembers.set(userId, m.joinedAt));
         resolve();
       });
-      this.endWaiters.push(() => reject(new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed before its state arrived`)));
+      this.endWaiters.push(() =>
+        reject(new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed before its state arrived`)),
+      );
     });
     this.ready.catch(() => undefined);
     // Registered before the first frame is read: JOIN_HISTORY follows the first state at once.
@@ -116,9 +135,10 @@ export class RoomSession {
       this.feed.reconnected();
     });
     room.onLeave((code: number) => this.end(code));
-    room.onMessage(ServerMessage.MEMBERS_JOINED, (payload: MembersChangedPayload) => this.onMembersJoined(payload));
-    room.onMessage(ServerMessage.MEMBERS_LEFT, (payload: MembersChangedPayload) => {
-      for (const m of payload?.members ?? []) this.initialMembers.delete(m.userId);
+    room.onMessage(ServerMessage.MEMBERS_JOINED, (payload: ReceivedMembers) => this.onMembersJoined(membersBatch(payload)));
+    room.onMessage(ServerMessage.MEMBERS_LEFT, (received: ReceivedMembers) => {
+      const payload = membersBatch(received);
+      for (const m of payload.members) this.initialMembers.delete(m.userId);
       this.sink({ type: "membersLeft", payload });
     });
     // messages this client version has no handler for are ignored rather than logged
@@ -150,7 +170,7 @@ export class RoomSession {
     state?.members?.forEach((m, userId) => {
       const member: MemberInfo = { userId, userName: m.userName, joinedAt: m.joinedAt, online: m.online, devices: m.devices };
       if (m.fields && m.fields.size > 0) {
-        const fields: Record<string, string> = Object.create(null);
+        const fields = Object.create(null) as Record<string, string>;
         m.fields.forEach((value, key) => (fields[key] = value));
         member.fields = fields;
       }
@@ -176,6 +196,7 @@ export class RoomSession {
    * Registers `handler` for server message `type` (for features built on top of the session);
    * returns a function that removes it.
    */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T lets a caller name the payload type its handler reads, as @colyseus/sdk's onMessage<Payload> does; with `unknown`, typed handlers would not compile
   onMessage<T>(type: string, handler: (payload: T) => void): () => void {
     return this.room.onMessage(type, handler);
   }
@@ -187,14 +208,14 @@ export class RoomSession {
   async request<T>(type: string, payload?: unknown): Promise<T> {
     if (this.ended || this.interrupted) throw new ChatClientError(ErrorCode.NOT_IN_ROOM, `not connected to room ${this.roomID}`);
     try {
-      return (await this.room.request(type, payload)) as T;
+      return await this.room.request(type, payload);
     } catch (e) {
       // a refusal (ctx.reject) carries the server's { code, message } as `reason`
       const refused = errorFromBody((e as { reason?: unknown }).reason);
       if (refused) throw refused;
       const code = (e as { code?: unknown }).code;
       if (typeof code === "number" && (Object.values(ErrorCode) as number[]).includes(code)) {
-        throw new ChatClientError(code as ErrorCode, (e as Error).message);
+        throw new ChatClientError(code, (e as Error).message);
       }
       throw toClientError(e, `request "${type}"`);
     }
@@ -239,14 +260,15 @@ export class RoomSession {
   }
 
   private onMembersJoined(payload: MembersChangedPayload): void {
-    const members = (payload?.members ?? []).filter((m) => {
+    const members = payload.members.filter((m) => {
       const known = this.initialMembers.get(m.userId);
       if (known === undefined) return true;
       this.initialMembers.delete(m.userId);
       return known !== m.joinedAt;
     });
     // a batch of counts only (big rooms) still carries the member count
-    if (members.length > 0 || typeof payload?.memberCount === "number") this.sink({ type: "membersJoined", payload: { ...payload, members } });
+    if (members.length > 0 || typeof payload.memberCount === "number")
+      this.sink({ type: "membersJoined", payload: { ...payload, members } });
   }
 
   private content(event: ContentEvent): void {

@@ -67,6 +67,22 @@ export function toClientError(e: unknown, what: string): ChatClientError {
   if (fromBody && SERVER_CODES.has(fromBody.code)) return fromBody;
   const detail = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === "number" && (SERVER_CODES.has(code) || isAppCode(code)) && code !== ErrorCode.OK) return new ChatClientError(code, detail);
-  return new ChatClientError(ClientErrorCode.CONNECT_FAILED, `${what} failed${code !== undefined ? ` (${String(code)})` : ""}: ${detail}`);
+  if (typeof code === "number" && (SERVER_CODES.has(code) || isAppCode(code)) && code !== ErrorCode.OK)
+    return new ChatClientError(code, detail);
+  return new ChatClientError(
+    ClientErrorCode.CONNECT_FAILED,
+    `${what} failed${code !== undefined ? ` (${codeText(code)})` : ""}: ${detail}`,
+  );
+}
+
+/** An error's code as text: a primitive as String() writes it, an object as JSON (not "[object Object]"). */
+function codeText(code: unknown): string {
+  if (typeof code === "object" && code !== null) {
+    try {
+      return JSON.stringify(code);
+    } catch {
+      return "an object";
+    }
+  }
+  return String(code);
 }

@@ -2,12 +2,32 @@
  * `colyseus-chatrooms/client`: the ZIM-style chatroom client over @colyseus/sdk, for Node and
  * browsers. Imports nothing from the server side but the shared wire types and tables.
  */
-export { ChatClient, type ChatClientOptions, type ReconnectionSettings, type RoomAttributesDeleteConfig, type RoomAttributesSetConfig, type RoomMemberQueriedResult, type RoomTarget } from "./ChatClient";
+export {
+  ChatClient,
+  type ChatClientOptions,
+  type ReconnectionSettings,
+  type RoomAttributesDeleteConfig,
+  type RoomAttributesSetConfig,
+  type RoomMemberQueriedResult,
+  type RoomTarget,
+} from "./ChatClient";
 export { ChatClientError, ClientErrorCode, type ChatClientErrorCode } from "./errors";
 export type { ChatClientEvents, RoomEvent, RoomState } from "./events";
 export { RoomSession } from "./RoomSession";
 export { ErrorCode } from "../core/errors";
 export { ExitReason, exitReasonName, exitReasonOfCloseCode, CloseCodeOf } from "../core/exitReasons";
 export { MessageSequencer, type SequencerStep } from "./MessageSequencer";
-export type { AttributeInfo, AttributesUpdate, HistoryRequest, HistorySync, MemberInfo, MemberQueryRequest, RecallNotice, RoomConfig, RoomInfo, RoomMessage, SendMessageRequest } from "../protocol";
+export type {
+  AttributeInfo,
+  AttributesUpdate,
+  HistoryRequest,
+  HistorySync,
+  MemberInfo,
+  MemberQueryRequest,
+  RecallNotice,
+  RoomConfig,
+  RoomInfo,
+  RoomMessage,
+  SendMessageRequest,
+} from "../protocol";
 export { MEMBER_LIST_CAP } from "../protocol";

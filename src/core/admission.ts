@@ -43,7 +43,9 @@ class SlidingWindow {
 
   /** Entries t with now - t < windowMs. */
   count(now: number): number {
-    while (this.head < this.times.length && now - this.times[this.head] >= this.windowMs) this.head++;
+    // at() is undefined past the end
+    let oldest = this.times.at(this.head);
+    while (oldest !== undefined && now - oldest >= this.windowMs) oldest = this.times.at(++this.head);
     if (this.head > 64 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
       this.head = 0;
@@ -73,7 +75,10 @@ export class RoomAdmission {
       throw new ChatError(ErrorCode.PARAMETER, `admission windowMs must be a number of ms > 0, got ${windowMs}`);
     }
     if (!Number.isInteger(reservedHigh) || reservedHigh < 0 || reservedHigh > windowSize) {
-      throw new ChatError(ErrorCode.PARAMETER, `admission reservedHigh must be an integer in 0..windowSize (${windowSize}), got ${reservedHigh}`);
+      throw new ChatError(
+        ErrorCode.PARAMETER,
+        `admission reservedHigh must be an integer in 0..windowSize (${windowSize}), got ${reservedHigh}`,
+      );
     }
     const normalShare = windowSize - reservedHigh;
     this.limits = { low: Math.floor(normalShare / 2), normal: normalShare, high: windowSize };

@@ -26,7 +26,8 @@ export const ATTRIBUTE_LIMITS = { maxKeys: 100, maxKeyLength: 128, maxValueLengt
  * with the longest values, each UTF-16 unit of a value up to 3 bytes of UTF-8, plus room for the
  * request's encoding. The transport's frame limit must admit it.
  */
-export const MAX_ATTRIBUTE_REQUEST_BYTES = ATTRIBUTE_LIMITS.maxBatch * (ATTRIBUTE_LIMITS.maxKeyLength + 3 * ATTRIBUTE_LIMITS.maxValueLength + 16) + 1024;
+export const MAX_ATTRIBUTE_REQUEST_BYTES =
+  ATTRIBUTE_LIMITS.maxBatch * (ATTRIBUTE_LIMITS.maxKeyLength + 3 * ATTRIBUTE_LIMITS.maxValueLength + 16) + 1024;
 /**
  * The key alphabet, case-sensitive. Keys named after `Object.prototype` properties (`constructor`,
  * `toString`, ...) are ordinary keys, except `__proto__`, which room messages cannot carry
@@ -76,7 +77,7 @@ export class AttributeTable {
 
   /** Every entry, copied, keyed by attribute key (a null-prototype object: any key is an own property). */
   entries(): Record<string, AttributeEntry> {
-    const out: Record<string, AttributeEntry> = Object.create(null);
+    const out = Object.create(null) as Record<string, AttributeEntry>;
     for (const [key, entry] of this.table) out[key] = { ...entry };
     return out;
   }
@@ -130,8 +131,8 @@ export class AttributeTable {
     }
     const ownerId = options.ownerId ?? actor ?? "";
     const autoDelete = options.isDeleteAfterOwnerLeft ?? false;
-    for (const key of keys) {
-      this.table.set(key, { value: pairs[key], ownerId, autoDelete, version: ++this.clock, updatedAt: now });
+    for (const [key, value] of Object.entries(pairs)) {
+      this.table.set(key, { value, ownerId, autoDelete, version: ++this.clock, updatedAt: now });
     }
     return keys;
   }
@@ -175,7 +176,10 @@ function canOverride(actor: string | null, entry: AttributeEntry, isForce: boole
 function checkBatch(count: number, field: string): void {
   if (count === 0) throw new ChatError(ErrorCode.PARAMETER, `${field} must hold 1..${ATTRIBUTE_LIMITS.maxBatch} attributes, got none`);
   if (count > ATTRIBUTE_LIMITS.maxBatch) {
-    throw new ChatError(ErrorCode.ATTRIBUTE_BATCH_LIMIT, `${field} may hold at most ${ATTRIBUTE_LIMITS.maxBatch} attributes per call, got ${count}`);
+    throw new ChatError(
+      ErrorCode.ATTRIBUTE_BATCH_LIMIT,
+      `${field} may hold at most ${ATTRIBUTE_LIMITS.maxBatch} attributes per call, got ${count}`,
+    );
   }
 }
 
@@ -187,6 +191,9 @@ function checkKey(key: string): void {
     );
   }
   if (key === UNCARRIED_KEY) {
-    throw new ChatError(ErrorCode.ILLEGAL_ARGUMENT, `attribute key must not be "${UNCARRIED_KEY}": room messages (MessagePack) cannot carry it as a key`);
+    throw new ChatError(
+      ErrorCode.ILLEGAL_ARGUMENT,
+      `attribute key must not be "${UNCARRIED_KEY}": room messages (MessagePack) cannot carry it as a key`,
+    );
   }
 }

@@ -33,7 +33,10 @@ export function makeDestroyOverride(type: number | undefined, minutes: number | 
   }
   const m = minutes === undefined || minutes === 0 ? DESTROY_TIME_LIMITS.defaultMin : minutes;
   if (!Number.isInteger(m) || m < DESTROY_TIME_LIMITS.min || m > DESTROY_TIME_LIMITS.max) {
-    throw new ChatError(ErrorCode.PARAMETER, `destroyTime must be 0 (default ${DESTROY_TIME_LIMITS.defaultMin}) or ${DESTROY_TIME_LIMITS.min}..${DESTROY_TIME_LIMITS.max} minutes, got ${m}`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `destroyTime must be 0 (default ${DESTROY_TIME_LIMITS.defaultMin}) or ${DESTROY_TIME_LIMITS.min}..${DESTROY_TIME_LIMITS.max} minutes, got ${m}`,
+    );
   }
   return { type: t, minutes: m };
 }

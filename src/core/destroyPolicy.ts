@@ -83,7 +83,9 @@ export function makeDestroyPolicy(
   const emptyDelayS = checkRange("emptyDelayS", input.emptyDelayS ?? defaults.emptyDelayS, e.min, e.max, "seconds");
   const inactivityMin = checkRange("inactivityMin", input.inactivityMin ?? defaults.inactivityMin, i.min, i.max, "minutes");
   const lifetimeMin =
-    input.lifetimeMin === undefined || input.lifetimeMin === null ? null : checkRange("lifetimeMin", input.lifetimeMin, l.min, l.max, "minutes");
+    input.lifetimeMin === undefined || input.lifetimeMin === null
+      ? null
+      : checkRange("lifetimeMin", input.lifetimeMin, l.min, l.max, "minutes");
   return {
     emptyDelayMs: emptyDelayS * 1000,
     inactivityMs: inactivityMin * 60_000,

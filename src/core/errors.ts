@@ -104,5 +104,11 @@ export class ChatError extends Error {
 
 /** True for a {@link ChatError}, also across module copies (code + name are enough). */
 export function isChatError(e: unknown): e is ChatError {
-  return e instanceof ChatError || (typeof e === "object" && e !== null && (e as { name?: unknown }).name === "ChatError" && typeof (e as { code?: unknown }).code === "number");
+  return (
+    e instanceof ChatError ||
+    (typeof e === "object" &&
+      e !== null &&
+      (e as { name?: unknown }).name === "ChatError" &&
+      typeof (e as { code?: unknown }).code === "number")
+  );
 }

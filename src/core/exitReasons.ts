@@ -42,9 +42,12 @@ export function exitReasonOfCloseCode(closeCode: number): ExitReason | undefined
   return REASON_BY_CLOSE.get(closeCode);
 }
 
+/** Exit reason -> its name (every reason has one name). */
+const NAME_OF = Object.fromEntries(Object.entries(ExitReason).map(([name, reason]) => [reason, name]));
+
 /** Name of an exit reason, e.g. "BANNED", for logs and UI. */
 export function exitReasonName(reason: ExitReason): keyof typeof ExitReason {
-  return (Object.keys(ExitReason) as (keyof typeof ExitReason)[]).find((k) => ExitReason[k] === reason)!;
+  return NAME_OF[reason] as keyof typeof ExitReason;
 }
 
 /** Colyseus' own closes that are no network loss: 4002 protocol error, 4003 failed reconnect (4000 and 4001 are exit reasons above). */

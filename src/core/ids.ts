@@ -23,7 +23,10 @@ export function assertUserId(userId: unknown, field = "userId"): string {
   }
   // the members map of the synchronized state and MessagePack cannot carry these names as keys (core/objectKeys)
   if (isObjectPrototypeName(userId)) {
-    throw new ChatError(ErrorCode.ILLEGAL_ARGUMENT, `${field} must not be the name of a JavaScript Object.prototype property, got ${JSON.stringify(userId)}`);
+    throw new ChatError(
+      ErrorCode.ILLEGAL_ARGUMENT,
+      `${field} must not be the name of a JavaScript Object.prototype property, got ${JSON.stringify(userId)}`,
+    );
   }
   return userId;
 }

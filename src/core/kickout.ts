@@ -40,8 +40,10 @@ export class OfflineKickout {
     if (!Number.isInteger(options.messageLimit) || options.messageLimit < 0) {
       throw new ChatError(ErrorCode.PARAMETER, `kickout messageLimit must be an integer >= 0, got ${options.messageLimit}`);
     }
-    if (options.mode !== "rongcloud" && options.mode !== "timer") {
-      throw new ChatError(ErrorCode.PARAMETER, `kickout mode must be "rongcloud" or "timer", got ${JSON.stringify(options.mode)}`);
+    // options may come from plain JavaScript
+    const mode: unknown = options.mode;
+    if (mode !== "rongcloud" && mode !== "timer") {
+      throw new ChatError(ErrorCode.PARAMETER, `kickout mode must be "rongcloud" or "timer", got ${JSON.stringify(mode)}`);
     }
   }
 

@@ -89,9 +89,11 @@ export class MemberList {
    * from the first), in join order. Throws RangeError naming the bad argument.
    */
   page(nextFlag: string | undefined, count: number): MemberPage {
-    if (!Number.isInteger(count) || count < 1 || count > MAX_MEMBER_PAGE) throw new RangeError(`count must be an integer in 1..${MAX_MEMBER_PAGE}, got ${count}`);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_MEMBER_PAGE)
+      throw new RangeError(`count must be an integer in 1..${MAX_MEMBER_PAGE}, got ${count}`);
     const after = nextFlag === undefined || nextFlag === "" ? 0 : Number(nextFlag);
-    if (!Number.isSafeInteger(after) || after < 0) throw new RangeError(`nextFlag must be "" or a flag from a previous page, got ${JSON.stringify(nextFlag)}`);
+    if (!Number.isSafeInteger(after) || after < 0)
+      throw new RangeError(`nextFlag must be "" or a flag from a previous page, got ${JSON.stringify(nextFlag)}`);
     const userIds: string[] = [];
     let last = after;
     let more = false;

@@ -23,9 +23,10 @@ interface Entry extends MemberRecord {
 
 /** Removes `item` from `list`; false when it was not there. */
 function remove(list: string[] | undefined, item: string): boolean {
-  const at = list ? list.indexOf(item) : -1;
+  if (!list) return false;
+  const at = list.indexOf(item);
   if (at < 0) return false;
-  list!.splice(at, 1);
+  list.splice(at, 1);
   return true;
 }
 

@@ -63,13 +63,14 @@ export function assertHoldableRoomId(roomId: string, field = "roomId", code: Cha
 export const UNCARRIED_KEY = "__proto__";
 
 /** The part of a MapSchema {@link holdAnyMapKey} changes (its journal, @colyseus/schema 5). */
-interface JournalHolder {
-  journal?: { indexByKey?: unknown; reset?: () => void };
+interface Journal {
+  indexByKey?: unknown;
+  reset?: () => void;
 }
 
 function nullPrototypeCopy(table: object): Record<string, number> {
-  const copy: Record<string, number> = Object.create(null);
-  for (const key of Object.keys(table)) copy[key] = (table as Record<string, number>)[key]!;
+  const copy = Object.create(null) as Record<string, number>;
+  for (const [key, index] of Object.entries(table)) copy[key] = index as number;
   return copy;
 }
 
@@ -80,8 +81,9 @@ function nullPrototypeCopy(table: object): Record<string, number> {
  * shaped as in @colyseus/schema 5, so a caller can refuse such keys instead.
  */
 export function holdAnyMapKey(map: unknown): boolean {
-  const journal = (map as JournalHolder | null | undefined)?.journal;
-  if (typeof journal !== "object" || journal === null) return false;
+  const found = (map as { journal?: unknown } | null | undefined)?.journal;
+  if (typeof found !== "object" || found === null) return false;
+  const journal = found as Journal;
   const { indexByKey, reset } = journal;
   if (typeof indexByKey !== "object" || indexByKey === null || typeof reset !== "function") return false;
   if (Object.getPrototypeOf(indexByKey) !== null) journal.indexByKey = nullPrototypeCopy(indexByKey);

@@ -45,13 +45,17 @@ const normalized = (path: string): string => (path.length > 1 && path.endsWith("
 /** Middleware: JSON 404 (or 405) for a request no route answered (see the module comment). */
 export function notFoundJson(options: NotFoundOptions = {}): RequestHandler {
   return (req: Request, res: Response, next: () => void): void => {
-    if (options.onlyWhenMounted && req.baseUrl === "") return next();
+    if (options.onlyWhenMounted && req.baseUrl === "") {
+      next();
+      return;
+    }
     const path = normalized(req.path);
     const where = `${req.method} ${req.baseUrl}${req.path}`;
     for (const known of options.postPaths?.() ?? []) {
       if (normalized(known) !== path) continue;
       res.set("Allow", "POST");
-      return send(res, 405, ErrorCode.PARAMETER, `${where} is not allowed: this endpoint takes POST`);
+      send(res, 405, ErrorCode.PARAMETER, `${where} is not allowed: this endpoint takes POST`);
+      return;
     }
     send(res, 404, ErrorCode.PARAMETER, `no such endpoint: ${where} (the operator API is described in docs/http-api.md)`);
   };
@@ -62,7 +66,10 @@ export function notFoundJson(options: NotFoundOptions = {}): RequestHandler {
  * (1000, HTTP 500) without details. Answers nothing once a response has started.
  */
 export const errorJson: ErrorRequestHandler = (e: unknown, _req, res, next) => {
-  if (res.headersSent) return next(e);
+  if (res.headersSent) {
+    next(e);
+    return;
+  }
   const err = asChatError(e, "chat router");
   send(res, httpStatusOf(err.code), err.code, err.message);
 };

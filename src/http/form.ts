@@ -8,7 +8,17 @@ import express, { type Request, type RequestHandler } from "express";
 import type { z } from "zod";
 import { ChatError, ErrorCode } from "../core/errors";
 import { assertHoldableRoomId } from "../core/objectKeys";
-import { formBool, formInt, formJsonList, formMessageType, formName, formRoomId, formStringRecord, formText, formUserId } from "../schemas/form";
+import {
+  formBool,
+  formInt,
+  formJsonList,
+  formMessageType,
+  formName,
+  formRoomId,
+  formStringRecord,
+  formText,
+  formUserId,
+} from "../schemas/form";
 import { parseInput } from "../schemas/parse";
 
 /** A decoded form: each key maps to one value, or to an array when the key was repeated. */
@@ -32,7 +42,7 @@ export function formBody(): RequestHandler {
  */
 export function formOf(req: Request): Form {
   const body: unknown = req.body;
-  const form: Record<string, string | string[] | undefined> = Object.create(null);
+  const form = Object.create(null) as Record<string, string | string[] | undefined>;
   if (typeof body !== "object" || body === null) return form;
   for (const [key, value] of Object.entries(body)) form[key] = value as string | string[] | undefined;
   return form;
@@ -52,7 +62,10 @@ function single(form: Form, name: string): string | undefined {
 
 /** Parses one parameter's text with `schema`; the refusal names the parameter (and the key inside it: `entryInfo: the value of "k"`). */
 function read<T>(schema: z.ZodType<T>, name: string, value: string): T {
-  return parseInput(schema, value, { root: name, subject: (path) => `${name}: the value of ${path.map((part) => JSON.stringify(String(part))).join(".")}` });
+  return parseInput(schema, value, {
+    root: name,
+    subject: (path) => `${name}: the value of ${path.map((part) => JSON.stringify(String(part))).join(".")}`,
+  });
 }
 
 /** A required single string of at most `maxLength` characters. */
@@ -105,8 +118,10 @@ export interface ListOptions {
 /** A repeated parameter (`userId=a&userId=b`), duplicates removed, first order kept. */
 export function listParam(form: Form, name: string, options: ListOptions): string[] {
   const values = all(form, name).filter((v) => v !== "");
-  if (values.length === 0 && options.required !== false) throw new ChatError(ErrorCode.PARAMETER, `${name} is required (repeat the key for several values)`);
-  if (values.length > options.max) throw new ChatError(ErrorCode.PARAMETER, `${name} takes at most ${options.max} values per call, got ${values.length}`);
+  if (values.length === 0 && options.required !== false)
+    throw new ChatError(ErrorCode.PARAMETER, `${name} is required (repeat the key for several values)`);
+  if (values.length > options.max)
+    throw new ChatError(ErrorCode.PARAMETER, `${name} takes at most ${options.max} values per call, got ${values.length}`);
   return [...new Set(values.map((v) => options.check(name, v)))];
 }
 
@@ -132,7 +147,8 @@ export interface IntOptions {
 export function intParam(form: Form, name: string, options: IntOptions): number {
   const raw = single(form, name);
   if (raw === undefined) {
-    if (options.default === undefined) throw new ChatError(ErrorCode.PARAMETER, `${name} is required (an integer in ${options.min}..${options.max})`);
+    if (options.default === undefined)
+      throw new ChatError(ErrorCode.PARAMETER, `${name} is required (an integer in ${options.min}..${options.max})`);
     return options.default;
   }
   return read(formInt(options.min, options.max), name, raw);
@@ -180,7 +196,9 @@ export function stringRecordParam(form: Form, name: string): Record<string, stri
  */
 export function jsonOrRepeatedListParam(form: Form, name: string): string[] {
   const values = all(form, name).filter((v) => v !== "");
-  if (values.length === 0) throw new ChatError(ErrorCode.PARAMETER, `${name} is required: a JSON array string such as ["k1","k2"] or the key repeated`);
-  if (values.length > 1 || !values[0].trimStart().startsWith("[")) return [...new Set(values)];
-  return [...new Set(read(formJsonList, name, values[0]))];
+  const first = values.at(0);
+  if (first === undefined)
+    throw new ChatError(ErrorCode.PARAMETER, `${name} is required: a JSON array string such as ["k1","k2"] or the key repeated`);
+  if (values.length > 1 || !first.trimStart().startsWith("[")) return [...new Set(values)];
+  return [...new Set(read(formJsonList, name, first))];
 }

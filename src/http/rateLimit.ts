@@ -43,7 +43,10 @@ export class OperatorRateLimiter {
       await this.limiter(perSecond).consume(`${appKey}:${bucket}`, points);
     } catch (e) {
       if (e instanceof RateLimiterRes) {
-        throw new ChatError(ErrorCode.RATE_LIMITED, `rate limit of ${perSecond} per second for ${bucket} exceeded; retry in ${e.msBeforeNext} ms`);
+        throw new ChatError(
+          ErrorCode.RATE_LIMITED,
+          `rate limit of ${perSecond} per second for ${bucket} exceeded; retry in ${e.msBeforeNext} ms`,
+        );
       }
       throw e;
     }

@@ -76,7 +76,10 @@ export function bodyParserError(e: unknown, format: string, limit: string): Chat
     case "querystring.parse.rangeError":
       return new ChatError(ErrorCode.PARAMETER, `request body is not valid ${format}`);
     case "encoding.unsupported":
-      return new ChatError(ErrorCode.PARAMETER, `Content-Encoding ${JSON.stringify(err.encoding)} is not supported: send the body as is, or gzip, deflate or br`);
+      return new ChatError(
+        ErrorCode.PARAMETER,
+        `Content-Encoding ${JSON.stringify(err.encoding)} is not supported: send the body as is, or gzip, deflate or br`,
+      );
     case "charset.unsupported":
       return new ChatError(ErrorCode.PARAMETER, `charset ${JSON.stringify(err.charset)} is not supported: send UTF-8`);
     case "request.aborted":

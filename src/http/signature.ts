@@ -52,7 +52,8 @@ const MAX_NONCE_LENGTH = 128;
  */
 export function nonceRegistry(claims: ClaimStore): NonceRegistry {
   return {
-    remember: (appKey, nonce, expiresAt, now) => claims.claim(`signature-nonce:${appKey}:${nonce}`, randomUUID(), Math.max(1, Math.ceil(expiresAt - now))),
+    remember: (appKey, nonce, expiresAt, now) =>
+      claims.claim(`signature-nonce:${appKey}:${nonce}`, randomUUID(), Math.max(1, Math.ceil(expiresAt - now))),
   };
 }
 
@@ -69,8 +70,12 @@ const MS_THRESHOLD = 1e11;
 
 /** hex(SHA1(secret + nonce + timestamp)), lowercase: what a RongCloud SDK sends as Signature. */
 export function rcSignature(secret: string, nonce: string, timestamp: string): string {
-  return createHash("sha1").update(secret + nonce + timestamp).digest("hex");
+  return createHash("sha1")
+    .update(secret + nonce + timestamp)
+    .digest("hex");
 }
+
+const HEADERS_REQUIRED = "App-Key, Nonce, Timestamp and Signature headers are required (or their RC- forms)";
 
 /** Reads a header by its plain name, else its `RC-` name (the plain one wins when both are sent). */
 function header(req: Request, name: string): string | undefined {
@@ -79,7 +84,12 @@ function header(req: Request, name: string): string | undefined {
 
 /** The signature headers of `req`. */
 export function signatureHeaders(req: Request): SignatureHeaders {
-  return { appKey: header(req, "App-Key"), nonce: header(req, "Nonce"), timestamp: header(req, "Timestamp"), signature: header(req, "Signature") };
+  return {
+    appKey: header(req, "App-Key"),
+    nonce: header(req, "Nonce"),
+    timestamp: header(req, "Timestamp"),
+    signature: header(req, "Signature"),
+  };
 }
 
 /**
@@ -91,7 +101,7 @@ export function verifySignature(h: SignatureHeaders, options: SignatureOptions):
   const { appKey, appSecret, maxSkewS } = options;
   if (!appSecret) return;
   if (!h.appKey || h.nonce === undefined || h.timestamp === undefined || !h.signature) {
-    throw new ChatError(ErrorCode.SIGNATURE, "App-Key, Nonce, Timestamp and Signature headers are required (or their RC- forms)");
+    throw new ChatError(ErrorCode.SIGNATURE, HEADERS_REQUIRED);
   }
   if (appKey !== undefined && h.appKey !== appKey) throw new ChatError(ErrorCode.UNKNOWN_APP, "App-Key is not known to this server");
   const replayWindowS = options.replayWindowS ?? 0;
@@ -104,7 +114,10 @@ export function verifySignature(h: SignatureHeaders, options: SignatureOptions):
       );
     }
     if (h.nonce === "" || h.nonce.length > MAX_NONCE_LENGTH) {
-      throw new ChatError(ErrorCode.SIGNATURE, `Nonce must be 1..${MAX_NONCE_LENGTH} characters with replay protection on (CHAT_SIGNATURE_REPLAY_WINDOW_S)`);
+      throw new ChatError(
+        ErrorCode.SIGNATURE,
+        `Nonce must be 1..${MAX_NONCE_LENGTH} characters with replay protection on (CHAT_SIGNATURE_REPLAY_WINDOW_S)`,
+      );
     }
   }
   if (maxSkewS > 0 && Math.abs(options.now() - timestampMs(h.timestamp)) > maxSkewS * 1000) {
@@ -120,7 +133,8 @@ export function verifySignature(h: SignatureHeaders, options: SignatureOptions):
 /** A Timestamp header in ms (it may be sent in seconds or ms); throws SIGNATURE when not a number. */
 function timestampMs(timestamp: string): number {
   const ts = Number(timestamp);
-  if (timestamp.trim() === "" || !Number.isFinite(ts)) throw new ChatError(ErrorCode.SIGNATURE, "Timestamp must be a Unix time in seconds or milliseconds");
+  if (timestamp.trim() === "" || !Number.isFinite(ts))
+    throw new ChatError(ErrorCode.SIGNATURE, "Timestamp must be a Unix time in seconds or milliseconds");
   return ts > MS_THRESHOLD ? ts : ts * 1000;
 }
 
@@ -132,9 +146,12 @@ export async function assertFreshNonce(h: SignatureHeaders, options: SignatureOp
   const windowS = options.replayWindowS ?? 0;
   if (!options.appSecret || windowS <= 0) return;
   if (!options.nonces) throw new ChatError(ErrorCode.INTERNAL, "replay protection is on but no nonce registry was given");
+  const { appKey, nonce, timestamp } = h;
+  // present once verifySignature accepted the request
+  if (!appKey || nonce === undefined || timestamp === undefined) throw new ChatError(ErrorCode.SIGNATURE, HEADERS_REQUIRED);
   const now = options.now();
-  const expiresAt = timestampMs(h.timestamp!) + windowS * 1000;
-  if (!(await options.nonces.remember(h.appKey!, h.nonce!, expiresAt, now))) {
+  const expiresAt = timestampMs(timestamp) + windowS * 1000;
+  if (!(await options.nonces.remember(appKey, nonce, expiresAt, now))) {
     throw new ChatError(
       ErrorCode.SIGNATURE,
       `Nonce was already used within the last ${windowS} s: replay protection (CHAT_SIGNATURE_REPLAY_WINDOW_S) accepts each Nonce once; send a fresh Nonce with each request`,
@@ -153,9 +170,16 @@ export function requireSignature(options: SignatureOptions) {
     try {
       verifySignature(headers, options);
     } catch (e) {
-      return sendFailure(res, e);
+      sendFailure(res, e);
+      return;
     }
-    if (!options.appSecret || (options.replayWindowS ?? 0) <= 0) return next();
-    assertFreshNonce(headers, options).then(() => next(), (e: unknown) => sendFailure(res, e));
+    if (!options.appSecret || (options.replayWindowS ?? 0) <= 0) {
+      next();
+      return;
+    }
+    assertFreshNonce(headers, options).then(
+      () => next(),
+      (e: unknown) => sendFailure(res, e),
+    );
   };
 }

@@ -8,7 +8,9 @@ import { nonNegativeInt, optionalBoolean, stringRecord } from "./fields";
 import { shown } from "./parse";
 
 function requestObject<T extends z.ZodRawShape>(shape: T, expected: string) {
-  return z.object(shape, { error: (issue) => (issue.code === "invalid_type" && !issue.path?.length ? `must be ${expected}, got ${shown(issue.input)}` : undefined) });
+  return z.object(shape, {
+    error: (issue) => (issue.code === "invalid_type" && !issue.path?.length ? `must be ${expected}, got ${shown(issue.input)}` : undefined),
+  });
 }
 
 /** A set request: `{ attributes, isForce?, isDeleteAfterOwnerLeft?, expectedVersion? }`. */

@@ -59,8 +59,10 @@ interface Setting {
 /** Every setting's schema and environment variable (a null-prototype table). */
 const SETTINGS: Record<keyof ChatConfig, Setting> = (() => {
   const table = Object.create(null) as Record<keyof ChatConfig, Setting>;
-  for (const [key, s] of Object.entries(INT_SETTINGS) as [keyof typeof INT_SETTINGS, IntSetting][]) table[key] = { env: s.env, schema: intIn(s.min, s.max) };
-  for (const [key, env] of Object.entries(STRING_SETTINGS) as [keyof typeof STRING_SETTINGS, string][]) table[key] = { env, schema: z.string() };
+  for (const [key, s] of Object.entries(INT_SETTINGS) as [keyof typeof INT_SETTINGS, IntSetting][])
+    table[key] = { env: s.env, schema: intIn(s.min, s.max) };
+  for (const [key, env] of Object.entries(STRING_SETTINGS) as [keyof typeof STRING_SETTINGS, string][])
+    table[key] = { env, schema: z.string() };
   table.kickoutMode = { env: "CHAT_KICKOUT_MODE", schema: z.enum(KICKOUT_MODES) };
   return table;
 })();
@@ -79,12 +81,16 @@ export function envOf(key: string): string | undefined {
  * keeping its default. `keys` narrows it (per-room-type settings), `refuseKey` words the refusal
  * of a key outside them.
  */
-export function settingsSchema(what: string, keys: readonly (keyof ChatConfig)[] = SETTING_NAMES, refuseKey?: (key: string) => string | undefined): z.ZodType<Partial<ChatConfig>> {
+export function settingsSchema(
+  what: string,
+  keys: readonly (keyof ChatConfig)[] = SETTING_NAMES,
+  refuseKey?: (key: string) => string | undefined,
+): z.ZodType<Partial<ChatConfig>> {
   const shape = Object.fromEntries(keys.map((key) => [key, SETTINGS[key].schema.optional()]));
   const unknownKey = (key: string) => `: ${refuseKey?.(key) ?? `unknown ${what} ${JSON.stringify(key)}; known: ${keys.join(", ")}`}`;
   return z
     .strictObject(shape, {
-      error: (issue) => (issue.code === "unrecognized_keys" ? unknownKey(String(issue.keys[0])) : undefined),
+      error: (issue) => (issue.code === "unrecognized_keys" ? unknownKey(issue.keys.at(0) ?? "") : undefined),
     })
     .transform((value) => value as Partial<ChatConfig>);
 }
@@ -112,12 +118,19 @@ function fromEnvText(key: keyof ChatConfig, raw: string | undefined): unknown {
  * coerces integer settings from text, and outputs the settings that were set.
  */
 export const envSchema: z.ZodType<Partial<ChatConfig>> = z
-  .object(Object.fromEntries(SETTING_NAMES.map((key) => [SETTINGS[key].env, z.preprocess((raw) => fromEnvText(key, raw as string | undefined), SETTINGS[key].schema.optional())])))
+  .object(
+    Object.fromEntries(
+      SETTING_NAMES.map((key) => [
+        SETTINGS[key].env,
+        z.preprocess((raw) => fromEnvText(key, raw as string | undefined), SETTINGS[key].schema.optional()),
+      ]),
+    ),
+  )
   .transform((vars) => {
-    const config: Record<string, unknown> = Object.create(null);
+    const config = Object.create(null) as Record<string, unknown>;
     for (const key of SETTING_NAMES) {
       const value = (vars as Record<string, unknown>)[SETTINGS[key].env];
       if (value !== undefined) config[key] = value;
     }
-    return { ...config } as Partial<ChatConfig>;
+    return { ...config };
   });

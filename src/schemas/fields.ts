@@ -15,7 +15,10 @@ export function intIn(min: number, max: number): z.ZodNumber {
 }
 
 /** An integer >= 0 (sequence numbers, times, versions). */
-export const nonNegativeInt = z.number({ error: (issue) => `must be an integer >= 0, got ${shown(issue.input)}` }).int().min(0);
+export const nonNegativeInt = z
+  .number({ error: (issue) => `must be an integer >= 0, got ${shown(issue.input)}` })
+  .int()
+  .min(0);
 
 /** An optional boolean: true or false, nothing else. */
 export const optionalBoolean = z.boolean().optional();
@@ -30,7 +33,8 @@ export function text(max: number, options: { min?: number; code?: ChatErrorCode 
   if (options.code === undefined) return bounded.max(max);
   const code = options.code;
   return bounded.superRefine((value, ctx) => {
-    if (value.length > max) ctx.addIssue({ code: "custom", message: `is ${value.length} characters: at most ${max}`, params: withCode(code), input: value });
+    if (value.length > max)
+      ctx.addIssue({ code: "custom", message: `is ${value.length} characters: at most ${max}`, params: withCode(code), input: value });
   });
 }
 
@@ -60,7 +64,12 @@ function buildUtf8Content(maxBytes: number, code: ChatErrorCode): z.ZodType<stri
     if (value.length * 3 <= maxBytes) return;
     const bytes = utf8Bytes(value);
     if (bytes > maxBytes) {
-      ctx.addIssue({ code: "custom", message: `is ${bytes} bytes: at most ${maxBytes} bytes (CHAT_MAX_MESSAGE_BYTES)`, params: withCode(code), input: value });
+      ctx.addIssue({
+        code: "custom",
+        message: `is ${bytes} bytes: at most ${maxBytes} bytes (CHAT_MAX_MESSAGE_BYTES)`,
+        params: withCode(code),
+        input: value,
+      });
     }
   });
 }
@@ -80,7 +89,8 @@ export interface StringRecordRules {
 function firstMessage(schema: z.ZodType, value: unknown): { message: string; params?: unknown } | undefined {
   const result = schema.safeParse(value, { error: predicateOf });
   if (result.success) return undefined;
-  const issue = result.error.issues[0]!;
+  const issue = result.error.issues.at(0);
+  if (!issue) return { message: "is not valid" };
   return { message: issue.message, params: issue.code === "custom" ? issue.params : undefined };
 }
 
@@ -101,14 +111,25 @@ export function stringRecord(rules: StringRecordRules = {}): z.ZodType<Record<st
       const entries = Object.entries(input);
       const limit = rules.maxEntries;
       if (limit && entries.length > limit.max) {
-        ctx.addIssue({ code: "custom", message: `may hold at most ${limit.max} ${limit.noun}, got ${entries.length}`, params: limit.code === undefined ? undefined : withCode(limit.code), input });
+        ctx.addIssue({
+          code: "custom",
+          message: `may hold at most ${limit.max} ${limit.noun}, got ${entries.length}`,
+          params: limit.code === undefined ? undefined : withCode(limit.code),
+          input,
+        });
         return z.NEVER;
       }
-      const copy: Record<string, string> = Object.create(null);
+      const copy = Object.create(null) as Record<string, string>;
       for (const [key, value] of entries) {
         const problem = (rules.key && firstMessage(rules.key, key)) || firstMessage(valueRule, value);
         if (problem) {
-          ctx.addIssue({ code: "custom", message: problem.message, params: problem.params as Record<string, unknown> | undefined, path: [key], input: value });
+          ctx.addIssue({
+            code: "custom",
+            message: problem.message,
+            params: problem.params as Record<string, unknown> | undefined,
+            path: [key],
+            input: value,
+          });
           return z.NEVER;
         }
         copy[key] = value as string;

@@ -24,7 +24,9 @@ export function formText(max: number): z.ZodType<string, string> {
 }
 
 function idSchema(pattern: RegExp, alphabet: string): z.ZodType<string> {
-  return formText(MAX_ID_LENGTH).pipe(z.string().regex(pattern, { error: (issue) => `must be 1..${MAX_ID_LENGTH} characters of ${alphabet}, got ${shown(issue.input)}` }));
+  return formText(MAX_ID_LENGTH).pipe(
+    z.string().regex(pattern, { error: (issue) => `must be 1..${MAX_ID_LENGTH} characters of ${alphabet}, got ${shown(issue.input)}` }),
+  );
 }
 
 /** A room id (its alphabet and length; core/objectKeys' rule on inherited names is applied by the reader). */

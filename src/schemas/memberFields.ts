@@ -37,5 +37,8 @@ export function memberFieldsSchema(limits: MemberFieldLimits): z.ZodType<Record<
  * field and the limit it broke (`member field "bio" must be at most 512 characters, got 513 characters`).
  */
 export function parseMemberFields(fields: unknown, limits: MemberFieldLimits): Record<string, string> {
-  return parseInput(memberFieldsSchema(limits), fields, { root: "member fields", subject: (path) => `member field ${JSON.stringify(String(path[0]))}` });
+  return parseInput(memberFieldsSchema(limits), fields, {
+    root: "member fields",
+    subject: (path) => `member field ${JSON.stringify(String(path[0]))}`,
+  });
 }

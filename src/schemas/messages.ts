@@ -23,7 +23,10 @@ export const messageTypeSchema = z
 
 /** Accepts only objects; the predicate names the expected shape. */
 function objectOf<T extends z.ZodRawShape>(shape: T, expected: string) {
-  return z.object(shape, { error: (issue) => (issue.code === "invalid_type" && !issue.path?.length ? `must be an object ${expected}, got ${shown(issue.input)}` : undefined) });
+  return z.object(shape, {
+    error: (issue) =>
+      issue.code === "invalid_type" && !issue.path?.length ? `must be an object ${expected}, got ${shown(issue.input)}` : undefined,
+  });
 }
 
 /** Anything that is not an object reads as `{}` (every field then takes its default). */
@@ -74,7 +77,14 @@ function buildHistorySchema(maxLimit: number) {
         direction: z.enum(["forward", "backward"]).nullish(),
       })
       .transform(({ direction, ...q }) => {
-        const query: { afterSeq?: number; beforeSeq?: number; since?: number; until?: number; limit: number; direction: "forward" | "backward" } = {
+        const query: {
+          afterSeq?: number;
+          beforeSeq?: number;
+          since?: number;
+          until?: number;
+          limit: number;
+          direction: "forward" | "backward";
+        } = {
           limit: q.limit,
           // from a lower bound the oldest come first; otherwise the newest before the bounds
           direction: direction ?? (q.afterSeq !== undefined || q.since !== undefined ? "forward" : "backward"),

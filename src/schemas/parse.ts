@@ -118,7 +118,7 @@ function codeOf(issue: z.core.$ZodIssue, fallback: ChatErrorCode): ChatErrorCode
 
 /** The ChatError for a failed parse: its first issue, with the subject named (see {@link ParseOptions}). */
 export function chatErrorOf(error: z.ZodError, options: ParseOptions = {}): ChatError {
-  const issue = error.issues[0];
+  const issue = error.issues.at(0);
   const fallback = options.code ?? ErrorCode.PARAMETER;
   if (!issue) return new ChatError(fallback, `${options.root ?? "input"} is not valid`);
   const subject = issue.path.length === 0 ? (options.root ?? "") : (options.subject ?? pathText)(issue.path);

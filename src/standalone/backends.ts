@@ -1,5 +1,6 @@
 import { matchMaker, type IRoomCache, type MatchMakerDriver, type Presence, type SortOptions } from "@colyseus/core";
 import type { Redis as RedisClient } from "ioredis";
+import { createRequire } from "node:module";
 import type { ChatConfig } from "../config";
 import { RECONNECT_QUIET_MS } from "../service/claimKeeper";
 import { watchRedisConnection } from "../store/redis";
@@ -10,6 +11,8 @@ const PEER_SWEEP_MS = 3000;
 const REPUBLISH_TIMEOUT_MS = 10_000;
 const ROOM_COUNT_KEY = "roomcount"; // Colyseus' registry of processes (Stats.ts)
 const processChannel = (processId: string): string => `p:${processId}`; // Colyseus' per-process IPC channel
+/** A driver's findOne answer when no room matches: undefined, which the driver interface declares as a room. */
+const NO_ROOM = undefined as unknown as IRoomCache;
 
 /** Colyseus' matchmaking backends of the standalone server: in memory (one process) or on Redis (a cluster). */
 export interface Backends {
@@ -97,9 +100,10 @@ export function createBackends(config: ChatConfig): Backends {
   const url = config.redisUrl;
   if (!url) return { presence: undefined, driver: undefined, start: () => undefined, stop: async () => undefined };
   // optional peers, loaded only when Redis is configured (a studio without Redis does not install them)
-  const { Redis } = require("ioredis") as typeof import("ioredis");
-  const { RedisDriver } = require("@colyseus/redis-driver") as typeof import("@colyseus/redis-driver");
-  const { RedisPresence } = require("@colyseus/redis-presence") as typeof import("@colyseus/redis-presence");
+  const load = createRequire(__filename);
+  const { Redis } = load("ioredis") as typeof import("ioredis");
+  const { RedisDriver } = load("@colyseus/redis-driver") as typeof import("@colyseus/redis-driver");
+  const { RedisPresence } = load("@colyseus/redis-presence") as typeof import("@colyseus/redis-presence");
 
   const driverRedis = new Redis(url, { connectionName: "colyseus:driver" });
   const presenceRedis = new Redis(url, { connectionName: "colyseus:presence" });
@@ -116,7 +120,10 @@ export function createBackends(config: ChatConfig): Backends {
     override async query(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): Promise<IRoomCache[]> {
       const rooms = await super.query(conditions, sortOptions);
       if (rooms.length === 0) return rooms;
-      const alive = await aliveProcesses(presenceRedis, rooms.map((r) => r.processId));
+      const alive = await aliveProcesses(
+        presenceRedis,
+        rooms.map((r) => r.processId),
+      );
       return rooms.filter((r) => alive.has(r.processId));
     }
 
@@ -125,10 +132,12 @@ export function createBackends(config: ChatConfig): Backends {
      * first live one in the same order. Checking only the pick keeps a join at one liveness look-up.
      */
     override async findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): Promise<IRoomCache> {
-      const room = await super.findOne(conditions, sortOptions);
-      if (!room || (await aliveProcesses(presenceRedis, [room.processId])).has(room.processId)) return room;
-      if (conditions.roomId !== undefined) return undefined as unknown as IRoomCache;
-      return (await this.query(conditions, sortOptions))[0] as IRoomCache;
+      // declared as a room, but undefined when none matches
+      const room = (await super.findOne(conditions, sortOptions)) as IRoomCache | undefined;
+      if (!room) return NO_ROOM;
+      if ((await aliveProcesses(presenceRedis, [room.processId])).has(room.processId)) return room;
+      if (conditions.roomId !== undefined) return NO_ROOM;
+      return (await this.query(conditions, sortOptions)).at(0) ?? NO_ROOM;
     }
   }
 

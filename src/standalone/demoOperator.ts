@@ -41,9 +41,9 @@ export function passwordMatches(given: string, expected: string): boolean {
 /** The password of an `Authorization: Basic` header, or undefined. */
 function basicPassword(req: Request): string | undefined {
   const header = req.get("authorization");
-  const match = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const encoded = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i)?.[1];
+  if (encoded === undefined) return undefined;
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   return colon < 0 ? undefined : decoded.slice(colon + 1);
 }
@@ -57,7 +57,8 @@ function operatorVerdict(config: OperatorConfig, req: Request): "ok" | "off" | "
   if (access === "open") return "ok";
   if (access === "off") return "off";
   const given = basicPassword(req);
-  return given !== undefined && passwordMatches(given, config.operatorPassword!) ? "ok" : "denied";
+  const expected = config.operatorPassword; // set: the access is "password"
+  return given !== undefined && expected !== undefined && passwordMatches(given, expected) ? "ok" : "denied";
 }
 
 /**
@@ -67,7 +68,10 @@ function operatorVerdict(config: OperatorConfig, req: Request): "ok" | "off" | "
 export function requireOperator(config: OperatorConfig) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const verdict = operatorVerdict(config, req);
-    if (verdict === "ok") return next();
+    if (verdict === "ok") {
+      next();
+      return;
+    }
     if (verdict === "off") {
       res.status(404).type("text/plain").send("The operator panel is off: set CHAT_OPERATOR_PASSWORD to turn it on.\n");
       return;
@@ -89,12 +93,20 @@ export function requireOperator(config: OperatorConfig) {
 export function requireOperatorJson(config: OperatorConfig, what: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const verdict = operatorVerdict(config, req);
-    if (verdict === "ok") return next();
-    if (verdict === "off") {
-      res.status(403).json({ code: 403, message: `${what} is for operators: set CHAT_OPERATOR_PASSWORD and send it (HTTP basic auth)` } satisfies EdgeRefusal);
+    if (verdict === "ok") {
+      next();
       return;
     }
-    res.status(401).json({ code: 401, message: `${what} needs the operator password (HTTP basic auth, any user name)` } satisfies EdgeRefusal);
+    if (verdict === "off") {
+      res.status(403).json({
+        code: 403,
+        message: `${what} is for operators: set CHAT_OPERATOR_PASSWORD and send it (HTTP basic auth)`,
+      } satisfies EdgeRefusal);
+      return;
+    }
+    res
+      .status(401)
+      .json({ code: 401, message: `${what} needs the operator password (HTTP basic auth, any user name)` } satisfies EdgeRefusal);
   };
 }
 
@@ -136,23 +148,33 @@ export function operatorProxy(config: OperatorConfig, options: OperatorProxyOpti
   router.get("/operator/api/status", (_req, res) => {
     res.json({ access: operatorAccess(config) });
   });
-  router.post("/operator/api/*path", refuseCrossSite(options.allowedOrigins), express.text({ type: () => true, limit: "1mb" }), async (req: Request, res: Response) => {
-    const segments = (req.params as { path?: string[] }).path ?? [];
-    const path = segments.join("/");
-    if (!OPERATOR_PATH.test(path)) {
-      res.status(400).json({ code: 1002, errorMessage: `not an operator API path: ${JSON.stringify(path)}` });
-      return;
-    }
-    try {
-      const answer = await fetch(`http://${localHost(req)}:${req.socket.localPort}/${path}`, {
-        method: "POST",
-        headers: signedHeaders(config),
-        body: typeof req.body === "string" ? req.body : "",
-      });
-      res.status(answer.status).type(answer.headers.get("content-type") ?? "application/json").send(await answer.text());
-    } catch (e) {
-      res.status(502).json({ code: 1000, errorMessage: `the operator API could not be reached: ${e instanceof Error ? e.message : String(e)}` });
-    }
-  });
+  router.post(
+    "/operator/api/*path",
+    refuseCrossSite(options.allowedOrigins),
+    express.text({ type: () => true, limit: "1mb" }),
+    async (req: Request, res: Response) => {
+      const segments = (req.params as { path?: string[] }).path ?? [];
+      const path = segments.join("/");
+      if (!OPERATOR_PATH.test(path)) {
+        res.status(400).json({ code: 1002, errorMessage: `not an operator API path: ${JSON.stringify(path)}` });
+        return;
+      }
+      try {
+        const answer = await fetch(`http://${localHost(req)}:${req.socket.localPort}/${path}`, {
+          method: "POST",
+          headers: signedHeaders(config),
+          body: typeof req.body === "string" ? req.body : "",
+        });
+        res
+          .status(answer.status)
+          .type(answer.headers.get("content-type") ?? "application/json")
+          .send(await answer.text());
+      } catch (e) {
+        res
+          .status(502)
+          .json({ code: 1000, errorMessage: `the operator API could not be reached: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    },
+  );
   return router;
 }

@@ -37,7 +37,9 @@ export interface DemoInfo {
 
 /** Name and member count from the room's own state when it lives on this process. */
 function localDetails(roomId: string): { roomName?: string; memberCount?: number } {
-  const state = matchMaker.getLocalRoomById(roomId)?.state as { roomName?: unknown; memberCount?: unknown } | undefined;
+  // declared as a room, but undefined when this process does not host it
+  const room = matchMaker.getLocalRoomById(roomId) as { state?: unknown } | undefined;
+  const state = room?.state as { roomName?: unknown; memberCount?: unknown } | undefined;
   return {
     roomName: typeof state?.roomName === "string" && state.roomName ? state.roomName : undefined,
     memberCount: typeof state?.memberCount === "number" ? state.memberCount : undefined,
@@ -79,7 +81,11 @@ export interface DemoRouterOptions {
  * POSTs under `/operator/` from pages of another origin are refused (403) before the password is
  * even asked for.
  */
-export function createDemoRouter(config: OperatorConfig, directory: Pick<RoomDirectory, "listAll">, options: DemoRouterOptions = {}): Router {
+export function createDemoRouter(
+  config: OperatorConfig,
+  directory: Pick<RoomDirectory, "listAll">,
+  options: DemoRouterOptions = {},
+): Router {
   const router = Router();
   router.get("/demo/info", (_req, res) => {
     res.json({ tokenRequired: Boolean(config.appSecret), operator: operatorAccess(config) } satisfies DemoInfo);
@@ -92,7 +98,9 @@ export function createDemoRouter(config: OperatorConfig, directory: Pick<RoomDir
     }
   };
   // With an app secret the list of every room is an operator's view; in open development mode it stays open.
-  const roomListGuard = config.appSecret ? requireOperatorJson(config, "The list of every room") : (_req: Request, _res: Response, next: () => void) => next();
+  const roomListGuard = config.appSecret
+    ? requireOperatorJson(config, "The list of every room")
+    : (_req: Request, _res: Response, next: () => void) => next();
   router.get("/demo/rooms", roomListGuard, sendRooms);
   // Routing is not strict, so "/operator" also matches "/operator/": redirect only the slash-less forms.
   router.get(["/operator", "/operator.html"], (req, res, next) => (req.path.endsWith("/") ? next() : res.redirect(302, "/operator/")));

@@ -51,10 +51,20 @@ export function normalizeOrigin(origin: string, what = "corsOrigins"): string {
   } catch {
     url = undefined;
   }
-  const bare = url !== undefined && (url.protocol === "http:" || url.protocol === "https:") && !url.username && !url.password && url.search === "" && url.hash === "" && url.pathname === "/";
+  const bare =
+    url !== undefined &&
+    (url.protocol === "http:" || url.protocol === "https:") &&
+    !url.username &&
+    !url.password &&
+    url.search === "" &&
+    url.hash === "" &&
+    url.pathname === "/";
   // A lone "?" or "#" leaves no trace in URL, so the text itself may hold nothing after the host but one "/".
   if (!url || !bare || /\/./.test(text.slice(url.protocol.length + 2))) {
-    throw new ChatError(ErrorCode.PARAMETER, `${what} takes origins like https://game.example.com or http://127.0.0.1:5173 (scheme, host and port only; no path or "*"), got ${JSON.stringify(origin)}`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `${what} takes origins like https://game.example.com or http://127.0.0.1:5173 (scheme, host and port only; no path or "*"), got ${JSON.stringify(origin)}`,
+    );
   }
   return url.origin;
 }
@@ -63,13 +73,20 @@ export function normalizeOrigin(origin: string, what = "corsOrigins"): string {
 export function resolveEdges(options: EdgeOptions): { host: string | undefined; corsOrigins: readonly string[] } {
   const { host, corsOrigins = [] } = options;
   if (host !== undefined && (typeof host !== "string" || host.trim() === "" || /[\s/]/.test(host.trim()))) {
-    throw new ChatError(ErrorCode.PARAMETER, `option host (${EDGE_ENV.host}) must be an IP address or host name, got ${JSON.stringify(host)}`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `option host (${EDGE_ENV.host}) must be an IP address or host name, got ${JSON.stringify(host)}`,
+    );
   }
   if (!Array.isArray(corsOrigins)) {
-    throw new ChatError(ErrorCode.PARAMETER, `option corsOrigins (${EDGE_ENV.corsOrigins}) must be an array of origins, got ${JSON.stringify(corsOrigins)}`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `option corsOrigins (${EDGE_ENV.corsOrigins}) must be an array of origins, got ${JSON.stringify(corsOrigins)}`,
+    );
   }
   const origins = (corsOrigins as unknown[]).map((o) => {
-    if (typeof o !== "string") throw new ChatError(ErrorCode.PARAMETER, `option corsOrigins (${EDGE_ENV.corsOrigins}) must hold strings, got ${JSON.stringify(o)}`);
+    if (typeof o !== "string")
+      throw new ChatError(ErrorCode.PARAMETER, `option corsOrigins (${EDGE_ENV.corsOrigins}) must hold strings, got ${JSON.stringify(o)}`);
     return normalizeOrigin(o, `option corsOrigins (${EDGE_ENV.corsOrigins})`);
   });
   return { host: host?.trim(), corsOrigins: [...new Set(origins)] };
@@ -174,12 +191,16 @@ export function crossSiteRefusal(method: string, headers: RequestHeaders, allowe
     return `a ${site} request (Origin ${origin ?? "absent"}) is refused: list its origin in CHAT_CORS_ORIGINS (option corsOrigins) to allow it`;
   }
   if (origin !== undefined) {
-    return originAllowed(origin, host, allowed) ? undefined : `a request from origin ${origin} is refused: it is not this server's origin nor in CHAT_CORS_ORIGINS (option corsOrigins)`;
+    return originAllowed(origin, host, allowed)
+      ? undefined
+      : `a request from origin ${origin} is refused: it is not this server's origin nor in CHAT_CORS_ORIGINS (option corsOrigins)`;
   }
   const referer = headers.get("referer") ?? undefined;
   if (referer !== undefined) {
     const from = originOf(referer);
-    return from && originAllowed(from.origin, host, allowed) ? undefined : `a request from a page of another origin (Referer ${from?.origin ?? "unreadable"}) is refused: it is not this server's origin nor in CHAT_CORS_ORIGINS (option corsOrigins)`;
+    return from && originAllowed(from.origin, host, allowed)
+      ? undefined
+      : `a request from a page of another origin (Referer ${from?.origin ?? "unreadable"}) is refused: it is not this server's origin nor in CHAT_CORS_ORIGINS (option corsOrigins)`;
   }
   return undefined;
 }
@@ -197,7 +218,10 @@ export interface EdgeRefusal {
 export function refuseCrossSite(allowed: readonly string[] = []) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const reason = crossSiteRefusal(req.method, { get: (name) => req.get(name) }, allowed);
-    if (reason === undefined) return next();
+    if (reason === undefined) {
+      next();
+      return;
+    }
     res.status(403).json({ code: 403, message: reason } satisfies EdgeRefusal);
   };
 }
@@ -224,7 +248,11 @@ type EdgeController = Pick<typeof matchMaker.controller, "DEFAULT_CORS_HEADERS" 
  * they are still these.
  */
 export function installColyseusEdges(allowed: readonly string[], controller: EdgeController = matchMaker.controller): () => void {
-  const previous = { DEFAULT_CORS_HEADERS: controller.DEFAULT_CORS_HEADERS, getCorsHeaders: controller.getCorsHeaders, invokeMethod: controller.invokeMethod };
+  const previous = {
+    DEFAULT_CORS_HEADERS: controller.DEFAULT_CORS_HEADERS,
+    getCorsHeaders: controller.getCorsHeaders,
+    invokeMethod: controller.invokeMethod,
+  };
   // Colyseus spreads getCorsHeaders() over these defaults, so the defaults must not allow an origin themselves.
   const defaults: Record<string, string> = { ...previous.DEFAULT_CORS_HEADERS, Vary: "Origin" };
   delete defaults["Access-Control-Allow-Origin"];

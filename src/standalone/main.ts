@@ -6,8 +6,10 @@ import { createChatServer, type ChatServer } from "./server";
 /** One line saying why the server could not listen (EADDRINUSE, EACCES, ...). */
 function listenFailure(e: NodeJS.ErrnoException & { address?: string; port?: number }, requestedPort: number): string {
   const where = e.address !== undefined ? `${e.address}:${e.port ?? requestedPort}` : `port ${e.port ?? requestedPort}`;
-  if (e.code === "EADDRINUSE") return `chat server: cannot listen on ${where}: the address is already in use (EADDRINUSE); stop the process using it or set PORT to a free port`;
-  if (e.code === "EACCES") return `chat server: cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, set PORT to a port above 1024`;
+  if (e.code === "EADDRINUSE")
+    return `chat server: cannot listen on ${where}: the address is already in use (EADDRINUSE); stop the process using it or set PORT to a free port`;
+  if (e.code === "EACCES")
+    return `chat server: cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, set PORT to a port above 1024`;
   return `chat server: cannot listen on ${where}: ${e.message}`;
 }
 
@@ -34,7 +36,9 @@ async function main(): Promise<void> {
   console.log(`chat server listening on ${listenDescription(server.address())}; demo at /, health at /__healthcheck`);
   console.log(redisUrl ? `state: Redis at ${redisUrl}` : "state: in memory (single process; set REDIS_URL to scale out)");
   if (!appSecret) {
-    console.log("OPEN DEVELOPMENT MODE: CHAT_APP_SECRET is not set, so the operator API needs no signature and rooms need no user token; the server listens on 127.0.0.1 only unless CHAT_HOST is set");
+    console.log(
+      "OPEN DEVELOPMENT MODE: CHAT_APP_SECRET is not set, so the operator API needs no signature and rooms need no user token; the server listens on 127.0.0.1 only unless CHAT_HOST is set",
+    );
   }
 }
 

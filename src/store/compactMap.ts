@@ -19,8 +19,10 @@ export class CompactMap<V> {
 
   get(key: string): V | undefined {
     if (this.map) return this.map.get(key);
-    const at = this.indexOf(key);
-    return at < 0 ? undefined : (this.flat![at + 1] as V);
+    const flat = this.flat;
+    if (!flat) return undefined;
+    const at = indexOf(flat, key);
+    return at < 0 ? undefined : (flat[at + 1] as V);
   }
 
   set(key: string, value: V): void {
@@ -28,14 +30,17 @@ export class CompactMap<V> {
       this.map.set(key, value);
       return;
     }
-    const at = this.indexOf(key);
-    if (at >= 0) {
-      this.flat![at + 1] = value;
-    } else if (this.flat === undefined) {
+    const flat = this.flat;
+    if (flat === undefined) {
       // a literal: pushing onto [] would reserve room for ~19
       this.flat = [key, value];
+      return;
+    }
+    const at = indexOf(flat, key);
+    if (at >= 0) {
+      flat[at + 1] = value;
     } else if (this.size < CompactMap.FLAT_LIMIT) {
-      this.flat.push(key, value);
+      flat.push(key, value);
     } else {
       this.map = new Map(this.entries());
       this.map.set(key, value);
@@ -46,9 +51,11 @@ export class CompactMap<V> {
   /** True when the key was there. */
   delete(key: string): boolean {
     if (this.map) return this.map.delete(key);
-    const at = this.indexOf(key);
+    const flat = this.flat;
+    if (!flat) return false;
+    const at = indexOf(flat, key);
     if (at < 0) return false;
-    this.flat!.splice(at, 2);
+    flat.splice(at, 2);
     return true;
   }
 
@@ -62,11 +69,10 @@ export class CompactMap<V> {
     const flat = this.flat ? [...this.flat] : [];
     for (let i = 0; i < flat.length; i += 2) yield [flat[i] as string, flat[i + 1] as V];
   }
+}
 
-  private indexOf(key: string): number {
-    const flat = this.flat;
-    if (!flat) return -1;
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return i;
-    return -1;
-  }
+/** Index of `key` in a flat key/value array, or -1. */
+function indexOf(flat: readonly unknown[], key: string): number {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return i;
+  return -1;
 }

@@ -1,5 +1,4 @@
 /** Expiry rules shared by both {@link ExpiringSetStore} backends. */
-import type { ExpiringSetStore } from "./types";
 
 /** True when an entry with this expiry counts as present at `now` (present until, not at, `expiresAt`). */
 export function isLive(expiresAt: number | null, now: number): boolean {

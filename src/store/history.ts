@@ -3,7 +3,7 @@
  * messages a {@link HistoryQuery} selects. Backends only store and fetch.
  */
 import type { RoomMessage } from "../protocol";
-import type { HistoryQuery, HistoryStore } from "./types";
+import type { HistoryQuery } from "./types";
 
 /**
  * Checks the arguments of {@link HistoryStore.append} that do not depend on stored state.
@@ -21,9 +21,7 @@ export function checkAppend(roomId: string, message: RoomMessage, keep: number):
 
 /** The error of an append whose seq is not above the room's last seq (seqs never go back). */
 export function seqNotIncreasing(roomId: string, seq: number, lastSeq: number): RangeError {
-  return new RangeError(
-    `HistoryStore.append("${roomId}"): seq must be greater than the room's last seq ${lastSeq}, got ${seq}`,
-  );
+  return new RangeError(`HistoryStore.append("${roomId}"): seq must be greater than the room's last seq ${lastSeq}, got ${seq}`);
 }
 
 /**
@@ -42,8 +40,10 @@ export function checkQuery(roomId: string, query: HistoryQuery): void {
       throw new RangeError(`${where}: ${bound} must be a finite number when given, got ${value}`);
     }
   }
-  if (query.direction !== "forward" && query.direction !== "backward") {
-    throw new RangeError(`${where}: direction must be "forward" or "backward", got ${String(query.direction)}`);
+  // a caller from plain JavaScript may pass anything
+  const direction: unknown = query.direction;
+  if (direction !== "forward" && direction !== "backward") {
+    throw new RangeError(`${where}: direction must be "forward" or "backward", got ${String(direction)}`);
   }
 }
 

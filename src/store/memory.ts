@@ -15,15 +15,7 @@ import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
 import type { RoomMessage } from "../protocol";
 import { checkAppend, checkQuery, selectHistory, seqNotIncreasing } from "./history";
 import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
-import type {
-  ChatBus,
-  ChatStore,
-  ClaimStore,
-  ExpiringEntry,
-  ExpiringSetStore,
-  HistoryQuery,
-  HistoryStore,
-} from "./types";
+import type { ChatBus, ChatStore, ClaimStore, ExpiringEntry, ExpiringSetStore, HistoryQuery, HistoryStore } from "./types";
 
 /** Options of {@link createMemoryStore}; all optional. */
 export interface MemoryStoreOptions extends StoreClockOptions {

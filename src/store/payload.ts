@@ -5,6 +5,9 @@
  */
 import type { ChatBus } from "./types";
 
+/** JSON.stringify as it behaves: undefined for undefined, a function or a symbol (its declared type leaves that out). */
+const toJson: (value: unknown) => string | undefined = JSON.stringify;
+
 /**
  * Encodes a payload for publishing.
  * @throws TypeError when the payload is not JSON-serializable (undefined, a function, a BigInt,
@@ -13,9 +16,9 @@ import type { ChatBus } from "./types";
 export function encodePayload(topic: string, payload: unknown): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(payload);
+    text = toJson(payload);
   } catch (error) {
-    throw new TypeError(`ChatBus.publish("${topic}"): payload is not JSON-serializable (${String(error)})`);
+    throw new TypeError(`ChatBus.publish("${topic}"): payload is not JSON-serializable (${String(error)})`, { cause: error });
   }
   if (text === undefined) {
     throw new TypeError(`ChatBus.publish("${topic}"): payload must be JSON-serializable, got ${typeof payload}`);
@@ -40,12 +43,7 @@ export const reportToConsole: BusErrorReporter = (error, topic) => {
 };
 
 /** Delivers one encoded message to a snapshot of handlers, each with its own copy, isolating throws. */
-export function deliver(
-  topic: string,
-  text: string,
-  handlers: Iterable<BusHandler>,
-  onError: BusErrorReporter,
-): void {
+export function deliver(topic: string, text: string, handlers: Iterable<BusHandler>, onError: BusErrorReporter): void {
   for (const handler of [...handlers]) {
     try {
       handler(decodePayload(text));
@@ -54,4 +52,3 @@ export function deliver(
     }
   }
 }
-

@@ -219,8 +219,15 @@ class RedisSets implements ExpiringSetStore {
   async list(scope: string, now: number): Promise<ExpiringEntry[]> {
     const flat = await this.redis.zrangebyscore(this.key(scope), `(${now}`, "+inf", "WITHSCORES");
     const entries: ExpiringEntry[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      entries.push({ member: flat[i] as string, expiresAt: parseScore(flat[i + 1] as string) });
+    // member, score, member, score, ...
+    let member: string | undefined;
+    for (const item of flat) {
+      if (member === undefined) {
+        member = item;
+      } else {
+        entries.push({ member, expiresAt: parseScore(item) });
+        member = undefined;
+      }
     }
     return entries;
   }
@@ -271,8 +278,15 @@ class RedisClaims implements ClaimStore {
 
   async renew(names: readonly string[], owner: string, ttlMs: number): Promise<string[]> {
     if (names.length === 0) return [];
-    const lost = (await RENEW.run(this.redis, names.map((n) => this.key(n)), [owner, String(ttlMs)])) as number[];
-    return lost.map((i) => names[i - 1]);
+    const lost = new Set(
+      (await RENEW.run(
+        this.redis,
+        names.map((n) => this.key(n)),
+        [owner, String(ttlMs)],
+      )) as number[],
+    );
+    // the script answers the 1-based positions of the lost names, in order
+    return names.filter((_, i) => lost.has(i + 1));
   }
 
   async release(name: string, owner: string): Promise<boolean> {
@@ -293,7 +307,7 @@ class RedisClaims implements ClaimStore {
   }
 
   async isAlive(owner: string): Promise<boolean> {
-    const reply = (await this.redis.pubsub("NUMSUB", aliveChannel(this.prefix, owner))) as [string, number];
+    const reply = (await this.redis.pubsub("NUMSUB", aliveChannel(this.prefix, owner))) as [string, unknown];
     return Number(reply[1]) > 0;
   }
 
@@ -328,7 +342,7 @@ class RedisHistory implements HistoryStore {
       JSON.stringify(message),
       message.messageID,
       keep,
-    ])) as number[];
+    ])) as unknown[];
     if (reply[0] !== 1) throw seqNotIncreasing(roomId, message.seq, Number(reply[1]));
   }
 
@@ -585,7 +599,13 @@ class RedisRecords implements RecordStore {
     return `${this.prefix}record:${name}`;
   }
 
-  async update(name: string, set: Readonly<Record<string, string>>, deleted: readonly string[], expiresAt: number | null, fence?: { claim: string; owner: string }): Promise<boolean> {
+  async update(
+    name: string,
+    set: Readonly<Record<string, string>>,
+    deleted: readonly string[],
+    expiresAt: number | null,
+    fence?: { claim: string; owner: string },
+  ): Promise<boolean> {
     const pairs = Object.entries(set).flat();
     const args = [fence?.owner ?? "", expiresAt === null ? "" : String(Math.ceil(expiresAt)), pairs.length / 2, ...pairs, ...deleted];
     const keys = [this.key(name), `${this.prefix}claim:${fence?.claim ?? name}`];

@@ -97,10 +97,10 @@ export interface ChatBus {
 
 /** How to read history: `forward` = the oldest `limit` matches, `backward` = the newest `limit` matches. Results are always oldest-first (ascending seq). */
 export interface HistoryQuery {
-  afterSeq?: number;   // seq > afterSeq
-  beforeSeq?: number;  // seq < beforeSeq
-  since?: number;      // timestamp >= since (ms)
-  until?: number;      // timestamp <= until (ms)
+  afterSeq?: number; // seq > afterSeq
+  beforeSeq?: number; // seq < beforeSeq
+  since?: number; // timestamp >= since (ms)
+  until?: number; // timestamp <= until (ms)
   limit: number;
   direction: "forward" | "backward";
 }
@@ -130,7 +130,13 @@ export interface RecordStore {
    * `fence.claim` is held by `fence.owner` (a room that lost its id to another process writes
    * nothing); resolves false when fenced off.
    */
-  update(name: string, set: Readonly<Record<string, string>>, deleted: readonly string[], expiresAt: number | null, fence?: { claim: string; owner: string }): Promise<boolean>;
+  update(
+    name: string,
+    set: Readonly<Record<string, string>>,
+    deleted: readonly string[],
+    expiresAt: number | null,
+    fence?: { claim: string; owner: string },
+  ): Promise<boolean>;
   /** Every field of record `name` (an empty object when there is none). */
   read(name: string): Promise<Record<string, string>>;
   /** Sets the expiry of record `name` (nothing when it does not exist). */

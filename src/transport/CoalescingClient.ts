@@ -58,7 +58,7 @@ export class CoalescingClient extends WebSocketClient {
   private pending: Buffer | FrameBuffer | undefined = undefined;
   private callbacks: ((err?: Error) => void)[] | undefined = undefined;
   /** Frames sent before the join completed (Colyseus' `_enqueuedMessages`, see below). Set by the base constructor, so never re-initialized here. */
-  private declare joinQueue: unknown[] | undefined;
+  declare private joinQueue: unknown[] | undefined;
 
   /**
    * Colyseus keeps a joining client's frames in `_enqueuedMessages`, sends them when the client
@@ -115,7 +115,10 @@ export class CoalescingClient extends WebSocketClient {
       callbacks?.forEach((cb) => cb(error));
       return;
     }
-    socket.write(pending instanceof FrameBuffer ? pending.bytes() : pending, callbacks && ((err?: Error | null) => callbacks.forEach((cb) => cb(err ?? undefined))));
+    socket.write(
+      pending instanceof FrameBuffer ? pending.bytes() : pending,
+      callbacks && ((err?: Error | null) => callbacks.forEach((cb) => cb(err ?? undefined))),
+    );
   }
 
   override leave(code?: number, data?: string): void {

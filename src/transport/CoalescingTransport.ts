@@ -1,6 +1,15 @@
 import type { IncomingMessage } from "node:http";
-import type { Socket } from "node:net";
-import { CloseCode, connectClientToRoom, createAuthContext, debugAndPrintError, isDevMode, matchMaker, Protocol, Room, type AuthContext } from "@colyseus/core";
+import {
+  CloseCode,
+  connectClientToRoom,
+  createAuthContext,
+  debugAndPrintError,
+  isDevMode,
+  matchMaker,
+  Protocol,
+  Room,
+  type AuthContext,
+} from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
 import type WebSocket from "ws";
 import { CoalescingClient, registerSocket } from "./CoalescingClient";
@@ -15,7 +24,7 @@ function heartbeat(this: WebSocket): void {
 
 /** One listener for every socket (a closure per connection costs each member ~0.1 KB). */
 function logSocketError(err: Error): void {
-  debugAndPrintError(err.message + "\n" + err.stack);
+  debugAndPrintError(`${err.message}\n${String(err.stack)}`);
 }
 
 /**
@@ -37,9 +46,14 @@ export class CoalescingTransport extends WebSocketTransport {
     super({ ...options, perMessageDeflate: false, WebSocket: CheckedWebSocket });
     const changed = (this.constructor as typeof CoalescingTransport).seamChanges();
     if (changed.length > 0) {
-      console.warn(`CoalescingTransport: this Colyseus differs from the one its connection code was verified with (${changed.join("; ")}): connections use the stock ws-transport path, without coalescing`);
+      console.warn(
+        `CoalescingTransport: this Colyseus differs from the one its connection code was verified with (${changed.join("; ")}): connections use the stock ws-transport path, without coalescing`,
+      );
       // the base constructor registered this class's onConnection with the ws server: swap in the stock one
       const stock = (WebSocketTransport.prototype as unknown as { onConnection: (...args: unknown[]) => void }).onConnection;
+      // off() needs the very function the base registered (unbound, as it registers it); nothing
+      // calls it through this argument, and onConnection uses no members (see its comment)
+      // eslint-disable-next-line @typescript-eslint/unbound-method, @typescript-eslint/no-misused-promises -- identity only, never called here
       this.wss.off("connection", this.onConnection);
       this.wss.on("connection", stock);
     }
@@ -49,7 +63,11 @@ export class CoalescingTransport extends WebSocketTransport {
    * ws-transport 0.18.4's onConnection with one change: the client class. Called by the ws
    * server with `this` bound to it (the base registers it unbound), so it uses no members.
    */
-  protected override async onConnection(rawClient: RawClient, req: IncomingMessage, upgrade?: { url: URL; context: AuthContext }): Promise<void> {
+  protected override async onConnection(
+    rawClient: RawClient,
+    req: IncomingMessage,
+    upgrade?: { url: URL; context: AuthContext },
+  ): Promise<void> {
     rawClient.on("error", logSocketError);
     rawClient.on("pong", heartbeat);
     rawClient.pingCount = 0;
@@ -66,7 +84,7 @@ export class CoalescingTransport extends WebSocketTransport {
       return;
     }
 
-    registerSocket(rawClient, req.socket as Socket);
+    registerSocket(rawClient, req.socket);
     // Colyseus keeps its rooms in a plain object: for an id such as "toString" that this process
     // does not host, the lookup finds an inherited function, not a room.
     const found: unknown = matchMaker.getLocalRoomById(roomId as string);
@@ -76,13 +94,24 @@ export class CoalescingTransport extends WebSocketTransport {
     const reconnectionToken = url.searchParams.get("reconnectionToken");
     const context =
       upgrade?.context ??
-      createAuthContext({ headers: req.headers as Record<string, string | undefined>, token: url.searchParams.get("_authToken") ?? undefined, remoteAddress: req.socket.remoteAddress });
+      createAuthContext({
+        headers: req.headers as Record<string, string | undefined>,
+        token: url.searchParams.get("_authToken") ?? undefined,
+        remoteAddress: req.socket.remoteAddress,
+      });
     try {
-      await connectClientToRoom(room, client, context, { reconnectionToken: reconnectionToken ?? undefined, skipHandshake: url.searchParams.has("skipHandshake") });
+      await connectClientToRoom(room, client, context, {
+        reconnectionToken: reconnectionToken ?? undefined,
+        skipHandshake: url.searchParams.has("skipHandshake"),
+      });
     } catch (e) {
       const err = e as { code?: number; message?: string };
       debugAndPrintError(e instanceof Error ? e : String(e));
-      const closeCode = reconnectionToken ? (isDevMode ? CloseCode.MAY_TRY_RECONNECT : CloseCode.FAILED_TO_RECONNECT) : CloseCode.WITH_ERROR;
+      const closeCode = reconnectionToken
+        ? isDevMode
+          ? CloseCode.MAY_TRY_RECONNECT
+          : CloseCode.FAILED_TO_RECONNECT
+        : CloseCode.WITH_ERROR;
       client.error(err.code ?? 0, err.message ?? "", () => rawClient.close(closeCode));
     }
   }

@@ -39,14 +39,16 @@ const within = (it: { offset: number }, data: Buffer): boolean => Number.isInteg
  * Decodes as Colyseus 0.18 does: [code][requestId, for requests][type: string or number][payload].
  */
 function inspectFrame(data: Buffer): BrokenFrame | undefined {
-  if (data.byteLength === 0) return undefined;
-  const code = data[0]! & PROTOCOL_CODE_MASK;
+  const first = data.at(0);
+  if (first === undefined) return undefined;
+  const code = first & PROTOCOL_CODE_MASK;
   if (code !== Protocol.ROOM_DATA && code !== Protocol.ROOM_REQUEST && code !== Protocol.ROOM_DATA_BYTES) return undefined;
   const it = { offset: 1 };
   let requestId: number | undefined;
   if (code === Protocol.ROOM_REQUEST) {
     const id: unknown = it.offset < data.byteLength ? decode.number(data, it) : undefined;
-    if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0 || !within(it, data)) return { reason: "the request id could not be read" };
+    if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0 || !within(it, data))
+      return { reason: "the request id could not be read" };
     requestId = id;
   }
   if (it.offset >= data.byteLength) return { reason: "the frame ends before its message type", requestId };
@@ -105,12 +107,19 @@ export class CheckedWebSocket extends WebSocket {
     const message = `frame dropped: ${broken.reason}; the connection stays open`;
     if (broken.requestId !== undefined) {
       // every request is answered, so the caller's promise settles
-      client.raw(getMessageBytes[Protocol.ROOM_RESPONSE](broken.requestId, ResponseStatus.REJECTED, { code: ErrorCode.PARAMETER, message } satisfies ErrorBody));
+      client.raw(
+        getMessageBytes[Protocol.ROOM_RESPONSE](broken.requestId, ResponseStatus.REJECTED, {
+          code: ErrorCode.PARAMETER,
+          message,
+        } satisfies ErrorBody),
+      );
     } else if (first) {
       client.error(ErrorCode.PARAMETER, message);
     }
     if (first) {
-      console.warn(`room ${this.roomId} (session ${client.sessionId}): ${message}; later broken frames of this connection are dropped without a log line`);
+      console.warn(
+        `room ${this.roomId} (session ${client.sessionId}): ${message}; later broken frames of this connection are dropped without a log line`,
+      );
     }
   }
 }

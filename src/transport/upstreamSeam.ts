@@ -77,7 +77,11 @@ function moduleFingerprint(packageName: string, module: string): string {
 
 /** Each seam point with the fingerprint of the installed code (for the seam test and upgrades). */
 export function seamFingerprints(): { name: string; installed: string; verified: string }[] {
-  return SEAM.map((point) => ({ name: point.name, installed: moduleFingerprint(point.packageName, point.module), verified: point.verified }));
+  return SEAM.map((point) => ({
+    name: point.name,
+    installed: moduleFingerprint(point.packageName, point.module),
+    verified: point.verified,
+  }));
 }
 
 /** Names of the seam points whose installed code differs from the verified one; empty when all match. */

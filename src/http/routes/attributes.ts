@@ -5,7 +5,18 @@
 import { ATTRIBUTE_LIMITS } from "../../core/attributes";
 import { ChatError, ErrorCode } from "../../core/errors";
 import { deleteAttributes, notifyAttributeChange, queryAttributes, setAttributes } from "../../service/attributes";
-import { boolParam, checkMessageType, jsonOrRepeatedListParam, listParam, optionalString, requiredString, roomIdParam, stringRecordParam, userIdParam, type Form } from "../form";
+import {
+  boolParam,
+  checkMessageType,
+  jsonOrRepeatedListParam,
+  listParam,
+  optionalString,
+  requiredString,
+  roomIdParam,
+  stringRecordParam,
+  userIdParam,
+  type Form,
+} from "../form";
 import type { OperatorRoute } from "./route";
 
 /** Keys per entry/query.json call (RongCloud: 100). */
@@ -26,7 +37,8 @@ function notification(form: Form): { type: string; content: string | undefined }
 /** entryInfo with 1..20 pairs (more: the room's ATTRIBUTE_BATCH_LIMIT, 23429). */
 export function entryInfoParam(form: Form): Record<string, string> {
   const pairs = stringRecordParam(form, "entryInfo");
-  if (Object.keys(pairs).length === 0) throw new ChatError(ErrorCode.PARAMETER, `entryInfo must hold 1..${ATTRIBUTE_LIMITS.maxBatch} pairs, got none`);
+  if (Object.keys(pairs).length === 0)
+    throw new ChatError(ErrorCode.PARAMETER, `entryInfo must hold 1..${ATTRIBUTE_LIMITS.maxBatch} pairs, got none`);
   return pairs;
 }
 

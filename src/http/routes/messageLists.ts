@@ -3,7 +3,15 @@
  * `objectName`), protected message types (chatroom/whitelist/*, lowercase `objectnames`, answered
  * in the misspelled `whitlistMsgType` field) and stop/resume distribution per room.
  */
-import { addMessageTypes, listMessageTypes, MESSAGE_TYPE_LIST_LIMITS, removeMessageTypes, resumeDistribution, stopDistribution, type TypeList } from "../../service/messageLists";
+import {
+  addMessageTypes,
+  listMessageTypes,
+  MESSAGE_TYPE_LIST_LIMITS,
+  removeMessageTypes,
+  resumeDistribution,
+  stopDistribution,
+  type TypeList,
+} from "../../service/messageLists";
 import { checkMessageType, listParam, roomIdParam, type Form } from "../form";
 import type { OperatorRoute } from "./route";
 

@@ -5,13 +5,32 @@
  */
 import { ChatError, ErrorCode } from "../../core/errors";
 import type { RoomMessage } from "../../protocol";
-import { broadcastToAllRooms, messageStats, publishToRooms, queryHistory, recallMessage, type OperatorMessage } from "../../service/messages";
+import {
+  broadcastToAllRooms,
+  messageStats,
+  publishToRooms,
+  queryHistory,
+  recallMessage,
+  type OperatorMessage,
+} from "../../service/messages";
 import { distributionStopped } from "../../service/messageLists";
 import type { ChatContext } from "../../service/context";
 import type { HistoryQuery } from "../../store/types";
 import { utf8Content } from "../../schemas/fields";
 import { parseInput } from "../../schemas/parse";
-import { boolParam, intParam, listParam, checkRoomId, messageTypeParam, optionalIntParam, optionalString, requiredString, roomIdParam, userIdParam, type Form } from "../form";
+import {
+  boolParam,
+  intParam,
+  listParam,
+  checkRoomId,
+  messageTypeParam,
+  optionalIntParam,
+  optionalString,
+  requiredString,
+  roomIdParam,
+  userIdParam,
+  type Form,
+} from "../form";
 import type { OperatorRoute } from "./route";
 
 /** Target rooms per publish call (RongCloud recommends <= 10 and states no cap), history page size, broadcast rate. */
@@ -23,7 +42,11 @@ const CHATROOM_CONVERSATION = 4;
 function operatorMessage(ctx: ChatContext, form: Form): OperatorMessage {
   const senderUserID = userIdParam(form, "fromUserId");
   const type = messageTypeParam(form, "objectName");
-  const content = parseInput(utf8Content(ctx.config.maxMessageBytes, ErrorCode.TOO_LONG), requiredString(form, "content", Number.MAX_SAFE_INTEGER), { root: "content" });
+  const content = parseInput(
+    utf8Content(ctx.config.maxMessageBytes, ErrorCode.TOO_LONG),
+    requiredString(form, "content", Number.MAX_SAFE_INTEGER),
+    { root: "content" },
+  );
   // Accepted for SDK compatibility: every message is kept in history and every member (the sender too) receives it.
   boolParam(form, "isPersisted", true);
   boolParam(form, "isIncludeSender", false);
@@ -64,7 +87,9 @@ export const messageRoutes: OperatorRoute[] = [
     handle: async (ctx, form) => {
       const message = operatorMessage(ctx, form);
       const result = await publishToRooms(ctx, targetRooms(form), message);
-      const fields: Record<string, unknown> = { messageUIDs: result.delivered.map((d) => ({ chatroomId: d.roomId, messageUID: d.message.messageID })) };
+      const fields: Record<string, unknown> = {
+        messageUIDs: result.delivered.map((d) => ({ chatroomId: d.roomId, messageUID: d.message.messageID })),
+      };
       if (result.dropped.length > 0) fields.droppedChatroomIds = result.dropped;
       return fields;
     },
@@ -79,7 +104,10 @@ export const messageRoutes: OperatorRoute[] = [
     handle: async (ctx, form) => {
       const conversationType = intParam(form, "conversationType", { min: 0, max: Number.MAX_SAFE_INTEGER });
       if (conversationType !== CHATROOM_CONVERSATION) {
-        throw new ChatError(ErrorCode.PARAMETER, `conversationType must be 4 (chatroom): this server only holds chatrooms, got ${conversationType}`);
+        throw new ChatError(
+          ErrorCode.PARAMETER,
+          `conversationType must be 4 (chatroom): this server only holds chatrooms, got ${conversationType}`,
+        );
       }
       const roomId = roomIdParam(form, "targetId");
       const messageID = requiredString(form, "messageUID", 64);
@@ -110,7 +138,13 @@ export const messageRoutes: OperatorRoute[] = [
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const [stats, [stopped]] = await Promise.all([messageStats(ctx, roomId), distributionStopped(ctx, [roomId])]);
-      return { chatroomId: roomId, messageCount: stats.admitted, droppedCount: stats.dropped, lastSeq: stats.lastSeq, distributionStopped: stopped };
+      return {
+        chatroomId: roomId,
+        messageCount: stats.admitted,
+        droppedCount: stats.dropped,
+        lastSeq: stats.lastSeq,
+        distributionStopped: stopped,
+      };
     },
   },
 ];

@@ -6,7 +6,18 @@ import { checkAttributePairs, setAttributes } from "../../service/attributes";
 import { messageStats } from "../../service/messages";
 import { setDestroyOverride } from "../../service/roomPolicy";
 import { createRoomWithOptions, createRooms, destroyRooms, getRoom, queryRooms } from "../../service/rooms";
-import { boolParam, checkName, checkRoomId, optionalIntParam, optionalString, roomIdParam, roomIdsParam, userIdParam, userIdsParam, type Form } from "../form";
+import {
+  boolParam,
+  checkName,
+  checkRoomId,
+  optionalIntParam,
+  optionalString,
+  roomIdParam,
+  roomIdsParam,
+  userIdParam,
+  userIdsParam,
+  type Form,
+} from "../form";
 import { entryInfoParam } from "./attributes";
 import { formatWireTime } from "../wireTime";
 import type { OperatorRoute } from "./route";
@@ -20,22 +31,28 @@ const CREATE_KEY = /^chatroom\[(.*)\]$/;
 function roomsToCreate(form: Form): { roomId: string; name: string }[] {
   const rooms: { roomId: string; name: string }[] = [];
   for (const [key, value] of Object.entries(form)) {
-    const match = CREATE_KEY.exec(key);
-    if (!match) continue;
+    const id = CREATE_KEY.exec(key)?.[1];
+    if (id === undefined) continue;
     if (Array.isArray(value)) throw new ChatError(ErrorCode.PARAMETER, `${key} must be given once`);
-    const roomId = checkRoomId(key, match[1]);
+    const roomId = checkRoomId(key, id);
     rooms.push({ roomId, name: value ? checkName(key, value) : roomId });
   }
   if (rooms.length === 0) throw new ChatError(ErrorCode.PARAMETER, "chatroom[<id>]=<name> is required (one key per room)");
   if (rooms.length > ROOM_LIMITS.createPerCall) {
-    throw new ChatError(ErrorCode.PARAMETER, `chatroom[<id>] takes at most ${ROOM_LIMITS.createPerCall} rooms per call, got ${rooms.length}`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `chatroom[<id>] takes at most ${ROOM_LIMITS.createPerCall} rooms per call, got ${rooms.length}`,
+    );
   }
   return rooms;
 }
 
 /** Reads destroyType/destroyTime as create_new and destroy/set take them. */
 function destroyOverride(form: Form) {
-  return makeDestroyOverride(optionalIntParam(form, "destroyType", 0, 1), optionalIntParam(form, "destroyTime", 0, Number.MAX_SAFE_INTEGER));
+  return makeDestroyOverride(
+    optionalIntParam(form, "destroyType", 0, 1),
+    optionalIntParam(form, "destroyTime", 0, Number.MAX_SAFE_INTEGER),
+  );
 }
 
 /**
@@ -46,7 +63,8 @@ function initialAttributes(form: Form): { ownerId: string; pairs: Record<string,
   const owner = optionalString(form, "entryOwnerId", Number.MAX_SAFE_INTEGER);
   const info = optionalString(form, "entryInfo", Number.MAX_SAFE_INTEGER);
   if (owner === undefined && info === undefined) return undefined;
-  if (owner === undefined || info === undefined) throw new ChatError(ErrorCode.PARAMETER, "entryOwnerId and entryInfo (initial attributes) must be given together");
+  if (owner === undefined || info === undefined)
+    throw new ChatError(ErrorCode.PARAMETER, "entryOwnerId and entryInfo (initial attributes) must be given together");
   const attributes = { ownerId: userIdParam(form, "entryOwnerId"), pairs: entryInfoParam(form) };
   checkAttributePairs(attributes.pairs);
   return attributes;

@@ -11,7 +11,7 @@ export interface OperatorRoute {
   /** e.g. "/chatroom/get.json" */
   path: string;
   /** Resolves with the success fields besides `code`; throws ChatError for a failure. */
-  handle(ctx: ChatContext, form: Form): Promise<OkFields | void>;
+  handle(ctx: ChatContext, form: Form): Promise<OkFields> | Promise<void>;
   /** Rate-limit bucket; endpoints naming the same bucket share one budget [path]. */
   bucket?: string;
   /** Limit of the bucket per second [ChatConfig.apiRateLimit]. */
