@@ -25,10 +25,11 @@
  * `<prefix>cleared:<scope>` (removals since the loss, which write-backs must not undo). Claim
  * owners that announced themselves listen on channel `<prefix>alive:<owner>` while they live.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { RoomMessage } from "../protocol";
 import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
+import { LuaScript } from "./luaScript";
 import { checkAppend, checkQuery, hasTimeBounds, selectHistory, seqNotIncreasing } from "./history";
 import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
 import type {
@@ -86,24 +87,8 @@ export function createRedisStore(options: RedisStoreOptions): ChatStore {
   };
 }
 
-/** A Lua script run by EVALSHA, falling back to EVAL after a Redis restart flushed the cache. */
-class Script {
-  private readonly sha: string;
-  constructor(private readonly body: string) {
-    this.sha = createHash("sha1").update(body).digest("hex");
-  }
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return redis.eval(this.body, keys.length, ...keys, ...args);
-    }
-  }
-}
-
 /** ARGV: score, prune cutoff, grace, members... Adds, prunes, then sets the key's own expiry. */
-const ADD = new Script(`
+const ADD = new LuaScript(`
 for i = 4, #ARGV do redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
 local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
@@ -121,7 +106,7 @@ return 1`);
  * many were unexpired at `now`. Since a data loss (no epoch yet, or its restore window open) it
  * also remembers them in `tomb`, so write-backs do not put them back (see {@link RedisRecovery}).
  */
-const REMOVE = new Script(`
+const REMOVE = new LuaScript(`
 local live = 0
 local remember = redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 1
 for i = 3, #ARGV do
@@ -134,7 +119,7 @@ if remember then redis.call('PEXPIRE', KEYS[4], ARGV[2]) end
 return live`);
 
 /** ARGV: owner, ttl ms. Extends each KEY `owner` holds; returns the indexes (1-based) of keys it does not hold. */
-const RENEW = new Script(`
+const RENEW = new LuaScript(`
 local lost = {}
 for i = 1, #KEYS do
   if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('PEXPIRE', KEYS[i], ARGV[2]) else lost[#lost + 1] = i end
@@ -142,7 +127,7 @@ end
 return lost`);
 
 /** ARGV: owner. Deletes the claim only if `owner` holds it. */
-const RELEASE = new Script(`
+const RELEASE = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
 
@@ -150,7 +135,7 @@ return 0`);
  * KEYS: msgs, ids, seq. ARGV: seq, message JSON, messageID, keep. Appends unless seq is not above
  * the last seq, then trims to the newest `keep` (dropping their ids). Returns {1} or {0, lastSeq}.
  */
-const APPEND = new Script(`
+const APPEND = new LuaScript(`
 local last = tonumber(redis.call('GET', KEYS[3]) or '0')
 if tonumber(ARGV[1]) <= last then return {0, last} end
 redis.call('SET', KEYS[3], ARGV[1])
@@ -168,7 +153,7 @@ end
 return {1}`);
 
 /** KEYS: msgs, ids. ARGV: messageID. Removes the message; returns its JSON, or nil. */
-const RECALL = new Script(`
+const RECALL = new LuaScript(`
 local seq = redis.call('HGET', KEYS[2], ARGV[1])
 if not seq then return false end
 redis.call('HDEL', KEYS[2], ARGV[1])
@@ -519,7 +504,7 @@ const aliveChannel = (prefix: string, owner: string): string => `${prefix}alive:
 const recoveryKeys = (prefix: string): [epoch: string, restoring: string] => [`${prefix}epoch`, `${prefix}restoring`];
 
 /** KEYS: set, epoch, restoring, cleared. ARGV: now, window ms. Deletes the scope; since a data loss, remembers that it was cleared. */
-const CLEAR = new Script(`
+const CLEAR = new LuaScript(`
 redis.call('DEL', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
@@ -531,7 +516,7 @@ return 1`);
  * neither present nor removed since the loss (and nothing when the scope was cleared since);
  * then sets the key's expiry as ADD does. Returns how many were added.
  */
-const RESTORE = new Script(`
+const RESTORE = new LuaScript(`
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local added = 0
 for i = 2, #ARGV, 2 do
@@ -554,7 +539,7 @@ return added`);
  * KEYS: epoch, restoring. ARGV: new epoch id, window ms. Returns the data's epoch; when there is
  * none (Redis lost its data, or nobody marked it yet) sets ARGV[1] and opens the restore window.
  */
-const EPOCH = new Script(`
+const EPOCH = new LuaScript(`
 local epoch = redis.call('GET', KEYS[1])
 if epoch then return epoch end
 redis.call('SET', KEYS[1], ARGV[1])
@@ -566,7 +551,7 @@ return ARGV[1]`);
  * prefix. Hands the claim over only while the dead owner still holds it, announced itself, and
  * nobody listens on its alive channel (its connection is gone).
  */
-const TAKE_OVER = new Script(`
+const TAKE_OVER = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if string.sub(ARGV[1], 1, string.len(ARGV[5])) ~= ARGV[5] then return 0 end
 local listening = redis.call('PUBSUB', 'NUMSUB', ARGV[4])
@@ -579,7 +564,7 @@ return 1`);
  * pairs, the pairs, then the fields to delete. Returns 0 when fenced off (the claim is not the
  * owner's), else 1.
  */
-const RECORD_UPDATE = new Script(`
+const RECORD_UPDATE = new LuaScript(`
 if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 local n = tonumber(ARGV[3])
 if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + 2 * n)) end
