@@ -5,10 +5,13 @@
  * the Express app (entry route, demo) is unaffected.
  */
 import { Router, type NextFunction, type Request, type Response } from "express";
+import { ErrorCode, type ChatError } from "../core/errors";
+import { operatorAuditEntry, recordAudit } from "../service/audit";
 import type { ChatContext } from "../service/context";
 import { formBody, formOf } from "./form";
 import { OperatorRateLimiter } from "./rateLimit";
-import { bodyParserError, echoRequestId, sendFailure, sendOk } from "./respond";
+import { asChatError, bodyParserError, echoRequestId, sendFailure, sendOk, type OkFields } from "./respond";
+import { auditRoutes } from "./routes/audit";
 import { attributeRoutes } from "./routes/attributes";
 import { keepAliveRoutes } from "./routes/keepAlive";
 import { messageListRoutes } from "./routes/messageLists";
@@ -30,6 +33,7 @@ export const OPERATOR_ROUTES: readonly OperatorRoute[] = [
   ...messageRoutes,
   ...messageListRoutes,
   ...attributeRoutes,
+  ...auditRoutes,
 ];
 
 /** Options of {@link createOperatorRouter}. */
@@ -69,14 +73,25 @@ export function createOperatorRouter(ctx: ChatContext, options: OperatorRouterOp
 
   for (const route of [...OPERATOR_ROUTES, ...(options.extraRoutes ?? [])]) {
     router.post(route.path, echoRequestId, signature, parse, bodyErrors, async (req: Request, res: Response) => {
+      const form = formOf(req);
+      const appKey = signatureHeaders(req).appKey ?? "";
       try {
-        const form = formOf(req);
-        const appKey = signatureHeaders(req).appKey ?? "";
         await limiter.consume(appKey, route.bucket ?? route.path, route.cost?.(form) ?? 1, route.perSecond);
-        sendOk(res, (await route.handle(ctx, form)) ?? {});
       } catch (e) {
         sendFailure(res, e);
+        return;
       }
+      let fields: OkFields | undefined;
+      let failure: ChatError | undefined;
+      try {
+        fields = (await route.handle(ctx, form)) ?? {};
+      } catch (e) {
+        failure = asChatError(e, "operator API");
+      }
+      // kept before the answer, so whoever reads the trail after the answer finds the call in it
+      if (!route.readOnly) await recordAudit(ctx, operatorAuditEntry(route.path, form, appKey, failure?.code ?? ErrorCode.OK, ctx.now()));
+      if (failure) sendFailure(res, failure);
+      else sendOk(res, fields);
     });
   }
   return router;

@@ -10,17 +10,20 @@
  * bus, so two processes would both "own" a room id), or survive a restart. Use the Redis store as
  * soon as there is more than one process.
  */
+import { DEFAULT_AUDIT_RETENTION, MemoryAuditLog } from "./audit";
 import { CompactMap } from "./compactMap";
 import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
 import type { RoomMessage } from "../protocol";
 import { checkAppend, checkQuery, selectHistory, seqNotIncreasing } from "./history";
 import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
-import type { ChatBus, ChatStore, ClaimStore, ExpiringEntry, ExpiringSetStore, HistoryQuery, HistoryStore } from "./types";
+import type { AuditRetention, ChatBus, ChatStore, ClaimStore, ExpiringEntry, ExpiringSetStore, HistoryQuery, HistoryStore } from "./types";
 
 /** Options of {@link createMemoryStore}; all optional. */
 export interface MemoryStoreOptions extends StoreClockOptions {
   /** Called when a bus handler throws (the other handlers still run). Default: console.error. */
   onHandlerError?: BusErrorReporter;
+  /** How much audit trail to keep [100,000 entries, 30 days]. */
+  auditRetention?: AuditRetention;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ChatStore {
     claims: new MemoryClaims(clock),
     bus,
     history: new MemoryHistory(),
+    audit: new MemoryAuditLog(options.auditRetention ?? DEFAULT_AUDIT_RETENTION, clock),
     close: async () => bus.close(),
   };
 }

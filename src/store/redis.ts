@@ -29,10 +29,13 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { RoomMessage } from "../protocol";
 import { isLive, PRUNE_GRACE_MS, type StoreClockOptions } from "./expiry";
+import { checkRetention, DEFAULT_AUDIT_RETENTION } from "./audit";
 import { LuaScript } from "./luaScript";
+import { RedisAuditLog } from "./redisAudit";
 import { checkAppend, checkQuery, hasTimeBounds, selectHistory, seqNotIncreasing } from "./history";
 import { deliver, encodePayload, reportToConsole, type BusErrorReporter, type BusHandler } from "./payload";
 import type {
+  AuditRetention,
   ChatBus,
   ChatStore,
   ClaimStore,
@@ -55,6 +58,8 @@ export interface RedisStoreOptions extends StoreClockOptions {
   onHandlerError?: BusErrorReporter;
   /** CLIENT SETNAME of the two connections: `<name>:commands`, `<name>:subscriber`. Default "chat-store". */
   name?: string;
+  /** How much audit trail to keep [100,000 entries, 30 days]. */
+  auditRetention?: AuditRetention;
 }
 
 /**
@@ -65,6 +70,8 @@ export interface RedisStoreOptions extends StoreClockOptions {
 export function createRedisStore(options: RedisStoreOptions): ChatStore {
   const prefix = options.prefix ?? "chat:";
   const name = options.name ?? "chat-store";
+  // checked before any connection opens, so a refused option leaves nothing behind
+  const auditRetention = checkRetention(options.auditRetention ?? DEFAULT_AUDIT_RETENTION);
   const commands = new Redis(options.url, { connectionName: `${name}:commands` });
   // Lazy: a store that never subscribes never opens its second connection.
   const subscriber = new Redis(options.url, { connectionName: `${name}:subscriber`, lazyConnect: true });
@@ -78,6 +85,7 @@ export function createRedisStore(options: RedisStoreOptions): ChatStore {
     bus,
     history: new RedisHistory(commands, prefix),
     records: new RedisRecords(commands, prefix),
+    audit: new RedisAuditLog(commands, prefix, auditRetention, options.clock ?? Date.now),
     recovery,
     close: async () => {
       bus.close();

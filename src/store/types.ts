@@ -145,6 +145,51 @@ export interface RecordStore {
   delete(name: string): Promise<void>;
 }
 
+/**
+ * One audit entry: an operator action or an automatic removal. `result` is the answer's code (200
+ * for success). Ids are the rooms and users the action named or removed.
+ */
+export interface AuditEntry {
+  /** ms epoch. */
+  at: number;
+  /** Who: "operator" (the HTTP API, with its App-Key after a colon when signed), "system" (the server's own rules). */
+  actor: string;
+  /** What: the API path ("/chatroom/user/block/add.json") or the automatic action ("member.removed", "room.destroyed"). */
+  action: string;
+  roomIds: string[];
+  userIds: string[];
+  result: number;
+  /** A short human-readable account, e.g. "minute=60" or "reason=EXPIRED". */
+  detail: string;
+}
+
+/** Which audit entries to read: every bound optional; newest first, at most `limit`. */
+export interface AuditQuery {
+  roomId?: string;
+  userId?: string;
+  /** at >= since (ms epoch). */
+  since?: number;
+  /** at <= until (ms epoch). */
+  until?: number;
+  limit: number;
+}
+
+/** How much audit trail a store keeps: at most `maxEntries`, none older than `maxAgeMs`. */
+export interface AuditRetention {
+  maxEntries: number;
+  maxAgeMs: number;
+}
+
+/**
+ * The audit trail, kept within a retention limit. Optional in {@link ChatStore}: without it
+ * nothing is recorded and the query API answers that there is no audit trail.
+ */
+export interface AuditLogStore {
+  append(entry: AuditEntry): Promise<void>;
+  /** Matching entries, newest first. */
+  query(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
 /** A change of a store's connection, as {@link StoreRecovery} reports it. */
 export type StoreConnectionChange =
   /** The connection dropped (a Redis restart, a network fault); commands wait or fail meanwhile. */
@@ -180,4 +225,6 @@ export interface ChatStore {
   records?: RecordStore;
   /** Optional: connection changes and data-loss detection (Redis). */
   recovery?: StoreRecovery;
+  /** Optional: the audit trail (both built-in stores keep one). */
+  audit?: AuditLogStore;
 }

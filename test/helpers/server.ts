@@ -53,7 +53,9 @@ export function useServer(options: ChatServerOptions | (() => ChatServerOptions)
     try {
       await hooks.beforeShutdown?.();
     } finally {
-      await Promise.all([...tracked].map((room) => room.leave().catch(() => undefined)));
+      // a room the server already closed (dismissed, kicked) has left: leave() would wait forever
+      const open = [...tracked].filter((room) => room.connection.isOpen);
+      await Promise.all(open.map((room) => room.leave().catch(() => undefined)));
       tracked.clear();
       await started?.server.shutdown();
     }
@@ -126,7 +128,7 @@ export function nextEvent<K extends keyof ChatEventMap>(events: ChatEvents, even
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for chat event ${String(event)}`));
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for chat event ${event}`));
     }, timeoutMs);
     const done = () => {
       clearTimeout(timer);
@@ -196,9 +198,9 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The server-side ChatRoom instance for `roomId` on this process. */
 export async function localRoom(roomId: string): Promise<import("../../rooms/ChatRoom").ChatRoom> {
   const { matchMaker } = await import("@colyseus/core");
-  const room = matchMaker.getLocalRoomById(roomId);
+  const room = matchMaker.getLocalRoomById(roomId) as unknown as import("../../rooms/ChatRoom").ChatRoom | undefined;
   if (!room) throw new Error(`no local room ${roomId}`);
-  return room as unknown as import("../../rooms/ChatRoom").ChatRoom;
+  return room;
 }
 
 /**
@@ -209,7 +211,7 @@ export async function dropConnection(room: Room, reconnect: boolean): Promise<vo
   room.reconnection.minUptime = 0;
   room.reconnection.enabled = reconnect;
   const server = await localRoom(room.roomId);
-  const client = server.clients.getById(room.sessionId);
+  const client = server.clients.get(room.sessionId);
   if (!client) throw new Error(`no server client ${room.sessionId}`);
   (client.ref as unknown as { terminate(): void }).terminate();
 }

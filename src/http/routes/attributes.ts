@@ -108,6 +108,7 @@ export const attributeRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/entry/query.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const keys = listParam(form, "keys", { max: ENTRY_QUERY_MAX_KEYS, required: false, check: (_name, key) => key });

@@ -6,5 +6,5 @@ import type { OperatorRoute } from "./route";
 export const keepAliveRoutes: OperatorRoute[] = [
   { path: "/chatroom/keepalive/add.json", handle: async (ctx, form) => addKeepAlive(ctx, roomIdParam(form)) },
   { path: "/chatroom/keepalive/remove.json", handle: async (ctx, form) => removeKeepAlive(ctx, roomIdParam(form)) },
-  { path: "/chatroom/keepalive/query.json", handle: async (ctx) => ({ chatroomIds: await listKeepAlive(ctx) }) },
+  { path: "/chatroom/keepalive/query.json", readOnly: true, handle: async (ctx) => ({ chatroomIds: await listKeepAlive(ctx) }) },
 ];

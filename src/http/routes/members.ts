@@ -11,6 +11,7 @@ export const MEMBER_LIMITS = { queryCount: 500, existPerCall: 1000 } as const;
 export const memberRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/user/query.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const count = intParam(form, "count", { min: 1, max: MEMBER_LIMITS.queryCount });
@@ -21,6 +22,7 @@ export const memberRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/user/exist.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const [present] = await membersPresent(ctx, roomIdParam(form), [userIdParam(form)]);
       return { isInChrm: present };
@@ -28,6 +30,7 @@ export const memberRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/users/exist.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const userIds = userIdsParam(form, MEMBER_LIMITS.existPerCall);

@@ -30,6 +30,7 @@ export const messageListRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/message/priority/query.json",
+    readOnly: true,
     handle: async (ctx) => ({ objectNames: await listMessageTypes(ctx, "lowPriority") }),
   },
   {
@@ -43,6 +44,7 @@ export const messageListRoutes: OperatorRoute[] = [
   {
     // `whitlistMsgType` is RongCloud's spelling on the wire (Go's struct tag reads exactly this).
     path: "/chatroom/whitelist/query.json",
+    readOnly: true,
     handle: async (ctx) => ({ whitlistMsgType: await listMessageTypes(ctx, "protected") }),
   },
   {

@@ -124,6 +124,7 @@ export const messageRoutes: OperatorRoute[] = [
   {
     // Our extension: RongCloud's Server API has no chatroom history query.
     path: "/chatroom/message/history.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const { query, newestFirst } = historyQuery(form);
@@ -135,6 +136,7 @@ export const messageRoutes: OperatorRoute[] = [
   {
     // Our extension: admission counters, so operators see what a flood dropped.
     path: "/chatroom/message/stats.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const [stats, [stopped]] = await Promise.all([messageStats(ctx, roomId), distributionStopped(ctx, [roomId])]);

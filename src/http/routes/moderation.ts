@@ -54,6 +54,7 @@ export const moderationRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/user/block/list.json",
+    readOnly: true,
     handle: async (ctx, form) => timedUsers(await moderation.listBanned(ctx, roomIdParam(form))),
   },
   {
@@ -75,6 +76,7 @@ export const moderationRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/user/gag/list.json",
+    readOnly: true,
     handle: async (ctx, form) => timedUsers(await moderation.listMuted(ctx, roomIdParam(form))),
   },
   {
@@ -95,10 +97,12 @@ export const moderationRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/ban/check.json",
+    readOnly: true,
     handle: async (ctx, form) => ({ status: (await moderation.isMuteAll(ctx, roomIdParam(form))) ? 1 : 0 }),
   },
   {
     path: "/chatroom/ban/query.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const size = intParam(form, "size", { min: 1, max: MUTE_ALL_QUERY.maxSize, default: MUTE_ALL_QUERY.defaultSize });
       const page = intParam(form, "page", { min: 1, max: Number.MAX_SAFE_INTEGER, default: 1 });
@@ -124,6 +128,7 @@ export const moderationRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/user/ban/whitelist/query.json",
+    readOnly: true,
     handle: async (ctx, form) => ({ userIds: await moderation.listMuteExceptions(ctx, roomIdParam(form)) }),
   },
   {
@@ -145,6 +150,7 @@ export const moderationRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/user/ban/query.json",
+    readOnly: true,
     handle: async (ctx) => timedUsers(await moderation.listGloballyMuted(ctx)),
   },
   {
@@ -163,6 +169,7 @@ export const moderationRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/user/whitelist/query.json",
+    readOnly: true,
     handle: async (ctx, form) => ({ users: await moderation.listProtectedUsers(ctx, roomIdParam(form)) }),
   },
 ];

@@ -99,6 +99,7 @@ export const roomRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/get.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const [room, stats] = await Promise.all([getRoom(ctx, roomId), messageStats(ctx, roomId)]);
@@ -117,6 +118,7 @@ export const roomRoutes: OperatorRoute[] = [
   },
   {
     path: "/chatroom/query.json",
+    readOnly: true,
     handle: async (ctx, form) => {
       const rooms = await queryRooms(ctx, roomIdsParam(form, ROOM_LIMITS.queryPerCall));
       return { chatRooms: rooms.map((r) => ({ chrmId: r.roomId, name: r.name, time: formatWireTime(r.createdAt) })) };

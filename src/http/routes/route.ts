@@ -12,6 +12,8 @@ export interface OperatorRoute {
   path: string;
   /** Resolves with the success fields besides `code`; throws ChatError for a failure. */
   handle(ctx: ChatContext, form: Form): Promise<OkFields> | Promise<void>;
+  /** Only reads: not written to the audit trail (every other call is, with its result). */
+  readOnly?: boolean;
   /** Rate-limit bucket; endpoints naming the same bucket share one budget [path]. */
   bucket?: string;
   /** Limit of the bucket per second [ChatConfig.apiRateLimit]. */
