@@ -51,6 +51,36 @@ export interface ChatConfig {
   largeRoomCountMs: number;
   /** Messages kept per room for history, join delivery and reconnect recovery (CHAT_HISTORY_SIZE) [100]. */
   historySize: number;
+  /** Audit trail entries kept, newest first (CHAT_AUDIT_MAX_ENTRIES) [100,000]. */
+  auditMaxEntries: number;
+  /** Days an audit trail entry is kept (CHAT_AUDIT_RETENTION_DAYS) [30]. */
+  auditRetentionDays: number;
+  /**
+   * Event webhooks: comma-separated http(s) URLs that get every room event, batched, signed with
+   * appKey and appSecret (both required then), retried, queued on Redis when redisUrl is set
+   * (CHAT_WEBHOOK_URLS; docs/webhooks.md). Unset: no webhooks.
+   */
+  webhookUrls: string | undefined;
+  /** How long events are collected into one webhook batch, ms (CHAT_WEBHOOK_BATCH_MS) [250]. */
+  webhookBatchMs: number;
+  /** Tries per webhook batch and URL before it is given up (CHAT_WEBHOOK_ATTEMPTS) [8]. */
+  webhookAttempts: number;
+  /** Wait after a failed webhook try, doubling after each further one, ms (CHAT_WEBHOOK_BACKOFF_MS) [500]. */
+  webhookBackoffMs: number;
+  /** Time limit of one webhook request, ms (CHAT_WEBHOOK_TIMEOUT_MS) [5000]. */
+  webhookTimeoutMs: number;
+  /** Prefix of the webhook queue's Redis keys; processes sharing it share the queue (CHAT_WEBHOOK_PREFIX) [chat-webhooks]. */
+  webhookPrefix: string | undefined;
+  /**
+   * The before-send callback: an http(s) URL asked about every member message before it goes out
+   * (pass, refuse or replace), signed with appKey and appSecret (both required then)
+   * (CHAT_BEFORE_SEND_URL; docs/webhooks.md). Unset: no callback.
+   */
+  beforeSendUrl: string | undefined;
+  /** Time limit of one before-send call, ms (CHAT_BEFORE_SEND_TIMEOUT_MS) [1500]. */
+  beforeSendTimeoutMs: number;
+  /** A failed before-send call lets the message pass (true) or refuses it with INTERNAL (false) (CHAT_BEFORE_SEND_FAIL_OPEN) [true]. */
+  beforeSendFailOpen: boolean;
   /** RongCloud-style App Key for the operator API (CHAT_APP_KEY). */
   appKey: string | undefined;
   /** App Secret; when set, the operator API requires signatures and rooms require user tokens (CHAT_APP_SECRET). */
@@ -106,6 +136,17 @@ export const DEFAULT_CONFIG: ChatConfig = {
   memberListCap: MEMBER_LIST_CAP,
   largeRoomCountMs: 1000,
   historySize: 100,
+  auditMaxEntries: 100_000,
+  auditRetentionDays: 30,
+  webhookUrls: undefined,
+  webhookBatchMs: 250,
+  webhookAttempts: 8,
+  webhookBackoffMs: 500,
+  webhookTimeoutMs: 5000,
+  webhookPrefix: undefined,
+  beforeSendUrl: undefined,
+  beforeSendTimeoutMs: 1500,
+  beforeSendFailOpen: true,
   appKey: undefined,
   appSecret: undefined,
   signatureMaxSkewS: 0,
@@ -146,7 +187,7 @@ export function parseSettings(schema: z.ZodType<Partial<ChatConfig>>, overrides:
 /** The own entries of `value` whose value is not undefined (a null-prototype copy), or `value` itself when it is no plain object. */
 function definedEntries(value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-  const copy: Record<string, unknown> = Object.create(null);
+  const copy = Object.create(null) as Record<string, unknown>;
   for (const [key, v] of Object.entries(value)) if (v !== undefined) copy[key] = v;
   return copy;
 }

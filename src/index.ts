@@ -38,3 +38,23 @@ export type * from "./protocol";
 export type { OperatorRoute } from "./http/routes/route";
 export type { Form } from "./http/form";
 export type { ChatContext } from "./service/context";
+export {
+  createWebhooks,
+  WEBHOOK_DEFAULTS,
+  WebhookEventStatus,
+  WebhookEventType,
+  bodySignature,
+  type Webhooks,
+  type WebhooksOptions,
+  type WebhookEvent,
+  type WebhookEventName,
+} from "./ops/webhooks";
+export {
+  createBeforeSendCallback,
+  withBeforeSendCallback,
+  DEFAULT_REFUSAL_MESSAGE,
+  type BeforeSendCallback,
+  type BeforeSendCallbackOptions,
+  type BeforeSendReply,
+  type BeforeSendRequest,
+} from "./ops/beforeSendCallback";

@@ -11,12 +11,13 @@ import { Redis } from "ioredis";
 import type { AuthContext } from "@colyseus/core";
 import { ChatRoom } from "../../rooms/ChatRoom";
 import { resolveConfig, type ChatConfig } from "../config";
-import { ChatError, ErrorCode, httpStatusOf, isChatError } from "../core/errors";
+import { ChatError, ErrorCode, isChatError } from "../core/errors";
 import { verifyUserToken } from "../core/tokens";
 import { errorJson, notFoundJson } from "../http/fallback";
-import { asChatError, bodyParserError } from "../http/respond";
+import { bodyParserError, sendErrorReply } from "../http/respond";
 import { createOperatorRouter, OPERATOR_ROUTES, type OperatorRouterOptions } from "../http/router";
-import { ENTER_PATH, type EnterResponse, type ErrorBody } from "../protocol";
+import { ENTER_PATH, type EnterResponse } from "../protocol";
+import { auditRemovals } from "../service/audit";
 import { ClaimKeeper } from "../service/claimKeeper";
 import type { ChatContext } from "../service/context";
 import { APP_ON_AUTH, CHAT_CONTEXT, createRoomDirectory, type AppOnAuth } from "../service/directory";
@@ -26,6 +27,7 @@ import { ModerationCaches } from "../service/moderationCache";
 import { createMemoryStore } from "../store/memory";
 import { createRedisStore, watchRedisConnection } from "../store/redis";
 import type { ChatStore } from "../store/types";
+import { startOperations } from "./operations";
 import { assertRoomSettings, type RoomSettings } from "./roomSettings";
 
 /** Options of {@link createChatrooms}: every {@link ChatConfig} setting, plus what only code can give. */
@@ -80,9 +82,8 @@ export interface Chatrooms {
 }
 
 /** Sends a ChatError (or an unexpected fault) as `{ code, message }` with its HTTP status. */
-export function sendError(res: Response, e: unknown): void {
-  const err = asChatError(e, "chat router");
-  res.status(httpStatusOf(err.code)).json({ code: err.code, message: err.message } satisfies ErrorBody);
+function sendError(res: Response, e: unknown): void {
+  sendErrorReply(res, e, "chat router", "message");
 }
 
 /**
@@ -127,9 +128,13 @@ function jsonBodyErrors(err: unknown, _req: Request, res: Response, _next: NextF
 export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
   const { now = Date.now, store: givenStore, operatorRoomType, ...settings } = options;
   const config = resolveConfig(settings);
-  const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore());
+  const events = new ChatEvents();
+  // before any connection opens: a setting that cannot work throws here
+  const operations = startOperations(config, events);
+  const auditRetention = { maxEntries: config.auditMaxEntries, maxAgeMs: config.auditRetentionDays * 24 * 3600 * 1000 };
+  const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl, auditRetention }) : createMemoryStore({ auditRetention }));
   const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true }) : undefined;
-  if (rateLimitRedis) watchRedisConnection(rateLimitRedis, "operator rate limits", config.redisUrl!);
+  if (rateLimitRedis && config.redisUrl) watchRedisConnection(rateLimitRedis, "operator rate limits", config.redisUrl);
   const processToken = randomUUID();
   const context: ChatContext = {
     config,
@@ -139,12 +144,13 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
     claims: new ClaimKeeper(store.claims, processToken),
     moderationCaches: new ModerationCaches(),
     directory: createRoomDirectory(processToken, operatorRoomType),
-    events: new ChatEvents(),
+    events,
     authenticate(userId, token) {
       if (config.appSecret) verifyUserToken(config.appSecret, userId, token, now());
     },
   };
   let closed = false;
+  const stopAuditing = auditRemovals(context, context.events);
 
   return {
     config,
@@ -154,6 +160,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
       if (typeof RoomClass !== "function" || !(RoomClass === ChatRoom || RoomClass.prototype instanceof ChatRoom)) {
         throw new ChatError(ErrorCode.PARAMETER, "chat.defineRoom(RoomClass) takes ChatRoom or a subclass of it");
       }
+      RoomClass = operations.withCallbacks(RoomClass);
       const typeContext: ChatContext = { ...context, config: { ...config, ...assertRoomSettings(roomSettings) } };
       const appOnAuth = RoomClass.onAuth === ChatRoom.onAuth ? undefined : checkAppAuth(RoomClass.name, RoomClass.onAuth.bind(RoomClass));
       // A subclass per registration carries its context, so one class can be registered twice with different settings.
@@ -201,10 +208,23 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
     async close() {
       if (closed) return;
       closed = true;
+      stopAuditing();
       context.claims.stop();
+      // the rooms are gone (their SHUTDOWN events are collected): queue what is left, then close the store
+      await operations.close().catch((e: unknown) => console.error("closing the webhooks failed:", e));
       // quit() waits for a Redis that is down (ioredis retries): disconnect at once then
-      const closeRateLimits = rateLimitRedis && (rateLimitRedis.status === "ready" ? rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect()) : rateLimitRedis.disconnect());
-      await Promise.allSettled([store.close(), closeRateLimits]);
+      await Promise.allSettled([store.close(), rateLimitRedis && closeRedis(rateLimitRedis)]);
     },
   };
+}
+
+/** Closes `redis`: quit() when connected; at once otherwise (quit() waits for a Redis that is down while ioredis retries). */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status !== "ready") {
+    redis.disconnect();
+    return;
+  }
+  await redis.quit().catch(() => {
+    redis.disconnect();
+  });
 }

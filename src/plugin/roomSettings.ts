@@ -30,5 +30,5 @@ const roomSettingsSchema = settingsSchema(WHAT, ROOM_SETTING_KEYS, (key) =>
 
 /** Validates room-type settings with the ranges of the environment variables; throws PARAMETER naming the setting. */
 export function assertRoomSettings(settings: unknown): RoomSettings {
-  return parseSettings(roomSettingsSchema, settings, WHAT) as RoomSettings;
+  return parseSettings(roomSettingsSchema, settings, WHAT);
 }

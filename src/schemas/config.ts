@@ -32,6 +32,13 @@ export const INT_SETTINGS = {
   memberListCap: { env: "CHAT_MEMBER_LIST_CAP", min: 1, max: 10_000 },
   largeRoomCountMs: { env: "CHAT_LARGE_ROOM_COUNT_MS", min: 50, max: 60_000 },
   historySize: { env: "CHAT_HISTORY_SIZE", min: 10, max: 10_000 },
+  auditMaxEntries: { env: "CHAT_AUDIT_MAX_ENTRIES", min: 1, max: 100_000_000 },
+  auditRetentionDays: { env: "CHAT_AUDIT_RETENTION_DAYS", min: 1, max: 3650 },
+  webhookBatchMs: { env: "CHAT_WEBHOOK_BATCH_MS", min: 0, max: 60_000 },
+  webhookAttempts: { env: "CHAT_WEBHOOK_ATTEMPTS", min: 1, max: 1000 },
+  webhookBackoffMs: { env: "CHAT_WEBHOOK_BACKOFF_MS", min: 0, max: 3_600_000 },
+  webhookTimeoutMs: { env: "CHAT_WEBHOOK_TIMEOUT_MS", min: 1, max: 600_000 },
+  beforeSendTimeoutMs: { env: "CHAT_BEFORE_SEND_TIMEOUT_MS", min: 1, max: 60_000 },
   signatureMaxSkewS: { env: "CHAT_SIGNATURE_MAX_SKEW_S", min: 0, max: 31_536_000 },
   signatureReplayWindowS: { env: "CHAT_SIGNATURE_REPLAY_WINDOW_S", min: 0, max: 86_400 },
   apiRateLimit: { env: "CHAT_API_RATE_LIMIT", min: 1, max: 1_000_000 },
@@ -48,6 +55,38 @@ const STRING_SETTINGS = {
   operatorPassword: "CHAT_OPERATOR_PASSWORD",
 } as const satisfies Partial<Record<keyof ChatConfig, string>>;
 
+/** Boolean settings and their environment variables ("true"/"1" or "false"/"0" there). */
+const BOOLEAN_SETTINGS = {
+  beforeSendFailOpen: "CHAT_BEFORE_SEND_FAIL_OPEN",
+} as const satisfies Partial<Record<keyof ChatConfig, string>>;
+
+/** An http or https URL. */
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** The URLs of a comma-separated list (blank entries dropped). */
+export function urlList(value: string): string[] {
+  return value
+    .split(",")
+    .map((url) => url.trim())
+    .filter((url) => url !== "");
+}
+
+const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `must be an http or https URL, got ${JSON.stringify(issue.input)}` });
+
+const httpUrls = z.string().superRefine((value, ctx) => {
+  const urls = urlList(value);
+  if (urls.length === 0 || urls.length > 16) ctx.addIssue({ code: "custom", message: `must list 1..16 comma-separated URLs, got ${urls.length}`, input: value });
+  const bad = urls.find((url) => !isHttpUrl(url));
+  if (bad !== undefined) ctx.addIssue({ code: "custom", message: `must list http or https URLs, got ${JSON.stringify(bad)}`, input: value });
+});
+
 const KICKOUT_MODES = ["rongcloud", "timer"] as const satisfies readonly KickoutMode[];
 
 /** A setting's environment variable and schema. */
@@ -63,7 +102,12 @@ const SETTINGS: Record<keyof ChatConfig, Setting> = (() => {
     table[key] = { env: s.env, schema: intIn(s.min, s.max) };
   for (const [key, env] of Object.entries(STRING_SETTINGS) as [keyof typeof STRING_SETTINGS, string][])
     table[key] = { env, schema: z.string() };
+  for (const [key, env] of Object.entries(BOOLEAN_SETTINGS) as [keyof typeof BOOLEAN_SETTINGS, string][])
+    table[key] = { env, schema: z.boolean() };
   table.kickoutMode = { env: "CHAT_KICKOUT_MODE", schema: z.enum(KICKOUT_MODES) };
+  table.webhookUrls = { env: "CHAT_WEBHOOK_URLS", schema: httpUrls };
+  table.webhookPrefix = { env: "CHAT_WEBHOOK_PREFIX", schema: z.string().regex(/^[A-Za-z0-9_:.{}-]{1,64}$/, "must be 1..64 characters of [A-Za-z0-9_:.{}-]") };
+  table.beforeSendUrl = { env: "CHAT_BEFORE_SEND_URL", schema: httpUrl };
   return table;
 })();
 
@@ -107,6 +151,7 @@ export function optionSubject(what: string): (path: readonly PropertyKey[]) => s
 /** A variable's text as its setting's schema reads it: "" is unset, numeric text a number. */
 function fromEnvText(key: keyof ChatConfig, raw: string | undefined): unknown {
   if (raw === undefined || raw === "") return undefined;
+  if (Object.hasOwn(BOOLEAN_SETTINGS, key)) return raw === "true" || raw === "1" ? true : raw === "false" || raw === "0" ? false : raw;
   if (!Object.hasOwn(INT_SETTINGS, key)) return raw;
   const value = Number(raw);
   // text that is no number stays text, so the refusal shows what was set
