@@ -1,5 +1,5 @@
 import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
-import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
+import { ChatError, ErrorCode, errorBody, isChatError } from "../src/core/errors";
 import { CloseCodeOf, ExitReason, opensReconnectionWindow } from "../src/core/exitReasons";
 import { Membership, type MemberRecord } from "../src/core/membership";
 import { MemberList } from "../src/core/memberList";
@@ -7,7 +7,7 @@ import { OfflineKickout } from "../src/core/kickout";
 import { makeDestroyPolicy, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
 import { assertName, assertRoomId } from "../src/core/ids";
 import type { ValidSend } from "../src/core/messages";
-import { ClientRequest, ServerMessage, type AttributesUpdate, type JoinOptions, type ErrorBody, type HistorySync, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
+import { ClientRequest, ServerMessage, type AttributesUpdate, type JoinOptions, type HistorySync, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { admit, assertCreatable, assertNotBanned, FILTER_KEY, isAdmitted, parseJoinOptions, parseRoomConfig, toMatchmakingError, type AdmittedEntry, type CreateOptions } from "../src/service/entry";
 import { ModerationCache } from "../src/service/moderationCache";
@@ -24,6 +24,7 @@ import { checkHookMessage, runRefusableHook, type ChatMember, type ChatMessageDr
 import { KeyedQueue } from "./keyedQueue";
 import { leaveReason } from "./leaveReason";
 import { RoomMembers } from "./RoomMembers";
+import { RoomTyping } from "./RoomTyping";
 import { DestroyTimer, KickoutTimer } from "./roomTimers";
 import { loadMessageLists } from "./messageLists";
 import { cleanUpRoom } from "./roomCleanup";
@@ -77,6 +78,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private moderation!: ModerationCache;
   private unregisterModeration: (() => void) | undefined;
   private attributes!: RoomAttributes;
+  private typing!: RoomTyping;
   /** The room's accepted state in the store, restored when the room comes back after a crash (rooms/roomSnapshot.ts). */
   private snapshot: RoomSnapshot | undefined;
   private closingReason: ExitReason | undefined;
@@ -90,7 +92,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     super.setSerializer(fullStateSerializer(serializer));
   }
 
-  override async onCreate(rawOptions: CreateOptions): Promise<void> {
+  override async onCreate(rawOptions: CreateOptions | undefined): Promise<void> {
     try {
       await this.createRoom(rawOptions);
     } catch (e) {
@@ -99,15 +101,15 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     }
   }
 
-  private async createRoom(rawOptions: CreateOptions): Promise<void> {
+  private async createRoom(rawOptions: CreateOptions | undefined): Promise<void> {
     const { config, store } = this.ctx;
     const now = this.ctx.now();
     const roomId = assertRoomId(rawOptions?.roomId);
     const options = {
       roomId,
-      roomName: assertName(rawOptions.roomName, roomId, "roomName"),
-      creatorId: typeof rawOptions.userId === "string" ? rawOptions.userId : null,
-      config: parseRoomConfig(rawOptions.config),
+      roomName: assertName(rawOptions?.roomName, roomId, "roomName"),
+      creatorId: typeof rawOptions?.userId === "string" ? rawOptions.userId : null,
+      config: parseRoomConfig(rawOptions?.config),
     };
     await assertCreatable(this.ctx, roomId);
     // onLost: another process took the id over while this one was cut off from the store
@@ -124,7 +126,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       { emptyDelayS: config.destroyDelayS, inactivityMin: config.inactivityMin },
     );
     // what matchmaking filters by, also for rooms created by server code without it
-    await this.setMetadata({ [FILTER_KEY]: roomId } as never, false);
+    await this.setMetadata({ [FILTER_KEY]: roomId }, false);
     const schedule = (fn: () => void, ms: number) => this.clock.setTimeout(fn, ms);
     this.members = new RoomMembers({
       roomId,
@@ -163,6 +165,15 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       isProtectedUser: (userId) => this.protectedUsers.has(userId),
       beforeMessage: this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
     });
+    this.typing = new RoomTyping({
+      broadcastExcept: (userId, notice) => {
+        const except = [...this.membership.liveSessions(userId)].flatMap((sessionId) => this.clients.get(sessionId) ?? []);
+        this.broadcast(ServerMessage.TYPING, notice, { except });
+      },
+      memberCount: () => this.membership.size,
+      memberListCap: config.memberListCap,
+      now: () => this.ctx.now(),
+    });
     this.attributes = new RoomAttributes({
       stateAttributes: this.state.attributes,
       broadcastAttributes: (update: AttributesUpdate) => {
@@ -198,39 +209,42 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.onMessage(ClientRequest.INFO, () => this.info());
     type Handler = (userId: string, body: unknown, client: Client<{ userData: ConnectionData }>) => unknown;
     // A refused request is answered with { code, message } (the SDK's error.reason); only faults are thrown (and logged).
-    const member = (handler: Handler) => async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
-      try {
-        return await handler(this.memberOf(client), body, client);
-      } catch (e) {
-        if (!isChatError(e)) throw e;
-        return reply.reject({ code: e.code, message: e.message } satisfies ErrorBody);
-      }
-    };
-    this.onMessage(
-      ClientRequest.SEND,
-      member(async (userId, body) => {
+    const handle = (type: string, handler: Handler): void => {
+      // Colyseus answers room.request() with what the handler's promise resolves to; the lint rule
+      // matches the "*" overload, whose callback returns void
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises
+      this.onMessage(type, async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
         try {
-          return await this.pipeline.sendFromMember(userId, body);
+          return await handler(this.memberOf(client), body, client);
         } catch (e) {
-          if (isChatError(e)) this.ctx.events.publish("messageRefused", { roomId: this.roomId, userId, code: e.code, at: this.ctx.now() });
-          throw e;
+          if (!isChatError(e)) throw e;
+          return reply.reject(errorBody(e));
         }
-      }),
-    );
-    this.onMessage(ClientRequest.RECALL, member((userId, body) => this.recall((body as { messageID?: unknown } | undefined)?.messageID, userId)));
-    this.onMessage(ClientRequest.HISTORY, member((_userId, body) => this.pipeline.history(body)));
-    this.onMessage(ClientRequest.SYNC, member((_userId, body) => this.pipeline.sync(body)));
-    this.onMessage(ClientRequest.SET_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.setFromRequest(userId, body, this.ctx.now()) })));
-    this.onMessage(ClientRequest.DELETE_ATTRIBUTES, member((userId, body) => ({ keys: this.attributes.deleteFromRequest(userId, body) })));
-    this.onMessage(ClientRequest.QUERY_ATTRIBUTES, member(() => this.attributes.query()));
-    this.onMessage(ClientRequest.QUERY_MEMBERS, member((_userId, body) => this.members.query(body)));
-    this.onMessage(
-      ClientRequest.SWITCH_LEAVE,
-      member((_userId, body, client) => {
-        client.userData!.switchingTo = assertRoomId((body as { to?: unknown } | undefined)?.to, "to");
-        return {};
-      }),
-    );
+      });
+    };
+    handle(ClientRequest.SEND, async (userId, body) => {
+      try {
+        const sent = await this.pipeline.sendFromMember(userId, body);
+        this.typing.messageSent(userId);
+        return sent;
+      } catch (e) {
+        if (isChatError(e)) this.ctx.events.publish("messageRefused", { roomId: this.roomId, userId, code: e.code, at: this.ctx.now() });
+        throw e;
+      }
+    });
+    handle(ClientRequest.RECALL, (userId, body) => this.recall((body as { messageID?: unknown } | undefined)?.messageID, userId));
+    handle(ClientRequest.HISTORY, (_userId, body) => this.pipeline.history(body));
+    handle(ClientRequest.SYNC, (_userId, body) => this.pipeline.sync(body));
+    handle(ClientRequest.SET_ATTRIBUTES, (userId, body) => ({ keys: this.attributes.setFromRequest(userId, body, this.ctx.now()) }));
+    handle(ClientRequest.DELETE_ATTRIBUTES, (userId, body) => ({ keys: this.attributes.deleteFromRequest(userId, body) }));
+    handle(ClientRequest.QUERY_ATTRIBUTES, () => this.attributes.query());
+    handle(ClientRequest.QUERY_MEMBERS, (_userId, body) => this.members.query(body));
+    handle(ClientRequest.TYPING, (userId, body) => this.typing.fromRequest(userId, body));
+    handle(ClientRequest.SWITCH_LEAVE, (_userId, body, client) => {
+      const data = client.userData;
+      if (data) data.switchingTo = assertRoomId((body as { to?: unknown } | undefined)?.to, "to");
+      return {};
+    });
     // room.send() of a type without a handler: Colyseus would close the sender with 4002
     // (RoomMessages.#noHandler); answer one error frame instead and keep the member.
     this.onMessage("*", (client: Client<{ userData: ConnectionData }>, type: string | number) => {
@@ -245,7 +259,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
    * onAuth); the ban is re-checked here, so a ban set in between still holds. Seats reserved by
    * server code without that admission go through every entry rule now.
    */
-  override async onJoin(client: Client<{ userData: ConnectionData }>, options: JoinOptions): Promise<void> {
+  override async onJoin(client: Client<{ userData: ConnectionData }>, options: JoinOptions | undefined): Promise<void> {
     let entry: AdmittedEntry;
     if (isAdmitted(client.auth)) {
       entry = client.auth;
@@ -384,7 +398,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
 
   override async onDispose(): Promise<void> {
     if (this.claimed) this.ctx.events.publish("roomDestroyed", { roomId: this.roomId, reason: this.closingReason ?? ExitReason.EXPIRED, at: this.ctx.now() });
-    this.pipeline?.dispose();
+    // undefined when onCreate failed before the pipeline was built
+    (this.pipeline as MessagePipeline | undefined)?.dispose();
     this.unregisterModeration?.();
     const { roomId, claimed, closingReason, unsubscribers, snapshot } = this;
     await cleanUpRoom(this.ctx, { roomId, claimed, closingReason, userIds: this.membership.userIds(), unsubscribers, snapshot });
@@ -417,7 +432,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       this.exitReasons.set(userId, reason);
       this.kickout.forget(userId);
       for (const sessionId of this.membership.liveSessions(userId)) {
-        this.clients.getById(sessionId)?.leave(CloseCodeOf[reason]);
+        this.clients.get(sessionId)?.leave(CloseCodeOf[reason]);
       }
       for (const sessionId of this.membership.heldSessions(userId)) this.endWindow(sessionId);
     }
@@ -427,7 +442,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   closeRoom(reason: ExitReason): void {
     if (this.closingReason !== undefined) return;
     this.closingReason = reason;
-    this.pipeline?.flush();
+    (this.pipeline as MessagePipeline | undefined)?.flush();
     void this.disconnect(CloseCodeOf[reason]);
   }
 
@@ -565,6 +580,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.kickout.forget(userId);
     this.pipeline.forgetUser(userId);
     this.attributes.ownerLeft(userId);
+    this.typing.memberLeft(userId);
     this.background(this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]), "unindexing the member's rooms");
     this.destroyTimer.arm();
     if (member && this.onMemberLeave !== ChatRoom.prototype.onMemberLeave) {

@@ -140,6 +140,8 @@ export const ServerMessage = {
   RECALLED: "roomMessageRecalled",
   /** {@link AttributesUpdate}: room attributes were set or deleted. */
   ATTRIBUTES_UPDATED: "roomAttributesUpdated",
+  /** {@link TypingNotice}: a member started or stopped typing (not sent in rooms over {@link MEMBER_LIST_CAP} members). */
+  TYPING: "roomTyping",
 } as const;
 
 /** Client -> server request names (room.request / onRequest style, answered with a reply). */
@@ -167,7 +169,28 @@ export const ClientRequest = {
    * (ChatClient.switchRoom). Its consented leave that follows is recorded as SWITCHED on the server.
    */
   SWITCH_LEAVE: "switchLeave",
+  /**
+   * {@link TypingRequest} -> {}: this member is typing (repeat every {@link TYPING_REPEAT_MS} while it
+   * types) or stopped. The room tells the other members with {@link ServerMessage.TYPING}.
+   */
+  TYPING: "typing",
 } as const;
+
+/** Body of {@link ClientRequest.TYPING}. */
+export interface TypingRequest {
+  typing: boolean;
+}
+
+/** Payload of {@link ServerMessage.TYPING}. */
+export interface TypingNotice {
+  userId: string;
+  typing: boolean;
+}
+
+/** A typing client repeats `typing: true` this often; the room relays a repeat at most this often per member. */
+export const TYPING_REPEAT_MS = 3000;
+/** A receiver forgets a member's typing this long after the last notice (a lost "stopped" does not stick). */
+export const TYPING_EXPIRY_MS = 6000;
 
 /** Body of SWITCH_LEAVE. */
 export interface SwitchLeaveRequest {

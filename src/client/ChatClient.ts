@@ -19,10 +19,12 @@ import {
   type RoomMessage,
   type SendMessageRequest,
   type SetAttributesRequest,
+  type TypingRequest,
 } from "../protocol";
 import { ChatClientError, ClientErrorCode, toClientError } from "./errors";
 import { TypedEmitter, type ChatClientEvents, type RoomEvent } from "./events";
 import { RoomSession, type ChatSdkRoom, type ChatStateView, type SessionEvent } from "./RoomSession";
+import { TypingSender, TypingWatcher } from "./typing";
 
 /** The SDK's automatic reconnection settings ChatClient lets you tune (see @colyseus/sdk `room.reconnection`). */
 export interface ReconnectionSettings {
@@ -97,6 +99,8 @@ interface EntryPlan {
   failed: RoomEvent;
   /** The room this entry switches from (switchRoom). */
   switchedFrom?: string;
+  /** Re-enter with this SDK reconnection token instead of matchmaking (resumeRoom). */
+  reconnectionToken?: string;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -158,6 +162,10 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private readonly sessions = new Map<string, RoomSession>();
   /** Entries under way, by room id, so two calls for one room share one connection. */
   private readonly entering = new Map<string, Promise<RoomInfo>>();
+  /** This client's typing notices, per joined room. */
+  private readonly typingSenders = new Map<string, TypingSender>();
+  /** Who is typing, per joined room. */
+  private readonly typingWatchers = new Map<string, TypingWatcher>();
 
   /**
    * @param endpoint the server's address, e.g. "ws://localhost:2567" (http(s):// works too).
@@ -210,6 +218,50 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    */
   async enterRoom(roomInfo: RoomTarget, config?: RoomConfig): Promise<RoomInfo> {
     return this.enter({ mode: "enter", target: roomInfo, config, start: "activeEnter", failed: "enterFailed" });
+  }
+
+  /**
+   * Re-enters a room this client (or this page before a reload) was in, with the reconnection
+   * token {@link reconnectionToken} gave, while the server still holds the member (its
+   * reconnection window: until the offline kick-out rule removes it). Other members see the
+   * member come back online, not leave and join. Messages the room still keeps arrive through
+   * `roomMessageReceived` as after a join (the kept history, not only the last 10). Events:
+   * connecting/activeEnter, then connected/success or disconnected/enterFailed. Rejects with
+   * CONNECT_FAILED when the token is no longer valid (the member was removed, the room is gone)
+   * or malformed; then enter the room anew. Resolves at once when this client is already in the room.
+   */
+  async resumeRoom(reconnectionToken: string): Promise<RoomInfo> {
+    const roomID = typeof reconnectionToken === "string" ? reconnectionToken.split(":")[0] : undefined;
+    if (!roomID) throw new ChatClientError(ErrorCode.ILLEGAL_ARGUMENT, "reconnectionToken must be a string roomId:token");
+    return this.enter({ mode: "join", target: { roomID }, start: "activeEnter", failed: "enterFailed", reconnectionToken });
+  }
+
+  /**
+   * The reconnection token of room `roomID` (undefined when this client is not in it). Keep it
+   * where a reload finds it (e.g. sessionStorage) and pass it to {@link resumeRoom}; read it
+   * again before storing, as the SDK may renew it when it reconnects by itself.
+   */
+  reconnectionToken(roomID: string): string | undefined {
+    return this.sessions.get(roomID)?.reconnectionToken;
+  }
+
+  /**
+   * Tells room `roomID` whether this user is typing. Call it with `true` on every keystroke: a
+   * `typing: true` notice goes out at most once per TYPING_REPEAT_MS (3 s), so the other members'
+   * indicator, which forgets a typist 6 s after its last notice, stays on while the user types.
+   * Call it with `false` when the user stops (input cleared, idle, left the field): one
+   * `typing: false` goes out, only if `true` was sent. Sending a message ends typing by itself.
+   * Never throws: nothing is sent when this client is not in the room or its connection is down.
+   */
+  setTyping(roomID: string, typing: boolean): void {
+    const session = this.sessions.get(roomID);
+    if (!session || session.isInterrupted) return;
+    this.typingSenders.get(roomID)?.set(typing);
+  }
+
+  /** User ids of the other members typing in room `roomID` now, in the order they started ([] when not in it). */
+  typingUsers(roomID: string): string[] {
+    return this.typingWatchers.get(roomID)?.userIDs ?? [];
   }
 
   /**
@@ -287,7 +339,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    * (bad type, content or priority). A refused message never costs the connection.
    */
   async sendRoomMessage(roomID: string, message: SendMessageRequest): Promise<RoomMessage> {
-    return this.joinedSession(roomID, "send to").request<RoomMessage>(ClientRequest.SEND, message);
+    const sent = await this.joinedSession(roomID, "send to").request<RoomMessage>(ClientRequest.SEND, message);
+    this.typingSenders.get(roomID)?.messageSent();
+    return sent;
   }
 
   /**
@@ -435,6 +489,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       clearTimeout(timer);
     }
     this.sessions.set(roomID, session);
+    this.typingSenders.set(roomID, new TypingSender((typing) => session.request(ClientRequest.TYPING, { typing } satisfies TypingRequest)));
+    this.typingWatchers.set(roomID, new TypingWatcher((userIDs) => this.emit("roomTypingChanged", userIDs, roomID)));
     this.emit("roomStateChanged", roomID, "connected", "success");
     session.start();
     return session.info();
@@ -451,22 +507,35 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     if (this.token !== undefined) options.token = this.token;
     if (plan.config !== undefined) options.config = plan.config;
     if (plan.switchedFrom !== undefined) options.switchedFrom = plan.switchedFrom;
-    let room: ChatSdkRoom;
+    const resumed = plan.reconnectionToken !== undefined;
+    const room = plan.reconnectionToken !== undefined ? await this.reconnect(plan.reconnectionToken) : await this.matchmake(plan, options);
+    Object.assign(room.reconnection, this.reconnection);
+    // Created at once so no drop or message slips by; its events count once it is in `sessions`.
+    const session: RoomSession = new RoomSession(plan.target.roomID, room, (event) => this.onSessionEvent(session, event), resumed);
+    await session.ready;
+    return session;
+  }
+
+  /** The SDK's matchmaking call for the plan's mode, asked again while the room found was closing. */
+  private async matchmake(plan: EntryPlan, options: JoinOptions & Record<string, unknown>): Promise<ChatSdkRoom> {
     for (let attempt = 1; ; attempt++) {
       try {
-        room = (await this.sdk[METHOD_OF_MODE[plan.mode]]<ChatStateView>(this.roomType, options)) as ChatSdkRoom;
-        break;
+        return (await this.sdk[METHOD_OF_MODE[plan.mode]]<ChatStateView>(this.roomType, options)) as ChatSdkRoom;
       } catch (e) {
         const error = toClientError(e, `entering room ${plan.target.roomID}`);
         if (attempt >= ENTER_ATTEMPTS || !closedUnderEntry(plan.mode, e, error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, ENTER_RETRY_MS * attempt));
       }
     }
-    Object.assign(room.reconnection, this.reconnection);
-    // Created at once so no drop or message slips by; its events count once it is in `sessions`.
-    const session: RoomSession = new RoomSession(plan.target.roomID, room, (event) => this.onSessionEvent(session, event));
-    await session.ready;
-    return session;
+  }
+
+  /** The SDK's reconnect with a token from {@link reconnectionToken}. */
+  private async reconnect(reconnectionToken: string): Promise<ChatSdkRoom> {
+    try {
+      return (await this.sdk.reconnect<ChatStateView>(reconnectionToken)) as ChatSdkRoom;
+    } catch (e) {
+      throw toClientError(e, `resuming room ${reconnectionToken.split(":")[0] ?? ""}`);
+    }
   }
 
   private failureEvent(plan: EntryPlan, error: ChatClientError): RoomEvent {
@@ -489,6 +558,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         break;
       case "ended":
         this.sessions.delete(roomID);
+        this.typingSenders.delete(roomID);
+        this.typingWatchers.get(roomID)?.stop();
+        this.typingWatchers.delete(roomID);
         this.emit("roomStateChanged", roomID, "disconnected", EVENT_OF_EXIT[event.reason]);
         this.emit("exitRoom", roomID, event.reason);
         break;
@@ -499,11 +571,20 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         const others = this.others(event.payload);
         if (others.members.length === 0) break;
         if (event.type === "membersJoined") this.emit("roomMemberJoined", others.members, roomID);
-        else this.emit("roomMemberLeft", others.members, roomID, others.reasons ?? {});
+        else {
+          for (const m of others.members) this.typingWatchers.get(roomID)?.forget(m.userId);
+          this.emit("roomMemberLeft", others.members, roomID, others.reasons ?? {});
+        }
         break;
       }
-      case "messages":
+      case "messages": {
+        const watcher = this.typingWatchers.get(roomID);
+        for (const m of event.messages) watcher?.forget(m.senderUserID);
         this.emit("roomMessageReceived", event.messages, roomID);
+        break;
+      }
+      case "typing":
+        if (event.notice.userId !== this.userId) this.typingWatchers.get(roomID)?.notice(event.notice.userId, event.notice.typing);
         break;
       case "recalled":
         this.emit("roomMessageRecalled", event.notice, roomID);

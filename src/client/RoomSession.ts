@@ -12,6 +12,7 @@ import {
   type RecallNotice,
   type RoomInfo,
   type RoomMessage,
+  type TypingNotice,
 } from "../protocol";
 import { ChatClientError, ClientErrorCode, errorFromBody, toClientError } from "./errors";
 import { MessageFeed } from "./MessageFeed";
@@ -56,7 +57,9 @@ export type SessionEvent =
   /** Room messages in seq order, each once (the join history first, then live and recovered ones). */
   | { type: "messages"; messages: RoomMessage[] }
   | { type: "recalled"; notice: RecallNotice }
-  | { type: "attributesUpdated"; update: AttributesUpdate };
+  | { type: "attributesUpdated"; update: AttributesUpdate }
+  /** A member started or stopped typing (a hint: never held, never queued). */
+  | { type: "typing"; notice: TypingNotice };
 
 /** Events about the room's content: held until {@link RoomSession.start}, so none is lost while joining. */
 type ContentEvent = Extract<SessionEvent, { type: "messages" | "recalled" | "attributesUpdated" }>;
@@ -97,6 +100,11 @@ export class RoomSession {
     readonly roomID: string,
     private readonly room: ChatSdkRoom,
     private readonly sink: (event: SessionEvent) => void,
+    /**
+     * The room was re-entered with a reconnection token (ChatClient.resumeRoom): no join history
+     * comes, so the session asks for the kept messages (SYNC) once its state has arrived.
+     */
+    resumed = false,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       room.onStateChange.once((state: ChatStateView | undefined) => {
@@ -108,6 +116,11 @@ export class RoomSession {
       );
     });
     this.ready.catch(() => undefined);
+    if (resumed)
+      this.ready.then(
+        () => this.feed.reconnected(),
+        () => undefined,
+      );
     // Registered before the first frame is read: JOIN_HISTORY follows the first state at once.
     this.feed = new MessageFeed({
       request: (type, payload) => this.request(type, payload),
@@ -141,6 +154,10 @@ export class RoomSession {
       for (const m of payload.members) this.initialMembers.delete(m.userId);
       this.sink({ type: "membersLeft", payload });
     });
+    room.onMessage(ServerMessage.TYPING, (notice: Partial<TypingNotice> | undefined) => {
+      if (typeof notice?.userId === "string")
+        this.sink({ type: "typing", notice: { userId: notice.userId, typing: notice.typing === true } });
+    });
     // messages this client version has no handler for are ignored rather than logged
     room.onMessage("*", () => undefined);
   }
@@ -148,6 +165,14 @@ export class RoomSession {
   /** True while the connection is down and the SDK is reconnecting. */
   get isInterrupted(): boolean {
     return this.interrupted;
+  }
+
+  /**
+   * The SDK's reconnection token of this connection (`roomId:token`): ChatClient.resumeRoom re-enters
+   * the room with it, e.g. after a page reload, while the server still holds the member.
+   */
+  get reconnectionToken(): string {
+    return this.room.reconnectionToken;
   }
 
   /** True once the session has ended (left, removed, or given up reconnecting). */

@@ -55,6 +55,12 @@ export interface ChatClientEvents {
   roomMessageRecalled: (notice: RecallNotice, roomID: string) => void;
   /** Room attributes were set or deleted (`by` null: the operator API, or deleted as their owner left). */
   roomAttributesUpdated: (update: AttributesUpdate, roomID: string) => void;
+  /**
+   * The other members typing in a room changed: `userIDs` are those typing now, in the order they
+   * started ([] when nobody is). A typist is dropped 6 s after its last notice, when it stops, when
+   * its message arrives or when it leaves. Not sent in rooms above 500 members.
+   */
+  roomTypingChanged: (userIDs: string[], roomID: string) => void;
 }
 
 /** Listener type of event `E` of the map `M`. */

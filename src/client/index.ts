@@ -29,5 +29,7 @@ export type {
   RoomInfo,
   RoomMessage,
   SendMessageRequest,
+  TypingNotice,
 } from "../protocol";
-export { MEMBER_LIST_CAP } from "../protocol";
+export { MEMBER_LIST_CAP, TYPING_EXPIRY_MS, TYPING_REPEAT_MS } from "../protocol";
+export { TypingSender, TypingWatcher, type TypingClock } from "./typing";

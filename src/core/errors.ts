@@ -5,6 +5,8 @@
  * our answers; the 24xxx range is ours, for cases RongCloud does not distinguish.
  * Each code is mapped exactly once to an HTTP status ({@link httpStatusOf}).
  */
+import type { ErrorBody } from "../protocol";
+
 export const ErrorCode = {
   OK: 200,
   INTERNAL: 1000,
@@ -100,6 +102,11 @@ export class ChatError extends Error {
     super(message);
     this.name = "ChatError";
   }
+}
+
+/** The one `{ code, message }` a refusal is answered with (room requests, /chat/enter, broken frames). */
+export function errorBody(e: ChatError): ErrorBody {
+  return { code: e.code, message: e.message };
 }
 
 /** True for a {@link ChatError}, also across module copies (code + name are enough). */

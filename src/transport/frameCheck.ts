@@ -17,8 +17,7 @@ import { createRequire } from "node:module";
 import { getMessageBytes, Protocol, ResponseStatus } from "@colyseus/core";
 import { decode } from "@colyseus/schema";
 import WebSocket from "ws";
-import { ErrorCode } from "../core/errors";
-import type { ErrorBody } from "../protocol";
+import { ChatError, errorBody, ErrorCode } from "../core/errors";
 
 /** The msgpackr Colyseus itself decodes with (resolved from @colyseus/core, whose dependency it is). */
 const { unpack } = createRequire(require.resolve("@colyseus/core"))("msgpackr") as typeof import("msgpackr");
@@ -108,10 +107,7 @@ export class CheckedWebSocket extends WebSocket {
     if (broken.requestId !== undefined) {
       // every request is answered, so the caller's promise settles
       client.raw(
-        getMessageBytes[Protocol.ROOM_RESPONSE](broken.requestId, ResponseStatus.REJECTED, {
-          code: ErrorCode.PARAMETER,
-          message,
-        } satisfies ErrorBody),
+        getMessageBytes[Protocol.ROOM_RESPONSE](broken.requestId, ResponseStatus.REJECTED, errorBody(new ChatError(ErrorCode.PARAMETER, message))),
       );
     } else if (first) {
       client.error(ErrorCode.PARAMETER, message);
