@@ -13,7 +13,8 @@ import type { Schema } from "@colyseus/schema";
 export class FullStateSerializer<T extends Schema = Schema> extends SchemaSerializer<T> {
   override getFullState(...args: Parameters<SchemaSerializer<T>["getFullState"]>): Uint8Array {
     const full = super.getFullState(...args);
-    const encoded = this.fullEncodeCache;
+    // unset until the first full encode, whatever the declaration says
+    const encoded = this.fullEncodeCache as Uint8Array | undefined;
     if (encoded !== undefined && encoded.buffer !== this.fullEncodeBuffer.buffer) {
       // the grown copy starts with the ROOM_STATE byte like the original (the encoder copied it over)
       this.fullEncodeBuffer = new Uint8Array(encoded.buffer);

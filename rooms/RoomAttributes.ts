@@ -71,7 +71,7 @@ export class RoomAttributes {
 
   /** Every attribute with owner and version (a null-prototype object: any key is an own property). */
   query(): Record<string, AttributeInfo> {
-    const out: Record<string, AttributeInfo> = Object.create(null);
+    const out = Object.create(null) as Record<string, AttributeInfo>;
     for (const [key, entry] of Object.entries(this.table.entries())) out[key] = toInfo(entry);
     return out;
   }
@@ -84,9 +84,11 @@ export class RoomAttributes {
   }
 
   private applied(set: string[], deleted: string[], by: string | null): void {
-    const values: Record<string, string> = Object.create(null);
+    const values = Object.create(null) as Record<string, string>;
     for (const key of set) {
-      const value = this.table.get(key)!.value;
+      const entry = this.table.get(key);
+      if (!entry) continue;
+      const { value } = entry;
       values[key] = value;
       this.host.stateAttributes.set(key, value);
     }

@@ -28,6 +28,7 @@ import { forgetsRoom, type ExitReason } from "../src/core/exitReasons";
 import type { RoomConfig } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { trackRoomRecord, watchStoreRecovery } from "../src/service/restore";
+import type { RecordStore } from "../src/store/types";
 import { forgetDestroyedRoom } from "../src/service/rooms";
 import { Scope } from "../src/service/scopes";
 import type { RoomAttributes } from "./RoomAttributes";
@@ -82,9 +83,9 @@ function parseRecord(fields: Record<string, string>): RestoredRoom | undefined {
   const metaText = fields[META];
   if (metaText === undefined) return undefined;
   try {
-    const meta = JSON.parse(metaText) as Meta;
+    const meta = JSON.parse(metaText) as Partial<Meta>;
     if (typeof meta.roomName !== "string" || typeof meta.createdAt !== "number") return undefined;
-    const attributes: Record<string, AttributeEntry> = Object.create(null);
+    const attributes = Object.create(null) as Record<string, AttributeEntry>;
     for (const [field, text] of Object.entries(fields)) {
       if (!field.startsWith(ATTRIBUTE)) continue;
       const e = JSON.parse(text) as AttributeEntry;
@@ -100,8 +101,8 @@ function parseRecord(fields: Record<string, string>): RestoredRoom | undefined {
 
 /** One room's record: read on create, written on every accepted attribute change. */
 export class RoomSnapshot {
-  private host: SnapshotHost | undefined;
-  private meta: Meta | undefined;
+  /** Set by {@link start}: what keeping the record needs. */
+  private live: { host: SnapshotHost; meta: Meta; records: RecordStore } | undefined;
   /** The fields as last written (field -> JSON). */
   private written = new Map<string, string>();
   private dirty = false;
@@ -155,11 +156,11 @@ export class RoomSnapshot {
    * end of restored auto-delete attributes whose owners do not come back.
    */
   start(host: SnapshotHost, createdAt: number, origin: RoomOrigin): void {
-    if (!this.ctx.store.records || this.closed) return;
-    this.host = host;
+    const { records } = this.ctx.store;
+    if (!records || this.closed) return;
     const config: Meta["config"] = {};
     if (origin.config.roomDestroyDelayTime !== undefined) config.roomDestroyDelayTime = origin.config.roomDestroyDelayTime;
-    this.meta = { roomName: origin.roomName, createdAt, creatorId: origin.creatorId, config, clock: 0 };
+    this.live = { host, records, meta: { roomName: origin.roomName, createdAt, creatorId: origin.creatorId, config, clock: 0 } };
     this.untrack = trackRoomRecord(this.ctx, this);
     this.refreshTimer = setInterval(() => this.refresh(), RECORD_REFRESH_MS).unref();
     const owners = new Set(Object.values(this.restored?.attributes ?? {}).filter((e) => e.autoDelete).map((e) => e.ownerId));
@@ -173,7 +174,7 @@ export class RoomSnapshot {
 
   /** An attribute change was accepted: the record follows (writes are coalesced, one at a time). */
   attributesChanged(): void {
-    if (!this.host || this.closed || this.fencedOff) return;
+    if (!this.live || this.closed || this.fencedOff) return;
     this.dirty = true;
     this.writing ??= this.drain().finally(() => {
       this.writing = undefined;
@@ -186,12 +187,13 @@ export class RoomSnapshot {
    * Resolves when written.
    */
   async rewrite(): Promise<void> {
-    if (!this.host || this.closed || this.fencedOff) return;
+    if (!this.live || this.closed || this.fencedOff) return;
     this.full = true;
     this.attributesChanged();
     const { sets } = this.ctx.store;
     const entry = [{ member: this.roomId, expiresAt: null }];
-    await Promise.all([this.writing, ...(sets.restore ? this.host.members().map((userId) => sets.restore!(Scope.userRooms(userId), entry)) : [])]);
+    const restore = sets.restore?.bind(sets);
+    await Promise.all([this.writing, ...(restore ? this.live.host.members().map((userId) => restore(Scope.userRooms(userId), entry)) : [])]);
   }
 
   /**
@@ -223,21 +225,21 @@ export class RoomSnapshot {
   }
 
   private async write(): Promise<void> {
-    const host = this.host!;
-    const records = this.ctx.store.records!;
+    if (!this.live) return;
+    const { host, records, meta } = this.live;
     const attributes = host.attributes.query();
     const fields = new Map<string, string>();
     for (const [key, a] of Object.entries(attributes)) {
       fields.set(ATTRIBUTE + key, JSON.stringify({ value: a.value, ownerId: a.ownerId, autoDelete: a.autoDelete, version: a.version, updatedAt: a.updatedAt }));
     }
-    fields.set(META, JSON.stringify({ ...this.meta!, clock: host.attributes.versionClock }));
+    fields.set(META, JSON.stringify({ ...meta, clock: host.attributes.versionClock }));
     const full = this.full;
-    const set: Record<string, string> = Object.create(null);
+    const set = Object.create(null) as Record<string, string>;
     for (const [field, text] of fields) if (full || this.written.get(field) !== text) set[field] = text;
     const deleted = [...this.written.keys()].filter((field) => !fields.has(field));
     const owner = await this.ctx.claims.claimOwner();
     this.full = false;
-    if (!(await records.update(this.roomId, set, deleted, this.expiresAt(), { claim: this.roomId, owner }))) {
+    if (!(await records.update(this.roomId, set, deleted, this.expiresAt(host), { claim: this.roomId, owner }))) {
       this.fencedOff = true;
       console.warn(`room ${this.roomId}: its id is held by another process now; this room no longer writes its record`);
       return;
@@ -246,15 +248,19 @@ export class RoomSnapshot {
   }
 
   /** When the room would be destroyed if nothing happened from now on (null: never), plus a margin. */
-  private expiresAt(): number | null {
-    const next = nextDestroy(this.host!.policy(), this.host!.activity());
+  private expiresAt(host: SnapshotHost): number | null {
+    const next = nextDestroy(host.policy(), host.activity());
     return next === null ? null : Math.max(next.at, this.ctx.now()) + RECORD_MARGIN_MS;
   }
 
   private refresh(): void {
-    if (this.closed || this.fencedOff || !this.host) return;
-    if (this.full) return this.attributesChanged();
-    this.ctx.store.records!.expire(this.roomId, this.expiresAt()).catch((e: unknown) => {
+    if (this.closed || this.fencedOff || !this.live) return;
+    if (this.full) {
+      this.attributesChanged();
+      return;
+    }
+    const { records, host } = this.live;
+    records.expire(this.roomId, this.expiresAt(host)).catch((e: unknown) => {
       this.full = true;
       console.error(`room ${this.roomId}: refreshing its record failed:`, e instanceof Error ? e.message : e);
     });

@@ -46,7 +46,12 @@ export function deleteAttributes(ctx: ChatContext, roomId: string, actor: string
 export async function queryAttributes(ctx: ChatContext, roomId: string, keys?: readonly string[]): Promise<Record<string, AttributeInfo>> {
   const all = await ctx.directory.room(roomId).operatorQueryAttributes();
   if (keys === undefined || keys.length === 0) return all;
-  return Object.fromEntries(keys.filter((key) => Object.hasOwn(all, key)).map((key) => [key, all[key]]));
+  const picked = Object.create(null) as Record<string, AttributeInfo>;
+  for (const key of keys) {
+    const info = Object.hasOwn(all, key) ? all[key] : undefined;
+    if (info !== undefined) picked[key] = info;
+  }
+  return picked;
 }
 
 /**

@@ -86,7 +86,7 @@ export function toChatError(e: unknown): ChatError {
     return new ChatError(ErrorCode.ROOM_NOT_EXIST, `the room is not available now (${e.message}); try again`);
   }
   if (e instanceof ServerError && Object.values(ErrorCode).includes(e.code as ErrorCode)) {
-    return new ChatError(e.code as ErrorCode, e.message);
+    return new ChatError(e.code, e.message);
   }
   return new ChatError(ErrorCode.INTERNAL, e instanceof Error ? e.message : String(e));
 }
@@ -109,7 +109,7 @@ export function parseRoomConfig(raw: unknown): RoomConfig {
   if (attributes !== undefined && (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))) {
     throw new ChatError(ErrorCode.PARAMETER, "config.roomAttributes must be an object of string values");
   }
-  return { roomDestroyDelayTime: delay as number | undefined, roomAttributes: attributes as Record<string, string> | undefined };
+  return { roomDestroyDelayTime: delay, roomAttributes: attributes as Record<string, string> | undefined };
 }
 
 /**
@@ -131,7 +131,7 @@ export function parseJoinOptions(raw: unknown, roomIdOfCall?: string): EntryRequ
     roomName: assertName(options.roomName, roomId, "roomName"),
     userId,
     userName: assertName(options.userName, userId, "userName"),
-    token: options.token as string | undefined,
+    token: options.token,
     config: parseRoomConfig(options.config),
     switchedFrom,
   };
@@ -335,7 +335,7 @@ export async function admitMatchmaking(ctx: ChatContext, token: string | undefin
 function matchmakeCall(context: AuthContext | undefined): { mode: EntryMode; target: string } | undefined {
   const url: unknown = (context?.req as { url?: unknown } | undefined)?.url;
   if (typeof url !== "string") return undefined;
-  const match = MATCHMAKE_PATH.exec(url);
-  const mode = match && MODE_OF_METHOD[match[1]!];
-  return match && mode ? { mode, target: decodeURIComponent(match[2]!) } : undefined;
+  const [, method, target] = MATCHMAKE_PATH.exec(url) ?? [];
+  const mode = method === undefined ? undefined : MODE_OF_METHOD[method];
+  return mode && target !== undefined ? { mode, target: decodeURIComponent(target) } : undefined;
 }

@@ -31,7 +31,7 @@ export class ChatEvents extends EventEmitter<ChatEventMap> {
     try {
       (this.emit as (name: K, value: ChatEventMap[K][0]) => boolean)(event, payload);
     } catch (e) {
-      console.error(`a listener of chat event ${String(event)} failed:`, e);
+      console.error(`a listener of chat event ${event} failed:`, e);
     }
   }
 }

@@ -35,7 +35,8 @@ export interface Matchmaker {
 
 /** The real matchmaker: Colyseus' global `matchMaker` of this process. */
 export const colyseusMatchmaker: Matchmaker = {
-  getRoomById: async (roomId) => (await matchMaker.getRoomById(roomId)) ?? undefined,
+  // null or undefined for an unknown id, whatever the declaration says
+  getRoomById: async (roomId) => ((await matchMaker.getRoomById(roomId)) as IRoomCache | null | undefined) ?? undefined,
   query: (conditions) => matchMaker.query(conditions),
   getAllHandlers: () => matchMaker.getAllHandlers(),
   createRoom: (roomType, options) => matchMaker.createRoom(roomType, options),

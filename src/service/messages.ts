@@ -48,16 +48,17 @@ export async function publishToRooms(ctx: ChatContext, roomIds: readonly string[
     throw new ChatError(ErrorCode.DISTRIBUTION_STOPPED, `message distribution is stopped in chatroom ${stoppedIds.join(", ")}; nothing was sent`);
   }
   const outcomes = await Promise.allSettled(
-    roomIds.map((roomId) => ctx.directory.room(roomId).operatorPublish(message.senderUserID, message.type, message.content)),
+    roomIds.map(async (roomId) => ({ roomId, message: await ctx.directory.room(roomId).operatorPublish(message.senderUserID, message.type, message.content) })),
   );
   const result: PublishResult = { delivered: [], dropped: [] };
   let failure: unknown;
-  outcomes.forEach((o, i) => {
+  for (const o of outcomes) {
     if (o.status === "rejected") failure ??= o.reason;
-    else if (o.value === null) result.dropped.push(roomIds[i]);
-    else result.delivered.push({ roomId: roomIds[i], message: o.value });
-  });
+    else if (o.value.message === null) result.dropped.push(o.value.roomId);
+    else result.delivered.push({ roomId: o.value.roomId, message: o.value.message });
+  }
   if (failure !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the room's own rejection, passed on as it came
     if (!isChatError(failure) || result.delivered.length === 0) throw failure;
     throw new ChatError(failure.code, `${failure.message} (already delivered in ${result.delivered.map((d) => d.roomId).join(", ")})`);
   }

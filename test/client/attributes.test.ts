@@ -2,7 +2,7 @@
  * Room attributes through real ChatClients (and a plain SDK client): initial attributes, limits,
  * ownership, auto-delete on leave, all-or-nothing batches, compare-and-set under a race.
  */
-import { ErrorCode, type AttributesUpdate, type ChatClient } from "../../src/client";
+import { ErrorCode, type AttributeInfo, type AttributesUpdate, type ChatClient } from "../../src/client";
 import { ServerMessage } from "../../src/protocol";
 import { collect, sdkEnter, useServer, waitFor } from "../helpers/server";
 import { chatClient, rejection } from "./helpers";
@@ -141,7 +141,8 @@ test("compare-and-set: two members racing for a free seat with expectedVersion 0
   }
   // a compare-and-set update at the current version works; a stale version does not
   await alice.chat.setRoomAttributes("a-cas", { turn: "1" });
-  const { version } = (await alice.chat.queryRoomAttributeInfo("a-cas")).turn;
+  const infos: Partial<Record<string, AttributeInfo>> = await alice.chat.queryRoomAttributeInfo("a-cas");
+  const { version } = infos.turn!;
   expect(await alice.chat.setRoomAttributes("a-cas", { turn: "2" }, { expectedVersion: version })).toEqual(["turn"]);
   expect(await rejection(alice.chat.setRoomAttributes("a-cas", { turn: "3" }, { expectedVersion: version }))).toMatchObject({ code: ErrorCode.ATTRIBUTE_VERSION_CONFLICT, message: expect.stringContaining(`${version}`) });
   expect(await rejection(alice.chat.setRoomAttributes("a-cas", { turn: "3" }, { expectedVersion: -1 }))).toMatchObject({ code: ErrorCode.PARAMETER });
@@ -166,7 +167,7 @@ test("a plain @colyseus/sdk client sees attributes in room.state.attributes and 
   // a refusal rejects with the server's { code, message } as error.reason
   const refused = await room.request("setAttributes", { attributes: { seat1: "gamer" } }).then(
     () => undefined,
-    (e: { reason?: unknown }) => e.reason,
+    (e: unknown) => (e as { reason?: unknown }).reason,
   );
   expect(refused).toMatchObject({ code: ErrorCode.ATTRIBUTE_NOT_OWNER, message: expect.any(String) });
   await waitFor(() => state().seat2 === "gamer", 2000, "the plain client's own set");

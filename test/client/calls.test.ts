@@ -87,7 +87,7 @@ describe("joinRoom", () => {
     const again = await chat.joinRoom("jr3");
     expect(again.memberCount).toBe(1);
     expect(seen.states).toEqual([]);
-    expect(chat.room("jr3")?.members[0].devices).toBe(1);
+    expect(chat.room("jr3")?.members.at(0)!.devices).toBe(1);
     await chat.leaveRoom("jr3");
   });
 });
@@ -109,7 +109,7 @@ describe("enterRoom", () => {
     const [a, b] = await Promise.all([chat.enterRoom({ roomID: "er2" }), chat.enterRoom({ roomID: "er2" })]);
     expect(a.memberCount).toBe(1);
     expect(b.memberCount).toBe(1);
-    expect(chat.room("er2")?.members[0].devices).toBe(1);
+    expect(chat.room("er2")?.members.at(0)!.devices).toBe(1);
     expect(seen.states).toEqual(["er2 connecting/activeEnter", "er2 connected/success"]);
     await chat.leaveRoom("er2");
   });
@@ -213,7 +213,7 @@ describe("leaveRoom / leaveAllRoom", () => {
     await laptop.enterRoom({ roomID: "dev1" });
     expect(await phone.leaveAllRoom()).toEqual(["dev1"]);
     expect(serverMembers("dev1")).toEqual(["erin"]);
-    await waitFor(() => laptop.room("dev1")?.members[0].devices === 1, 2000, "the laptop sees one device left");
+    await waitFor(() => laptop.room("dev1")?.members.at(0)!.devices === 1, 2000, "the laptop sees one device left");
     await laptop.leaveAllRoom();
   });
 });

@@ -1,4 +1,4 @@
-import { matchMaker } from "@colyseus/core";
+import { matchMaker, type Room } from "@colyseus/core";
 import { ChatClient, type ChatClientOptions, type ExitReason, type RoomEvent, type RoomState } from "../../src/client";
 import type { ChatRoom } from "../../rooms/ChatRoom";
 import type { RoomMessage } from "../../src/protocol";
@@ -53,7 +53,8 @@ export function serverMembers(roomId: string): string[] {
 
 /** True while a room with this id lives on the test server. */
 export function roomExists(roomId: string): boolean {
-  return matchMaker.getLocalRoomById(roomId) !== undefined;
+  // getLocalRoomById is declared to always return a room; it returns undefined for an unknown id
+  return (matchMaker.getLocalRoomById(roomId) as Room | undefined) !== undefined;
 }
 
 /**
@@ -61,7 +62,7 @@ export function roomExists(roomId: string): boolean {
  * (the client sees close 1006, as on a real network loss).
  */
 export function dropConnections(roomId: string, userId: string): void {
-  const room = matchMaker.getLocalRoomById(roomId);
+  const room = matchMaker.getLocalRoomById(roomId) as Room | undefined;
   if (!room) throw new Error(`no local room ${roomId}`);
   const clients = [...room.clients].filter((c) => (c.userData as { userId?: string } | undefined)?.userId === userId);
   if (clients.length === 0) throw new Error(`no connection of ${userId} in ${roomId}`);

@@ -34,7 +34,7 @@ test("the state lists the first members up to the cap; memberCount stays exact; 
   await waitFor(() => first.chat.room("ml-cap")!.memberCount === 5 && first.counts.at(-1) === 5, 3000, "count 5");
   expect(listed(first.chat, "ml-cap")).toEqual(["u1", "u2", "u3"]);
   expect(first.seen.joined).toEqual(["ml-cap:u2", "ml-cap:u3"]);
-  const late = clients[4];
+  const late = clients.at(4)!;
   await waitFor(() => late.room("ml-cap")!.memberCount === 5, 3000, "the latecomer's count");
   expect(listed(late, "ml-cap")).toEqual(["u1", "u2", "u3"]);
 });
@@ -57,7 +57,7 @@ test("queryRoomMemberList walks every member once, in join order, page by page",
   let nextFlag = "";
   let pages = 0;
   do {
-    const page = await members[0].chat.queryRoomMemberList("ml-page", { count: 3, nextFlag });
+    const page = await members.at(0)!.chat.queryRoomMemberList("ml-page", { count: 3, nextFlag });
     expect(page.memberCount).toBe(7);
     seen.push(...page.memberList.map((m) => m.userId));
     nextFlag = page.nextFlag;
@@ -65,7 +65,7 @@ test("queryRoomMemberList walks every member once, in join order, page by page",
   } while (nextFlag !== "" && pages < 10);
   expect(pages).toBe(3);
   expect(seen).toEqual(users);
-  const all = await members[0].chat.queryRoomMemberList("ml-page");
+  const all = await members.at(0)!.chat.queryRoomMemberList("ml-page");
   expect(all.memberList.map((m) => m.userId)).toEqual(users);
   expect(all.memberList[0]).toMatchObject({ userId: "p1", online: true, devices: 1 });
 });

@@ -78,11 +78,11 @@ test("a burst of 200 messages from 10 senders: every high-priority and protected
   for (let i = plan.length - 1; i > 0; i--) {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     const j = seed % (i + 1);
-    [plan[i], plan[j]] = [plan[j], plan[i]];
+    [plan[i], plan[j]] = [plan.at(j)!, plan.at(i)!];
   }
 
-  const results = await Promise.allSettled(plan.map((p) => senders[p.sender].chat.sendRoomMessage(ROOM, p.message)));
-  const outcome = (kind: Kind) => results.filter((_, i) => plan[i].kind === kind);
+  const results = await Promise.allSettled(plan.map((p) => senders.at(p.sender)!.chat.sendRoomMessage(ROOM, p.message)));
+  const outcome = (kind: Kind) => results.filter((_, i) => plan.at(i)!.kind === kind);
   const codes = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => (r.reason as { code: number }).code);
   expect(new Set(codes)).toEqual(new Set([ErrorCode.MESSAGE_DROPPED]));
 
@@ -131,9 +131,9 @@ test("history keeps the last 100 messages: page backward with beforeSeq, forward
 
   const newest = await reader.chat.queryRoomHistory(ROOM);
   expect(seqsOf(newest)).toEqual(range(71, 120));
-  const older = await reader.chat.queryRoomHistory(ROOM, { beforeSeq: newest[0].seq });
+  const older = await reader.chat.queryRoomHistory(ROOM, { beforeSeq: newest.at(0)!.seq });
   expect(seqsOf(older)).toEqual(range(21, 70));
-  expect(await reader.chat.queryRoomHistory(ROOM, { beforeSeq: older[0].seq })).toEqual([]);
+  expect(await reader.chat.queryRoomHistory(ROOM, { beforeSeq: older.at(0)!.seq })).toEqual([]);
 
   const first = await reader.chat.queryRoomHistory(ROOM, { afterSeq: 0, limit: 30 });
   expect(seqsOf(first)).toEqual(range(21, 50));
@@ -143,7 +143,7 @@ test("history keeps the last 100 messages: page backward with beforeSeq, forward
   expect(seqsOf(await reader.chat.queryRoomHistory(ROOM, { beforeSeq: 60, limit: 5, direction: "forward" }))).toEqual(range(21, 25));
 
   const all = [...older, ...newest];
-  const [since, until] = [all[29].timestamp, all[39].timestamp]; // seqs 50 and 60
+  const [since, until] = [all.at(29)!.timestamp, all.at(39)!.timestamp]; // seqs 50 and 60
   const byTime = await reader.chat.queryRoomHistory(ROOM, { since, until });
   expect(byTime.every((m) => m.timestamp >= since && m.timestamp <= until)).toBe(true);
   expect(seqsOf(byTime)).toEqual(seqsOf(all.filter((m) => m.timestamp >= since && m.timestamp <= until)));

@@ -88,7 +88,7 @@ test("while distribution is stopped, sends get DISTRIBUTION_STOPPED (24007) and 
   const { sets, bus } = t.server.ctx.store;
   await sets.add(Scope.distributionStopped, ["m-stop"], null);
   await bus.publish(Topic.room("m-stop"), { type: "lists" });
-  await waitFor(async () => (await alice.chat.sendRoomMessage("m-stop", { type: "text", content: "probe" }).then(() => false, (e: { code: number }) => e.code === ErrorCode.DISTRIBUTION_STOPPED)), 2000, "the stop to reach the room");
+  await waitFor(async () => (await alice.chat.sendRoomMessage("m-stop", { type: "text", content: "probe" }).then(() => false, (e: unknown) => (e as { code: number }).code === ErrorCode.DISTRIBUTION_STOPPED)), 2000, "the stop to reach the room");
   expect(await rejection(bob.chat.sendRoomMessage("m-stop", { type: "text", content: "x" }))).toMatchObject({ code: ErrorCode.DISTRIBUTION_STOPPED });
   expect(messageStats("m-stop").lastSeq).toBe(0);
 
@@ -161,11 +161,11 @@ test("across a drop and reconnect, the member receives every message exactly onc
 
   // the tickers keep talking (one message every 150 ms of real time: the traffic itself, spread over
   // the real 3 s reconnect delay) from before the drop until after the reconnect
-  let ticking = true;
+  let ticking = true as boolean; // `as boolean`: the loop below must re-read it, it is set false further down
   const ticked: Promise<RoomMessage>[] = [];
   const ticker = (async () => {
     for (let i = 0; ticking; i++) {
-      ticked.push(send(tickers[i % 2], `tick ${i}`));
+      ticked.push(send(tickers.at(i % 2)!, `tick ${i}`));
       await sleep(150);
     }
   })();

@@ -38,7 +38,7 @@ test("a plain SDK client enters, reads the state and the info request, hears mem
   room.onMessage(ServerMessage.MEMBERS_JOINED, (payload: MembersChangedPayload) => joined.push(payload));
   room.onMessage(ServerMessage.MEMBERS_LEFT, () => undefined);
 
-  const info = (await room.request("info")) as RoomInfo;
+  const info = await room.request<unknown, RoomInfo>("info");
   expect(info).toMatchObject({ roomID: "plain1", roomName: "Plain", memberCount: 1, members: [expect.objectContaining({ userId: "gamer", userName: "Gamer" })] });
   await waitFor(() => (room.state as { memberCount?: number }).memberCount === 1, 2000, "the state");
 
@@ -90,9 +90,9 @@ test("a plain SDK client sends, receives in order, and recovers what it missed o
   room.onReconnect(() => apply(sequencer.reconnected()));
   // ---
 
-  const sent = (await room.request(ClientRequest.SEND, { type: "text", content: "hi from a plain client" })) as RoomMessage;
+  const sent = await room.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: "hi from a plain client" });
   expect(sent).toMatchObject({ seq: 1, senderUserID: "gamer", content: "hi from a plain client" });
-  const refused = await room.request(ClientRequest.SEND, { type: "", content: "x" }).then(() => undefined, (e: { reason?: unknown }) => e.reason);
+  const refused = await room.request(ClientRequest.SEND, { type: "", content: "x" }).then(() => undefined, (e: unknown) => (e as { reason?: unknown }).reason);
   expect(refused).toMatchObject({ code: ErrorCode.PARAMETER });
 
   const { chat } = chatClient(t, "app-user");

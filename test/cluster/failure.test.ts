@@ -29,7 +29,8 @@ describeWithRedisServer("a process that dies", () => {
   }, 30_000);
 
   test("leaves no room behind: its rooms vanish from queries within seconds, can be entered again elsewhere, and the others keep serving", async () => {
-    const [a, b] = procs;
+    const a = procs.at(0)!;
+    const b = procs.at(1)!;
     // One room on each process. Colyseus places a new room on the process with the fewest rooms,
     // as each process last reported (at most once a second): before each probe, wait until the
     // registry counts every room, so the probes alternate between the processes.

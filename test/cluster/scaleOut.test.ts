@@ -29,8 +29,10 @@ describeWithRedisServer("two processes on one Redis behave as one server", () =>
     [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
   }, 30_000);
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
     await Promise.all([a?.stop(), b?.stop()]);
     await stopAllProcesses();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
     await redis?.dispose();
   });
 
@@ -105,7 +107,7 @@ describeWithRedisServer("two processes on one Redis behave as one server", () =>
     // may come first, so it is asked until it holds the message (bounded)
     let history: { content: string }[] = [];
     await waitFor(async () => {
-      history = (await gus.request("queryHistory", { limit: 10 })) as { content: string }[];
+      history = await gus.request<unknown, { content: string }[]>("queryHistory", { limit: 10 });
       return history.length > 0;
     }, 2000, "the history through process b");
     expect(history.map((m) => m.content)).toEqual(["across"]);

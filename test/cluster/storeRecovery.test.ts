@@ -54,7 +54,9 @@ describeWithRedisServer("Redis store recovery", () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
     admin?.disconnect();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
     await Promise.all([redis?.dispose(), durable?.dispose()]);
   });
 
@@ -67,7 +69,7 @@ describeWithRedisServer("Redis store recovery", () => {
     const ids = ((await admin.client("LIST")) as string)
       .split("\n")
       .filter((line) => line.includes("name=chat-store:commands"))
-      .map((line) => /id=(\d+)/.exec(line)![1]!);
+      .map((line) => /id=(\d+)/.exec(line)!.at(1)!);
     for (const id of ids) await admin.client("KILL", "ID", id);
     await waitFor(() => lossyChanges.some((c) => c.state === "up"), 5000, "the reconnect after CLIENT KILL");
     expect(lossyChanges).toEqual([{ state: "down" }, { state: "up", lost: false }]);

@@ -180,10 +180,10 @@ export function describeHistoryContract(current: () => ChatStore): void {
       const third = { ...sent, seq: 3, messageID: "m3" };
       await current().history.append("r", third, 2);
       third.content = "changed";
-      const [a] = await current().history.query("r", { afterSeq: 2, limit: 1, direction: "forward" });
+      const a = (await current().history.query("r", { afterSeq: 2, limit: 1, direction: "forward" })).at(0);
       expect(a?.content).toBe(`quotes " \\ \n, unicode ü 😀, json {"a":[1]}`);
       if (a) a.content = "mutated";
-      const [b] = await current().history.query("r", { afterSeq: 2, limit: 1, direction: "forward" });
+      const b = (await current().history.query("r", { afterSeq: 2, limit: 1, direction: "forward" })).at(0);
       expect(b?.content).toBe(`quotes " \\ \n, unicode ü 😀, json {"a":[1]}`);
       expect(await current().history.remove("r", "m1")).toBeUndefined();
       expect((await current().history.remove("r", "m3"))?.content).toBe(b?.content);

@@ -24,7 +24,13 @@ export class Inbox {
           () => reject(new Error(`expected ${n} bus messages within ${timeoutMs} ms, got ${this.received.length}`)),
           timeoutMs,
         );
-        this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+        this.waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     }
     return this.received;

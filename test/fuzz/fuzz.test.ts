@@ -9,7 +9,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import fc from "fast-check";
 import { OBJECT_PROTOTYPE_NAMES } from "../../src/core/objectKeys";
 import { ClientRequest, ENTER_PATH, ServerMessage, type MembersChangedPayload } from "../../src/protocol";
-import { encodeForm, type FormParams } from "../helpers/operator";
+import { encodeForm } from "../helpers/operator";
 import { collect, sdkEnter, useServer } from "../helpers/server";
 
 const SEED = 20240611;
@@ -83,7 +83,7 @@ test("operator API: random forms to a sample of endpoints never answer 5xx, alwa
     fc.asyncProperty(fc.constantFrom(...ENDPOINTS), form, async (path, params) => {
       count("operator");
       const before = await snapshot();
-      const reply = await postForm(path, encodeForm(params as FormParams));
+      const reply = await postForm(path, encodeForm(params));
       expect(reply.status).toBeLessThan(500);
       expect(reply.type).toMatch(/^application\/json/);
       expect(typeof reply.json?.code).toBe("number");
@@ -173,7 +173,7 @@ test("room requests: random bodies to every ClientRequest are answered or refuse
       count("roomRequest");
       const outcome = await sender.request(type, payload).then(
         () => "answered",
-        (e: { reason?: { code?: unknown } }) => (typeof e.reason?.code === "number" ? "refused" : `fault: ${JSON.stringify(e)}`),
+        (e: unknown) => (typeof (e as { reason?: { code?: unknown } }).reason?.code === "number" ? "refused" : `fault: ${JSON.stringify(e)}`),
       );
       expect(["answered", "refused"]).toContain(outcome);
     }),
@@ -189,7 +189,7 @@ test("room requests: random bodies to every ClientRequest are answered or refuse
     }),
     { seed: SEED, numRuns: 100 },
   );
-  const info = (await sender.request(ClientRequest.INFO)) as { members: { userId: string; online: boolean }[] };
+  const info = await sender.request<unknown, { members: { userId: string; online: boolean }[] }>(ClientRequest.INFO);
   expect(info.members.find((m) => m.userId === "fuzzer")?.online).toBe(true);
   expect(closed).toEqual([]);
   expect(left.flatMap((l) => l.members.map((m) => m.userId))).not.toContain("fuzzer");

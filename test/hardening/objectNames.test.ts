@@ -25,6 +25,7 @@ beforeAll(async () => {
   t = await startServer({ destroyDelayS: 600 });
 });
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
   if (!shutDown) await t?.server.shutdown();
 });
 const post = (path: string, params: Record<string, string>) => signedPost(t.httpUrl, path, params);
@@ -51,7 +52,7 @@ describe("room ids named after Object.prototype properties", () => {
   test.each(NAMES)("POST /chat/enter refuses room %s with ILLEGAL_ARGUMENT (23412) naming the rule", async (name) => {
     const err = await requestSeat(t.httpUrl, { mode: "join", roomId: name, userId: "ann" }).then(
       () => new EnterError(0, "entered"),
-      (e: EnterError) => e,
+      (e: unknown) => e as EnterError,
     );
     expect(err.code).toBe(ErrorCode.ILLEGAL_ARGUMENT);
     expect(err.message).toContain("Object.prototype");
@@ -60,7 +61,7 @@ describe("room ids named after Object.prototype properties", () => {
   test.each(NAMES)("the SDK's join refuses room %s with [23412] naming the rule", async (name) => {
     const err = await new Client(t.httpUrl).join("chatroom", { roomId: name, userId: "ann" }).then(
       () => ({ message: "joined" }),
-      (e: { message: string }) => e,
+      (e: unknown) => e as { message: string },
     );
     expect(err.message).toMatch(/^\[23412\] .*Object\.prototype/);
   });
@@ -94,7 +95,7 @@ describe("attribute keys named after Object.prototype properties", () => {
     await waitFor(() => KEYS.every((k) => state.get(k) === `v-${k}`), 3000, "every key in ann's state");
     expect(Object.fromEntries(state.entries())).toEqual(pairs);
     await waitFor(() => updates.length === 1, 3000, "the update");
-    expect(updates[0]!.set).toEqual(pairs);
+    expect(updates.at(0)!.set).toEqual(pairs);
 
     const query = await post("/chatroom/entry/query.json", { chatroomId: "kvnames" });
     expect(Object.fromEntries((query.body.keys as { key: string; value: string }[]).map((e) => [e.key, e.value]))).toEqual(pairs);
@@ -104,7 +105,7 @@ describe("attribute keys named after Object.prototype properties", () => {
     const bob = await sdkEnter(t.httpUrl, { mode: "join", roomId: "kvnames", userId: "bob" });
     bob.onMessage("*", () => undefined);
     expect(Object.fromEntries((bob.state as { attributes: Map<string, string> }).attributes.entries())).toEqual(pairs);
-    const infos = (await bob.request(ClientRequest.QUERY_ATTRIBUTES)) as Record<string, AttributeInfo>;
+    const infos = await bob.request<unknown, Record<string, AttributeInfo>>(ClientRequest.QUERY_ATTRIBUTES);
     expect(Object.keys(infos).sort()).toEqual([...KEYS].sort());
     expect(infos.constructor).toMatchObject({ value: "v-constructor", ownerId: "op" });
 
@@ -143,7 +144,7 @@ describe("attribute keys named after Object.prototype properties", () => {
     ann.onMessage("*", () => undefined);
     const single = await post("/chatroom/entry/set.json", { chatroomId: "kvnames", userId: "ann", key: "__proto__", value: "z" });
     expect(single.body.code).toBe(ErrorCode.ILLEGAL_ARGUMENT);
-    expect((await ann.request(ClientRequest.QUERY_ATTRIBUTES)) as object).toEqual({});
+    expect(await ann.request(ClientRequest.QUERY_ATTRIBUTES)).toEqual({});
     expect((ann.state as { attributes: Map<string, string> }).attributes.size).toBe(0);
     await ann.leave();
   });
@@ -152,7 +153,7 @@ describe("attribute keys named after Object.prototype properties", () => {
 test("a graceful shutdown gives every member of every room 4001, keys named after Object.prototype properties and all", async () => {
   const members = await Promise.all(["s1", "s2", "s3"].map((roomId, i) => sdkEnter(t.httpUrl, { mode: "enter", roomId, userId: `u${i}` })));
   for (const m of members) m.onMessage("*", () => undefined);
-  expect(await members[0]!.request(ClientRequest.SET_ATTRIBUTES, { attributes: { constructor: "a", hasOwnProperty: "b" } })).toEqual({ keys: ["constructor", "hasOwnProperty"] });
+  expect(await members.at(0)!.request(ClientRequest.SET_ATTRIBUTES, { attributes: { constructor: "a", hasOwnProperty: "b" } })).toEqual({ keys: ["constructor", "hasOwnProperty"] });
   const codes = Promise.all(members.map(leaveCode));
   shutDown = true;
   await t.server.shutdown();

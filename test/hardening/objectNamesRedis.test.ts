@@ -46,7 +46,7 @@ describeWithRedis("Object.prototype names with two processes on Redis", () => {
     const state = (ann.state as { attributes: Map<string, string> }).attributes;
     await waitFor(() => KEYS.every((k) => state.get(k) === `v-${k}`), 5000, "every key in the state");
     await waitFor(() => updates.length === 1, 5000, "the update");
-    expect(updates[0]!.set).toEqual(pairs);
+    expect(updates.at(0)!.set).toEqual(pairs);
     const query = await signedPost(a.httpUrl, "/chatroom/entry/query.json", { chatroomId: "kvcluster", keys: ["toString", "constructor"] });
     expect(query.body.keys.map((e: { key: string }) => e.key).sort()).toEqual(["constructor", "toString"]);
     await ann.leave();
@@ -65,7 +65,7 @@ describeWithRedis("Object.prototype names with two processes on Redis", () => {
   test("entering toString, valueOf or isPrototypeOf on either process is refused with 23412, not 1000 'already full'", async () => {
     for (const name of ["toString", "valueOf", "isPrototypeOf"]) {
       for (const httpUrl of [b.httpUrl, a.httpUrl]) {
-        const refused = await requestSeat(httpUrl, { mode: "enter", roomId: name, userId: "eve" }).then(() => undefined, (e: EnterError) => e);
+        const refused = await requestSeat(httpUrl, { mode: "enter", roomId: name, userId: "eve" }).then(() => undefined, (e: unknown) => e as EnterError);
         expect([name, refused?.code]).toEqual([name, ErrorCode.ILLEGAL_ARGUMENT]);
       }
     }

@@ -3,7 +3,7 @@
  * prints "[ioredis] Unhandled error event" with a stack for every attempt (~98 lines per 5 s in the
  * issue). Each client we create logs once per change of state instead: down, then up again.
  */
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, Socket, type Server } from "node:net";
 import express from "express";
 import { Redis } from "ioredis";
 import { createChatrooms } from "../../src/plugin/createChatrooms";
@@ -75,7 +75,7 @@ describeWithRedis("watchRedisConnection", () => {
     // a forwarder to the real Redis that the test opens and shuts: Redis "up" and "down"
     const sockets = new Set<Socket>();
     const forward = (client: Socket) => {
-      const upstream = new (require("node:net").Socket)() as Socket;
+      const upstream = new Socket();
       upstream.connect(Number(target.port || 6379), target.hostname);
       client.pipe(upstream).pipe(client);
       for (const s of [client, upstream]) {
@@ -93,7 +93,10 @@ describeWithRedis("watchRedisConnection", () => {
       await failures(redis, 10);
       forwarder = await open();
       await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
-      await new Promise<void>((resolve) => forwarder!.close(() => resolve()) && sockets.forEach((s) => s.destroy()));
+      await new Promise<void>((resolve) => {
+        forwarder!.close(() => resolve());
+        sockets.forEach((s) => s.destroy());
+      });
       await failures(redis, 10);
       const lines = redisLines(warn);
       expect(lines).toEqual([

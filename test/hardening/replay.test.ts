@@ -68,6 +68,7 @@ describe("in memory", () => {
     off = await operatorApp(createMemoryStore());
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
     await Promise.all([on?.close(), off?.close()]);
   });
   const seconds = () => String(Math.floor(clock.now() / 1000));
@@ -131,6 +132,7 @@ describeWithRedis("on Redis, shared by two processes", () => {
     b = await operatorApp(createRedisStore({ url: REDIS_URL, prefix }), { signatureReplayWindowS: WINDOW_S });
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it
     await Promise.all([a?.close(), b?.close()]);
     const admin = new Redis(REDIS_URL);
     const keys = await admin.keys(`${prefix}*`);

@@ -33,7 +33,7 @@ const socketOf = (room: Room) => (room.connection as unknown as { transport: { w
  * it (frames of one socket are handled in order), and a message it sends reaches the watcher.
  */
 async function stillMember(sender: Room, watcher: Room, content: string): Promise<void> {
-  const info = (await sender.request(ClientRequest.INFO)) as { members: { userId: string; online: boolean }[] };
+  const info = await sender.request<unknown, { members: { userId: string; online: boolean }[] }>(ClientRequest.INFO);
   expect(info.members.find((m) => m.userId === "sender")?.online).toBe(true);
   const received = collect<RoomMessage[]>(watcher, ServerMessage.MESSAGES);
   await sender.request(ClientRequest.SEND, { type: "text", content });
@@ -48,7 +48,7 @@ test("room.send() of an unknown type keeps the sender (no 4002, no OFFLINE for t
   expect(closed).toEqual([]);
   expect(left).toEqual([]);
   expect(errors.map(([code]) => code)).toEqual([ErrorCode.PARAMETER, ErrorCode.PARAMETER]);
-  expect(errors[0]![1]).toContain("noSuchType");
+  expect(errors.at(0)![1]).toContain("noSuchType");
   await Promise.all([sender.leave(), watcher.leave()]);
 });
 
@@ -69,7 +69,7 @@ test("frames whose MessagePack does not decode are dropped: the sender stays, ge
     ws.send = (data: Uint8Array) => realSend(data.subarray(0, data.byteLength - 1));
     const refused = sender.request(ClientRequest.SEND, { type: "text", content: "cut" }).then(
       () => undefined,
-      (e: { reason?: { code: number; message: string } }) => e.reason,
+      (e: unknown) => (e as { reason?: { code: number; message: string } }).reason,
     );
     ws.send = realSend;
     expect(await refused).toEqual({ code: ErrorCode.PARAMETER, message: expect.stringContaining("not valid MessagePack") });
@@ -80,7 +80,7 @@ test("frames whose MessagePack does not decode are dropped: the sender stays, ge
     expect(errors).toEqual([[ErrorCode.PARAMETER, expect.stringContaining("not valid MessagePack")]]);
     const logged = warn.mock.calls.filter((c) => String(c[0]).includes("frame dropped"));
     expect(logged).toHaveLength(1);
-    expect(String(logged[0]![0])).toContain("room broken-frames");
+    expect(String(logged.at(0)![0])).toContain("room broken-frames");
     expect(error.mock.calls.filter((c) => /MessagePack|Unexpected end/.test(String(c[0])))).toEqual([]);
     await Promise.all([sender.leave(), watcher.leave()]);
   } finally {

@@ -146,7 +146,7 @@ export async function startPrivateRedis(options: { persistence: boolean }): Prom
       const ok = await probe
         .connect()
         .then(() => probe.ping())
-        .then((r) => r === "PONG", () => false);
+        .then((r: string) => r === "PONG", () => false);
       probe.disconnect();
       if (ok) return;
       if (proc.exitCode !== null || Date.now() > deadline) {

@@ -66,7 +66,7 @@ describe("chatroom/user/exist.json and users/exist.json", () => {
 
 describe("chatroom/user/kick.json (our extension)", () => {
   test("removes members with KICKED (4101) without banning them; unknown room 23410; over 20 users 1002", async () => {
-    const closed = leaveCode(rooms[2]);
+    const closed = leaveCode(rooms.at(2)!);
     expect((await post("/chatroom/user/kick.json", { chatroomId: "m1", userId: "cat" })).body).toEqual({ code: 200 });
     expect(await closed).toBe(4101);
     await waitFor(async () => (await post("/chatroom/user/exist.json", { chatroomId: "m1", userId: "cat" })).body.isInChrm === false);

@@ -43,7 +43,7 @@ describe("message/chatroom/publish.json", () => {
     });
     await waitFor(() => a.messages.length === 1 && b.messages.length === 1, 3000, "both rooms receive");
     expect(a.messages[0]).toEqual({ messageID: reply.body.messageUIDs[0].messageUID, seq: 1, timestamp: expect.any(Number), senderUserID: "op", type: "RC:TxtMsg", content: '{"content":"hello"}' });
-    expect(b.messages[0].messageID).toBe(reply.body.messageUIDs[1].messageUID);
+    expect(b.messages.at(0)!.messageID).toBe(reply.body.messageUIDs[1].messageUID);
   });
 
   test("ignores a mute on the sender, while the same user's own send is refused (23408)", async () => {
@@ -91,10 +91,10 @@ describe("message/recall.json (conversationType=4)", () => {
     const sent = await post("/message/chatroom/publish.json", { toChatroomId: "rc1", ...text("oops", { fromUserId: "boss" }) });
     const messageUID = sent.body.messageUIDs[0].messageUID as string;
     await waitFor(() => a.messages.length === 1, 3000, "the message");
-    const recall = { conversationType: 4, targetId: "rc1", messageUID, fromUserId: "boss", sentTime: a.messages[0].timestamp, isAdmin: 1, isDelete: 0, disablePush: "false" };
+    const recall = { conversationType: 4, targetId: "rc1", messageUID, fromUserId: "boss", sentTime: a.messages.at(0)!.timestamp, isAdmin: 1, isDelete: 0, disablePush: "false" };
     expect((await post("/message/recall.json", recall)).body).toEqual({ code: 200 });
     await waitFor(() => notices.length === 1, 3000, "the recall notice");
-    expect(notices[0]).toEqual({ messageID: messageUID, seq: a.messages[0].seq, recalledBy: null });
+    expect(notices[0]).toEqual({ messageID: messageUID, seq: a.messages.at(0)!.seq, recalledBy: null });
     const history = await post("/chatroom/message/history.json", { chatroomId: "rc1" });
     expect(history.body.messages).toEqual([]);
     await expectError("/message/recall.json", recall, ErrorCode.MESSAGE_NOT_FOUND, 200, messageUID);
@@ -102,7 +102,7 @@ describe("message/recall.json (conversationType=4)", () => {
 
   test("recalls a member's own message; fromUserId must be its sender (24011)", async () => {
     const a = await member("rc1", "sal");
-    const mine = (await a.room.request(ClientRequest.SEND, { type: "text", content: "mine" })) as RoomMessage;
+    const mine = await a.room.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: "mine" });
     const inHistory = async () => ((await post("/chatroom/message/history.json", { chatroomId: "rc1" })).body.messages as { messageUID: string }[]).some((m) => m.messageUID === mine.messageID);
     await waitFor(inHistory, 3000, "the message in the room's history");
     const recall = { conversationType: 4, targetId: "rc1", messageUID: mine.messageID };
@@ -164,8 +164,8 @@ describe("chatroom/message/history.json (our extension)", () => {
     expect(await seqs({ beforeSeq: 5, count: 2 })).toEqual([4, 3]);
     expect(await seqs({ afterSeq: 2, count: 2, order: 1 })).toEqual([3, 4]);
     expect(await seqs({ afterSeq: 2, beforeSeq: 5, order: 1 })).toEqual([3, 4]);
-    expect(await seqs({ startTime: sent[3].sentTime, order: 1 })).toEqual([4, 5, 6]);
-    expect(await seqs({ endTime: sent[1].sentTime })).toEqual([2, 1]);
+    expect(await seqs({ startTime: sent.at(3)!.sentTime, order: 1 })).toEqual([4, 5, 6]);
+    expect(await seqs({ endTime: sent.at(1)!.sentTime })).toEqual([2, 1]);
   });
 
   test("a room id with no history answers an empty page; limits are refused naming the parameter", async () => {

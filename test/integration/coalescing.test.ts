@@ -26,7 +26,7 @@ test("a burst of 100 sends arrives in batches, each message once, in seq order",
   const reader = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-burst", userId: "rita" });
   for (const r of [sender, reader]) r.onMessage("*", () => undefined);
   const batches = collect<RoomMessage[]>(reader, ServerMessage.MESSAGES);
-  const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => sender.request(ClientRequest.SEND, { type: "text", content: `c${i}` }) as Promise<RoomMessage>));
+  const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => sender.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: `c${i}` })));
   await waitFor(() => batches.flat().length >= 100, 5000, "100 messages");
   const seqs = batches.flat().map((m) => m.seq);
   expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -38,17 +38,18 @@ test("a burst of 100 sends arrives in batches, each message once, in seq order",
 test("a joined client is a fast-properties object with its join buffer gone, and reconnects", async () => {
   // V8's own answer, through its natives syntax (enabled for this process's later compilations)
   setFlagsFromString("--allow-natives-syntax");
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- V8 natives syntax (%HasFastProperties) only parses in code compiled after setFlagsFromString
   const hasFastProperties = new Function("o", "return %HasFastProperties(o)") as (o: object) => boolean;
   const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-shape", userId: "fay" });
   room.onMessage("*", () => undefined);
   const server = await localRoom("co-shape");
-  const client = server.clients.getById(room.sessionId)! as unknown as Record<string, unknown>;
+  const client = server.clients.get(room.sessionId)! as unknown as Record<string, unknown>;
   await waitFor(() => client._enqueuedMessages === undefined, 3000, "the join buffer dropped after the join");
   expect(Object.prototype.hasOwnProperty.call(client, "_enqueuedMessages")).toBe(false);
   expect(hasFastProperties(client)).toBe(true);
   // Colyseus reads a missing join buffer as "has joined": the reconnection window opens
   await dropConnection(room, true);
-  await waitFor(() => server.clients.getById(room.sessionId)?.ref !== undefined && server.clients.length === 1 && (server.clients.getById(room.sessionId)!.ref as unknown as { readyState: number }).readyState === 1, 5000, "reconnected");
+  await waitFor(() => server.clients.get(room.sessionId)?.ref !== undefined && server.clients.length === 1 && (server.clients.get(room.sessionId)!.ref as unknown as { readyState: number }).readyState === 1, 5000, "reconnected");
   const again = collect<number>(room, "n2");
   server.broadcast("n2", 7);
   await waitFor(() => again.length === 1, 3000, "a broadcast after the reconnection");

@@ -23,7 +23,7 @@ test.each([
   const codes = Promise.all([leaveCode(phone), leaveCode(laptop)]);
   await t.server.ctx.store.bus.publish(Topic.room(roomId), { type: "remove", userIds: ["alice"], reason });
   expect(await codes).toEqual([closeCode, closeCode]);
-  const members = async () => ((await bob.request("info")) as { members: { userId: string }[] }).members.map((m) => m.userId);
+  const members = async () => (await bob.request<unknown, { members: { userId: string }[] }>("info")).members.map((m) => m.userId);
   await waitFor(async () => (await members()).length === 1, 2000, "alice's removal");
   expect(await members()).toEqual(["bob"]);
   await bob.leave();

@@ -64,7 +64,7 @@ test("a frame over the limit drops only its sender (close 1009); the other membe
   await waitFor(() => dropped.length > 0, 5000, "ann's connection closed");
   expect(dropped[0]).toBe(1009);
 
-  const sent = (await bob.request(ClientRequest.SEND, { type: "text", content: "still here" })) as RoomMessage;
+  const sent = await bob.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: "still here" });
   await waitFor(() => atBob.flat().some((m) => m.messageID === sent.messageID), 3000, "bob's message back at bob");
   const server = await localRoom("fl");
   expect(server.state.attributes.has("huge")).toBe(false);

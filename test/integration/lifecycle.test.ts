@@ -62,9 +62,9 @@ describe("create / join / enter", () => {
     const rooms = [];
     for (const id of ["p1", "p2", "p3"]) rooms.push(await sdkEnter(t.httpUrl, { mode: "enter", roomId: id, userId: "carol" }));
     expect(await codeOf(requestSeat(t.httpUrl, { mode: "enter", roomId: "p4", userId: "carol" }))).toBe(ErrorCode.JOINED_ROOMS_LIMIT);
-    await rooms[0].leave();
+    await rooms.at(0)!.leave();
     const again = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "p4", userId: "carol" });
-    await Promise.all([again.leave(), rooms[1].leave(), rooms[2].leave()]);
+    await Promise.all([again.leave(), rooms.at(1)!.leave(), rooms.at(2)!.leave()]);
   });
 
   test("a bad body names the field", async () => {

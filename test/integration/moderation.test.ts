@@ -106,7 +106,9 @@ test("a protected user survives the offline kick-out rule; an unprotected one do
   const protectedInRoom = () => t.server.ctx.moderationCaches.snapshot().scopes.get(Scope.protectedUsers("prot1"))?.some((e) => e.member === "vip") === true;
   await waitFor(protectedInRoom, 2000, "the room's moderation to hold vip as protected");
   const left: string[] = [];
-  const onLeft = ({ roomId, userId }: { roomId: string; userId: string }) => void (roomId === "prot1" && left.push(userId));
+  const onLeft = ({ roomId, userId }: { roomId: string; userId: string }) => {
+    if (roomId === "prot1") left.push(userId);
+  };
   t.server.chat.events.on("memberLeft", onLeft);
   const room = await localRoom("prot1");
   // vip goes offline first, so its window ends no later than joe's: the check that kicks joe would kick an unprotected vip too

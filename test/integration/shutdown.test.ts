@@ -30,7 +30,7 @@ test("`npm start` serves /, /__healthcheck and rooms, and exits on SIGTERM withi
         const match = /listening on (http:\/\/\S+)/.exec(out);
         if (match) {
           clearTimeout(timer);
-          resolve(match[1].replace("localhost", "127.0.0.1"));
+          resolve(match.at(1)!.replace("localhost", "127.0.0.1"));
         }
       });
     });

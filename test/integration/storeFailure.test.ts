@@ -9,8 +9,7 @@ function flakyStore(): { store: ChatStore; failing: { on: boolean } } {
   const failing = { on: false };
   const sets = new Proxy(store.sets, {
     get(target, key: keyof ExpiringSetStore) {
-      const real = target[key] as (...args: unknown[]) => Promise<unknown>;
-      return (...args: unknown[]) => (failing.on ? Promise.reject(new Error("store unreachable")) : real.apply(target, args));
+      return (...args: unknown[]) => (failing.on ? Promise.reject(new Error("store unreachable")) : (target[key] as (...args: unknown[]) => Promise<unknown>).apply(target, args));
     },
   });
   return { store: { ...store, sets }, failing };
@@ -43,7 +42,7 @@ test("store failures in the room's background work are logged, never unhandled, 
   expect(unhandled).toEqual([]);
   errors.mockRestore();
   flaky.failing.on = false;
-  const info = (await alice.request("info")) as { members: { userId: string }[] };
+  const info = await alice.request<unknown, { members: { userId: string }[] }>("info");
   expect(info.members.map((m) => m.userId)).toEqual(["alice"]);
   await alice.leave();
 });

@@ -56,12 +56,8 @@ function killGroup(child: ChildProcess): void {
  * Node 24 (jest's own binary) comes first on PATH, for npm and its scripts.
  */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS;
-  delete env.INIT_CWD;
-  for (const key of Object.keys(env)) {
-    if (/^npm_(package_|lifecycle_|command$|config_local_prefix$)/i.test(key)) delete env[key];
-  }
+  const dropped = (key: string) => key === "NODE_OPTIONS" || key === "INIT_CWD" || /^npm_(package_|lifecycle_|command$|config_local_prefix$)/i.test(key);
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !dropped(key)));
   env.PATH = [path.dirname(process.execPath), env.PATH ?? ""].join(path.delimiter);
   return env;
 }
@@ -74,8 +70,8 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): P
     running.add(child);
     let stdout = "";
     let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       killGroup(child);
       reject(new Error(`${command} ${args.join(" ")} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
@@ -108,6 +104,7 @@ function node(script: string): Promise<RunResult> {
 }
 
 /** The last stdout line starting with `prefix`, parsed as JSON after it. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape the script printed
 function reported<T>(result: RunResult, prefix: string): T {
   const line = result.stdout
     .split("\n")

@@ -114,6 +114,7 @@ describe("chat.defineRoom(RoomClass, settings)", () => {
 
   test("a class that is not a ChatRoom is refused: a plain class, a Colyseus Room", () => {
     const chat = chatrooms();
+    // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- the plain class the test feeds to defineRoom
     class NotAChatRoom {}
     class BattleRoom extends Room {}
     for (const klass of [NotAChatRoom, BattleRoom]) {

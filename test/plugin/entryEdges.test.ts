@@ -59,7 +59,7 @@ test("a chat room cannot take the id of a live game room: 409 [24001] naming its
   expect(await enter.json()).toMatchObject({ code: ErrorCode.ROOM_ALREADY_EXISTS });
   // the game room still has its one player
   const listing = (await import("@colyseus/core")).matchMaker.getLocalRoomById(battle.roomId);
-  expect(listing?.clients.length).toBe(1);
+  expect(listing.clients.length).toBe(1);
 });
 
 test("the room class's own static onAuth refuses on the SDK's door and on /chat/enter alike (24004)", async () => {

@@ -67,7 +67,7 @@ export async function opened<R extends SdkRoom>(join: Promise<R>): Promise<R> {
 export async function leaveTracked(): Promise<void> {
   const rooms = [...tracked];
   tracked.clear();
-  await Promise.all(rooms.filter((room) => room.connection?.isOpen).map((room) => room.leave(true)));
+  await Promise.all(rooms.filter((room) => (room.connection as SdkRoom["connection"] | undefined)?.isOpen).map((room) => room.leave(true)));
 }
 
 /** What a rejected call carried. */

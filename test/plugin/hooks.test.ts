@@ -149,9 +149,9 @@ function chatClient(userId: string, userName?: string): { client: ChatClient; se
 
 /** The server-side room. */
 function serverRoom(roomId: string): HookChat {
-  const room = matchMaker.getLocalRoomById(roomId);
+  const room = matchMaker.getLocalRoomById(roomId) as unknown as HookChat | undefined;
   if (!room) throw new Error(`no room ${roomId}`);
-  return room as unknown as HookChat;
+  return room;
 }
 
 /** userIds the server-side room holds as members; [] when it is gone. */
@@ -186,7 +186,7 @@ describe("onMemberEnter", () => {
     expect(calls.map((c) => c.userId)).toEqual(["alice"]);
     expect(calls[0]).toMatchObject({ listed: true, switchedFrom: undefined, member: { userId: "alice", userName: "Alice", online: true, devices: 1 } });
     // the client's own options reach the hook (app data beside the validated fields)
-    expect(calls[0]!.options).toMatchObject({ roomId: "en-1", userId: "alice", team: "blue" });
+    expect(calls.at(0)!.options).toMatchObject({ roomId: "en-1", userId: "alice", team: "blue" });
     expect(serverRoom("en-1").state.members.get("alice")?.devices).toBe(2);
 
     const bob = await opened(sdk.joinOrCreate("chat", { roomId: "en-1", userId: "bob" }));
@@ -458,7 +458,7 @@ describe("setMemberFields", () => {
   test("invalid fields throw PARAMETER naming the limit; a non-member throws NOT_IN_ROOM; the limits themselves are accepted", async () => {
     const member: SdkRoom = await opened(sdk.joinOrCreate("chat", { roomId: "badfields-1", userId: "lee" }));
     await firstState(member);
-    const errors = Object.fromEntries(fieldErrors.filter((e) => e.roomId === "badfields-1").map((e) => [e.attempt, e]));
+    const errors: Partial<Record<string, FieldError>> = Object.fromEntries(fieldErrors.filter((e) => e.roomId === "badfields-1").map((e) => [e.attempt, e]));
     expect(errors["17 fields"]).toMatchObject({ code: ErrorCode.PARAMETER });
     expect(errors["17 fields"]!.message).toMatch(/at most 16 fields, got 17/);
     expect(errors["bad name"]).toMatchObject({ code: ErrorCode.PARAMETER });

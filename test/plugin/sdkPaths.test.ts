@@ -10,13 +10,13 @@
  */
 import { defineServer, matchMaker, type Server } from "@colyseus/core";
 import { Client, type Room as SdkRoom } from "@colyseus/sdk";
-import { ChatClient, ChatClientError } from "../../src/client";
+import { ChatClient } from "../../src/client";
 import { ChatRoom, createChatrooms, ErrorCode, type Chatrooms } from "../../src/index";
 import { issueUserToken } from "../../src/core/tokens";
 import { Scope } from "../../src/service/scopes";
 import { tokenFor } from "../helpers/operator";
 import { waitFor } from "../helpers/server";
-import { firstState, opened, operatorOk, refusal, servePlugin, type PluginServer } from "./helpers";
+import { firstState, opened, operatorOk, refusal, servePlugin, type PluginServer, type Refusal } from "./helpers";
 
 const SECURED_CREDS = { appKey: "plugin-key", appSecret: "plugin-secret" };
 const MAX_ROOMS = 3;
@@ -77,11 +77,11 @@ async function listings(roomId: string): Promise<{ name: string }[]> {
   return (await matchMaker.query({})).filter((r) => r.roomId === roomId);
 }
 
-/** The ChatClientError a ChatClient call rejects with. */
-async function clientRefusal(call: Promise<unknown>): Promise<ChatClientError> {
+/** The code, message and name of the ChatClientError a ChatClient call rejects with. */
+async function clientRefusal(call: Promise<unknown>): Promise<Refusal> {
   const err = await refusal(call);
   expect(err.name).toBe("ChatClientError");
-  return err as unknown as ChatClientError;
+  return err;
 }
 
 describe("the SDK's matchmaking on type `chat`", () => {

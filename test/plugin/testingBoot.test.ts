@@ -34,7 +34,7 @@ class BattleRoom extends Room<{ state: BattleState }> {
       this.state.moves += 1;
     });
   }
-  override onJoin(client: ServerClient, options: { name?: string }): void {
+  override onJoin(client: ServerClient, options?: { name?: string }): void {
     this.state.players.set(client.sessionId, options?.name ?? "anonymous");
   }
   override onLeave(client: ServerClient): void {
@@ -129,14 +129,14 @@ test("connectTo(room, options) joins the chat room by id; waitForMessage sees th
   await waitFor(() => (viewer.state as ChatStateView).members.has("bob"), 2000, "bob in the viewer's state");
 
   const delivered = viewer.waitForMessage(ServerMessage.MESSAGES);
-  const sent = (await bob.request(ClientRequest.SEND, { type: "text", content: "gg" })) as RoomMessage;
+  const sent = await bob.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: "gg" });
   expect(sent).toMatchObject({ seq: 1, senderUserID: "bob", content: "gg" });
   expect(await delivered).toEqual([expect.objectContaining({ messageID: sent.messageID, content: "gg" })]);
 
   // the studio's onBeforeMessage refuses with its own code
   const refused = await bob.request(ClientRequest.SEND, { type: "text", content: "cheat codes anyone?" }).then(
     () => undefined,
-    (e: { reason?: unknown }) => e.reason,
+    (e: unknown) => (e as { reason?: unknown }).reason,
   );
   expect(refused).toEqual({ code: 30001, message: "no cheating talk" });
 
@@ -202,12 +202,12 @@ describe("the studio's battle room beside it: nothing global was narrowed", () =
     await waitFor(async () => (await matchMaker.query({ name: "battle" })).length === 0, 3000, "earlier battle rooms to dispose");
     const players = [];
     for (let i = 0; i < 5; i++) players.push(await opened(colyseus.sdk.joinOrCreate("battle", { name: `q${i}` })));
-    const firstRoom = players[0]!.roomId;
+    const firstRoom = players.at(0)!.roomId;
     expect(players.slice(0, 4).map((p) => p.roomId)).toEqual([firstRoom, firstRoom, firstRoom, firstRoom]);
-    expect(players[4]!.roomId).not.toBe(firstRoom);
+    expect(players.at(4)!.roomId).not.toBe(firstRoom);
 
     const created = await opened(colyseus.sdk.create("battle", { name: "solo" }));
-    expect([firstRoom, players[4]!.roomId]).not.toContain(created.roomId);
+    expect([firstRoom, players.at(4)!.roomId]).not.toContain(created.roomId);
 
     const serverMade = await colyseus.createRoom<BattleRoom>("battle", {});
     expect(serverMade).toBeInstanceOf(BattleRoom);

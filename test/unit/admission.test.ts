@@ -46,7 +46,7 @@ describe("RoomAdmission", () => {
     const admittedBy = new Map<number, number>();
     for (let i = 0; i < 200; i++) {
       const kind = i % 4;
-      if (a.decide(T0, kinds[kind]!) === "admit") admittedBy.set(kind, (admittedBy.get(kind) ?? 0) + 1);
+      if (a.decide(T0, kinds.at(kind)!) === "admit") admittedBy.set(kind, (admittedBy.get(kind) ?? 0) + 1);
     }
     expect(admittedBy.get(3)).toBe(50); // every protected message
     expect(a.admitted + a.dropped).toBe(200);

@@ -14,7 +14,7 @@ function parseFrames(bytes: Buffer): Buffer[] {
   let o = 0;
   while (o < bytes.length) {
     expect(bytes[o]).toBe(0x82);
-    let length = bytes[o + 1];
+    let length = bytes.readUInt8(o + 1);
     o += 2;
     if (length === 126) {
       length = bytes.readUInt16BE(o);
@@ -54,11 +54,11 @@ test("frames sent in one turn leave in one write, in send order; a later turn ge
   expect(writes).toHaveLength(0);
   await nextTurn();
   expect(writes).toHaveLength(1);
-  expect(parseFrames(writes[0]).map(String)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+  expect(parseFrames(writes.at(0)!).map(String)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
   client.raw(Buffer.from("later"));
   await nextTurn();
   expect(writes).toHaveLength(2);
-  expect(parseFrames(writes[1]).map(String)).toEqual(["later"]);
+  expect(parseFrames(writes.at(1)!).map(String)).toEqual(["later"]);
 });
 
 test("a frame is copied when sent: reusing the caller's buffer afterwards does not change it", async () => {
@@ -67,7 +67,7 @@ test("a frame is copied when sent: reusing the caller's buffer afterwards does n
   client.raw(shared);
   shared.write("XXXXX");
   await nextTurn();
-  expect(parseFrames(writes[0]).map(String)).toEqual(["first"]);
+  expect(parseFrames(writes.at(0)!).map(String)).toEqual(["first"]);
 });
 
 test("leave writes the pending frames before the close frame", async () => {
@@ -102,13 +102,13 @@ test("a broadcast is framed once: members with nothing else queued write the sam
   });
   const payload = Buffer.from("to everyone");
   for (const c of clients) c.raw(payload);
-  clients[2].raw(Buffer.from("only you"));
+  clients.at(2)!.raw(Buffer.from("only you"));
   await nextTurn();
   // members 0 and 1 write the very same frame buffer; member 2 has two frames in a buffer of its own
-  expect(sockets[0][0]).toBe(sockets[1][0]);
-  expect(parseFrames(sockets[0][0]).map(String)).toEqual(["to everyone"]);
-  expect(sockets[2][0]).not.toBe(sockets[0][0]);
-  expect(parseFrames(sockets[2][0]).map(String)).toEqual(["to everyone", "only you"]);
+  expect(sockets.at(0)!.at(0)).toBe(sockets.at(1)!.at(0));
+  expect(parseFrames(sockets.at(0)!.at(0)!).map(String)).toEqual(["to everyone"]);
+  expect(sockets.at(2)!.at(0)).not.toBe(sockets.at(0)!.at(0));
+  expect(parseFrames(sockets.at(2)!.at(0)!).map(String)).toEqual(["to everyone", "only you"]);
 });
 
 test("a buffer reused between sends in one turn is matched by its bytes, never by identity", async () => {
@@ -119,6 +119,6 @@ test("a buffer reused between sends in one turn is matched by its bytes, never b
   reused.write("other");
   b.client.raw(reused);
   await nextTurn();
-  expect(parseFrames(a.writes[0]).map(String)).toEqual(["first"]);
-  expect(parseFrames(b.writes[0]).map(String)).toEqual(["other"]);
+  expect(parseFrames(a.writes.at(0)!).map(String)).toEqual(["first"]);
+  expect(parseFrames(b.writes.at(0)!).map(String)).toEqual(["other"]);
 });

@@ -30,6 +30,7 @@ export function chatHandler(processToken = TOKEN, appOnAuth?: AppOnAuth): RoomHa
 
 /** A registered room class of the app's own (no chat context). */
 export function otherHandler(): RoomHandler {
+  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a stand-in for an app's own room class: only its identity (no chat context) matters
   return { klass: class BattleRoom {} };
 }
 
@@ -57,7 +58,7 @@ export class FakeMatchmaker implements Matchmaker {
     return created;
   };
   /** What reserveSeatFor does; by default a seat in the listing. */
-  onReserve: (listing: IRoomCache) => Promise<SeatReservation> = async (room) => ({ name: room.name, roomId: room.roomId, processId: room.processId, sessionId: `s${this.seats.length}` }) as SeatReservation;
+  onReserve: (listing: IRoomCache) => Promise<SeatReservation> = async (room) => ({ name: room.name, roomId: room.roomId, processId: room.processId, sessionId: `s${this.seats.length}` });
 
   async getRoomById(roomId: string): Promise<IRoomCache | undefined> {
     return this.listings.get(roomId);

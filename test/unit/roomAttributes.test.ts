@@ -78,7 +78,7 @@ describe("RoomAttributes", () => {
     table.setFromRequest("ann", { attributes: { a: "1" }, expectedVersion: 0 }, T0);
     table.setFromRequest("ann", { attributes: { b: "1" } }, T0);
     table.setFromRequest("ann", { attributes: { a: "2" }, expectedVersion: 1 }, T0);
-    expect(table.query().a.version).toBe(3);
+    expect(table.query()).toHaveProperty("a.version", 3);
     expect(table.versionClock).toBe(3);
     expect(codeOf(() => table.setFromRequest("ann", { attributes: { a: "3" }, expectedVersion: 1 }, T0))).toBe(
       ErrorCode.ATTRIBUTE_VERSION_CONFLICT,
@@ -86,7 +86,7 @@ describe("RoomAttributes", () => {
     expect(codeOf(() => table.setFromRequest("ann", { attributes: { new: "x" }, expectedVersion: 5 }, T0))).toBe(
       ErrorCode.ATTRIBUTE_VERSION_CONFLICT,
     );
-    expect(table.query().a.value).toBe("2");
+    expect(table.query()).toHaveProperty("a.value", "2");
   });
 
   test("limits: a batch over 20 keys, a room over 100 keys, a bad key and a missing key are refused, changing nothing", () => {
@@ -130,7 +130,7 @@ describe("RoomAttributes", () => {
     table.seed({ seat: { value: "ann", ownerId: "ann", autoDelete: false, version: 7, updatedAt: T0 } }, 9);
     expect(synced()).toEqual({ seat: "ann" });
     table.setFromRequest("ann", { attributes: { seat: "ann again" } }, T0);
-    expect(table.query().seat.version).toBe(10);
+    expect(table.query()).toHaveProperty("seat.version", 10);
     expect(() => table.seed({}, 0)).toThrow();
   });
 });

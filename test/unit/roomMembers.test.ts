@@ -150,7 +150,7 @@ describe("RoomMembers: member events", () => {
     r.join("ann");
     r.members.setFields("ann", { team: "red" });
     jest.advanceTimersByTime(PATCH_MS);
-    expect(r.sent[0].payload.members[0].fields).toEqual({ team: "red" });
+    expect(r.sent.at(0)!.payload.members.at(0)!.fields).toEqual({ team: "red" });
   });
 
   test("a refused entry (removed without its record) leaves no event and no hook view", () => {

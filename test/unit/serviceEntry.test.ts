@@ -123,7 +123,7 @@ describe("enter", () => {
       await jest.advanceTimersByTimeAsync(1 + 100);
       await expect(entered).resolves.toEqual({ name: "chatroom", roomId: "lobby", sessionId: "s" });
       expect(mm.seats).toHaveLength(3);
-      expect(mm.seats[2]!.listing).toBe(fresh);
+      expect(mm.seats.at(2)!.listing).toBe(fresh);
     });
 
     test("gives up after 5 tries with ROOM_NOT_EXIST saying to try again", async () => {

@@ -51,7 +51,7 @@ async function connectionClass(transport: CoalescingTransport): Promise<{ coales
     await pong;
     const { matchMaker } = await import("@colyseus/core");
     const serverRoom = matchMaker.getLocalRoomById(room.roomId);
-    const client = serverRoom?.clients.getById(room.sessionId);
+    const client = serverRoom.clients.get(room.sessionId);
     await room.leave();
     return { coalescing: client instanceof CoalescingClient, stock: client instanceof WebSocketClient && !(client instanceof CoalescingClient) };
   } finally {
