@@ -58,3 +58,4 @@ export {
   type BeforeSendReply,
   type BeforeSendRequest,
 } from "./ops/beforeSendCallback";
+export { createMetrics, type ChatMetrics, type MetricsOptions, type WebhookOutcome, type HookOutcome } from "./ops/metrics";

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { parseInput } from "../schemas/parse";
 import type { ChatEventMap, ChatEvents } from "../service/events";
 import { createBullmqWebhookQueue } from "./webhooksBullmq";
-import type { RetryPolicy } from "./webhooksDelivery";
+import { observedFetch, type DeliveryObserver, type RetryPolicy } from "./webhooksDelivery";
 import { WEBHOOK_EVENTS, webhookEventOf, type WebhookEvent, type WebhookEventName } from "./webhooksPayload";
 import { createMemoryWebhookQueue, type WebhookQueue } from "./webhooksQueue";
 
@@ -40,6 +40,11 @@ export interface WebhooksOptions {
   closeTimeoutMs?: number;
   /** The fetch to send with [globalThis.fetch]. */
   fetch?: typeof fetch;
+  /**
+   * Told of every finished delivery try (one batch to one URL): its outcome ("ok", "retry" or
+   * "failed" when the batch is given up) and duration in seconds, e.g. `metrics.observeWebhook`.
+   */
+  observe?: DeliveryObserver;
 }
 
 /** What {@link createWebhooks} returns. */
@@ -94,6 +99,7 @@ const optionsSchema = z.object({
   timeoutMs: int(1, 600_000).default(WEBHOOK_DEFAULTS.timeoutMs),
   closeTimeoutMs: int(0, 600_000).default(WEBHOOK_DEFAULTS.closeTimeoutMs),
   fetch: z.custom<typeof fetch>((value) => typeof value === "function", "must be a function").optional(),
+  observe: z.custom<DeliveryObserver>((value) => typeof value === "function", "must be a function").optional(),
 });
 
 type Listener<K extends WebhookEventName> = (payload: ChatEventMap[K][0]) => void;
@@ -105,7 +111,14 @@ type Listener<K extends WebhookEventName> = (payload: ChatEventMap[K][0]) => voi
 export function createWebhooks(chat: { readonly events: ChatEvents }, options: WebhooksOptions): Webhooks {
   const o = parseInput(optionsSchema, options, { root: "webhooks options" });
   const policy: RetryPolicy = { attempts: o.attempts, backoffMs: o.backoffMs, maxBackoffMs: o.maxBackoffMs, timeoutMs: o.timeoutMs };
-  const queueOptions = { urls: [...new Set(o.urls)], appKey: o.appKey, appSecret: o.appSecret, policy, fetch: o.fetch ?? globalThis.fetch };
+  const fetchFn = o.fetch ?? globalThis.fetch;
+  const queueOptions = {
+    urls: [...new Set(o.urls)],
+    appKey: o.appKey,
+    appSecret: o.appSecret,
+    policy,
+    fetch: o.observe ? observedFetch(fetchFn, o.observe) : fetchFn,
+  };
   const queue: WebhookQueue =
     o.redisUrl === undefined
       ? createMemoryWebhookQueue(queueOptions, o.closeTimeoutMs)
@@ -163,4 +176,4 @@ export function createWebhooks(chat: { readonly events: ChatEvents }, options: W
 }
 
 export { WebhookEventStatus, WebhookEventType, type WebhookEvent, type WebhookEventName } from "./webhooksPayload";
-export { bodySignature } from "./webhooksDelivery";
+export { bodySignature, type DeliveryObserver, type DeliveryOutcome } from "./webhooksDelivery";

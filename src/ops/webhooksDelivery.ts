@@ -121,6 +121,32 @@ export interface DeliveryTarget extends SigningCredentials {
   log: FailureLog;
 }
 
+/** What one delivery try came to: delivered (2xx), failed and retried later, or failed for good (the batch is given up). */
+export type DeliveryOutcome = "ok" | "retry" | "failed";
+
+/** Told of every finished delivery try (metrics): the URL, its outcome and how long the try took, seconds. */
+export type DeliveryObserver = (url: string, outcome: DeliveryOutcome, seconds: number) => void;
+
+/** Observers by the fetch a {@link DeliveryTarget} sends with: the queues build targets from their options' fetch. */
+const observers = new WeakMap<typeof fetch, DeliveryObserver>();
+
+/** `fetchFn` as a fetch of its own whose deliveries ({@link deliverBatch}) report every try to `observe`. */
+export function observedFetch(fetchFn: typeof fetch, observe: DeliveryObserver): typeof fetch {
+  const observed: typeof fetch = (input, init) => fetchFn(input, init);
+  observers.set(observed, observe);
+  return observed;
+}
+
+/** Reports one try; an observer that throws is logged and never breaks the delivery. */
+function report(observe: DeliveryObserver | undefined, url: string, outcome: DeliveryOutcome, startedAt: number): void {
+  if (!observe) return;
+  try {
+    observe(url, outcome, (performance.now() - startedAt) / 1000);
+  } catch (e) {
+    console.error(`webhook ${url}: the delivery observer failed:`, e);
+  }
+}
+
 /** Wait before try `attempt + 1` after `attempt` tries failed (1-based): backoffMs * 2^(attempt-1), capped. */
 export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.min(attempt - 1, 30));
@@ -129,7 +155,8 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 /**
  * Delivers one batch to one URL: a try is successful when the receiver answers 2xx within the
  * time limit; any other answer, a timeout or a network error is retried after the backoff, up to
- * `policy.attempts` tries. Resolves true when delivered, false when every try failed (logged).
+ * `policy.attempts` tries. Every finished try is reported to the observer of `target.fetch`
+ * ({@link observedFetch}), if any. Resolves true when delivered, false when every try failed (logged).
  * Rejects with `signal.reason` as soon as `signal` aborts (closing): the batch is then neither
  * delivered nor given up, and the caller keeps it.
  */
@@ -140,12 +167,15 @@ export async function deliverBatch(
   signal: AbortSignal,
 ): Promise<boolean> {
   const body = JSON.stringify(events);
+  const observe = observers.get(target.fetch);
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
     let failure: string;
+    const startedAt = performance.now();
     try {
       const { status } = await postSigned(target.fetch, target.url, body, target, policy.timeoutMs, signal);
       if (status >= 200 && status < 300) {
+        report(observe, target.url, "ok", startedAt);
         target.log.succeeded();
         return true;
       }
@@ -154,6 +184,7 @@ export async function deliverBatch(
       if (signal.aborted) throw signal.reason;
       failure = describeFailure(e);
     }
+    report(observe, target.url, attempt >= policy.attempts ? "failed" : "retry", startedAt);
     target.log.failed(failure);
     if (attempt >= policy.attempts) {
       console.error(

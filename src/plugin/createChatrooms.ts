@@ -27,6 +27,7 @@ import { ModerationCaches } from "../service/moderationCache";
 import { createMemoryStore } from "../store/memory";
 import { createRedisStore, watchRedisConnection } from "../store/redis";
 import type { ChatStore } from "../store/types";
+import { createMetrics, type ChatMetrics } from "../ops/metrics";
 import { startOperations } from "./operations";
 import { assertRoomSettings, type RoomSettings } from "./roomSettings";
 
@@ -77,6 +78,11 @@ export interface Chatrooms {
    * `express: (app) => app.use("/chat-admin", chat.router())`. Every answer is JSON `{ code, ... }`.
    */
   router(options?: ChatRouterOptions): Router;
+  /**
+   * Prometheus metrics of this instance's rooms on this process (docs/metrics.md): mount
+   * `app.get("/metrics", chat.metrics.handler)` where your scraper reaches it.
+   */
+  readonly metrics: ChatMetrics;
   /** Stops renewing room-id claims and closes the store connections this instance opened. */
   close(): Promise<void>;
 }
@@ -129,8 +135,15 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
   const { now = Date.now, store: givenStore, operatorRoomType, ...settings } = options;
   const config = resolveConfig(settings);
   const events = new ChatEvents();
+  const metrics = createMetrics({ events }, { now });
   // before any connection opens: a setting that cannot work throws here
-  const operations = startOperations(config, events);
+  let operations: ReturnType<typeof startOperations>;
+  try {
+    operations = startOperations(config, events, metrics);
+  } catch (e) {
+    metrics.close();
+    throw e;
+  }
   const auditRetention = { maxEntries: config.auditMaxEntries, maxAgeMs: config.auditRetentionDays * 24 * 3600 * 1000 };
   const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl, auditRetention }) : createMemoryStore({ auditRetention }));
   const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true }) : undefined;
@@ -156,6 +169,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
     config,
     context,
     events: context.events,
+    metrics,
     defineRoom<T extends ChatRoomClass>(RoomClass: T = ChatRoom as T, roomSettings?: RoomSettings) {
       if (typeof RoomClass !== "function" || !(RoomClass === ChatRoom || RoomClass.prototype instanceof ChatRoom)) {
         throw new ChatError(ErrorCode.PARAMETER, "chat.defineRoom(RoomClass) takes ChatRoom or a subclass of it");
@@ -212,6 +226,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
       context.claims.stop();
       // the rooms are gone (their SHUTDOWN events are collected): queue what is left, then close the store
       await operations.close().catch((e: unknown) => console.error("closing the webhooks failed:", e));
+      metrics.close();
       // quit() waits for a Redis that is down (ioredis retries): disconnect at once then
       await Promise.allSettled([store.close(), rateLimitRedis && closeRedis(rateLimitRedis)]);
     },

@@ -7,6 +7,7 @@ import type { ChatRoom } from "../../rooms/ChatRoom";
 import type { ChatConfig } from "../config";
 import { ChatError, ErrorCode } from "../core/errors";
 import { createBeforeSendCallback, withBeforeSendCallback, type BeforeSendCallback } from "../ops/beforeSendCallback";
+import type { ChatMetrics } from "../ops/metrics";
 import { createWebhooks, type Webhooks } from "../ops/webhooks";
 import { urlList } from "../schemas/config";
 import type { ChatEvents } from "../service/events";
@@ -31,7 +32,7 @@ function signingCredentials(config: ChatConfig, what: string): { appKey: string;
 }
 
 /** Starts what `config` asks for; throws PARAMETER naming a setting that cannot work. */
-export function startOperations(config: ChatConfig, events: ChatEvents): Operations {
+export function startOperations(config: ChatConfig, events: ChatEvents, metrics?: ChatMetrics): Operations {
   let beforeSend: BeforeSendCallback | undefined;
   if (config.beforeSendUrl !== undefined) {
     beforeSend = createBeforeSendCallback({
@@ -55,8 +56,10 @@ export function startOperations(config: ChatConfig, events: ChatEvents): Operati
             attempts: config.webhookAttempts,
             backoffMs: config.webhookBackoffMs,
             timeoutMs: config.webhookTimeoutMs,
+            observe: metrics ? (url, outcome, seconds) => metrics.observeWebhook(url, outcome, seconds) : undefined,
           },
         );
+  if (webhooks && metrics) metrics.setWebhookQueueDepth(() => webhooks.depth());
   return {
     webhooks,
     withCallbacks: (RoomClass) => (beforeSend ? withBeforeSendCallback(RoomClass, beforeSend) : RoomClass),

@@ -85,6 +85,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       // Before every route: a cross-site POST (CSRF) reaches neither the operator API (unsigned in
       // open development mode), nor the entry route, nor the operator panel's proxy.
       app.use(refuseCrossSite(edges.corsOrigins));
+      app.get("/metrics", chat.metrics.handler);
       app.use(chat.router());
       app.use(createDemoRouter(config, chat.context.directory, { allowedOrigins: edges.corsOrigins }));
       // what no route answered: JSON, never Express' HTML page (Colyseus' own routes come first)

@@ -67,7 +67,7 @@ describeWithBrowser("cross-site requests in Chromium (secured server with an ope
       const form = document.createElement("form");
       form.method = "POST";
       form.action = action;
-      for (const [name, value] of [["userId", "victim"], ["minute", "60"]]) {
+      for (const [name, value] of [["userId", "victim"], ["minute", "60"]] as const) {
         const input = document.createElement("input");
         input.name = name;
         input.value = value;
