@@ -7,9 +7,29 @@ import { OfflineKickout } from "../src/core/kickout";
 import { makeDestroyPolicy, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
 import { assertName, assertRoomId } from "../src/core/ids";
 import type { ValidSend } from "../src/core/messages";
-import { ClientRequest, ServerMessage, type AttributesUpdate, type JoinOptions, type HistorySync, type RecallNotice, type RoomInfo, type RoomMessage } from "../src/protocol";
+import {
+  ClientRequest,
+  ServerMessage,
+  type AttributesUpdate,
+  type JoinOptions,
+  type HistorySync,
+  type RecallNotice,
+  type RoomInfo,
+  type RoomMessage,
+} from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
-import { admit, assertCreatable, assertNotBanned, FILTER_KEY, isAdmitted, parseJoinOptions, parseRoomConfig, toMatchmakingError, type AdmittedEntry, type CreateOptions } from "../src/service/entry";
+import {
+  admit,
+  assertCreatable,
+  assertNotBanned,
+  FILTER_KEY,
+  isAdmitted,
+  parseJoinOptions,
+  parseRoomConfig,
+  toMatchmakingError,
+  type AdmittedEntry,
+  type CreateOptions,
+} from "../src/service/entry";
 import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
@@ -138,7 +158,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       broadcast: (type, payload) => this.broadcast(type, payload),
       schedule,
     });
-    this.kickout = new OfflineKickout({ mode: config.kickoutMode, windowMs: config.reconnectWindowS * 1000, messageLimit: config.kickoutMessageLimit });
+    this.kickout = new OfflineKickout({
+      mode: config.kickoutMode,
+      windowMs: config.reconnectWindowS * 1000,
+      messageLimit: config.kickoutMessageLimit,
+    });
     const timerHost = { schedule, now: () => this.ctx.now() };
     this.kickoutTimer = new KickoutTimer({
       ...timerHost,
@@ -146,7 +170,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       isProtected: (userId) => this.protectedUsers.has(userId),
       onDue: (due) => this.removeMembers(due, ExitReason.OFFLINE),
     });
-    this.destroyTimer = new DestroyTimer({ ...timerHost, policy: () => this.policy, activity: () => this.activity, onDue: () => this.closeRoom(ExitReason.EXPIRED) });
+    this.destroyTimer = new DestroyTimer({
+      ...timerHost,
+      policy: () => this.policy,
+      activity: () => this.activity,
+      onDue: () => this.closeRoom(ExitReason.EXPIRED),
+    });
     this.activity = { createdAt, lastActivityAt: now, memberCount: 0, emptySince: null, everJoined: false };
     this.state.roomId = options.roomId;
     this.state.roomName = options.roomName;
@@ -163,7 +192,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         this.ctx.events.publish("messageDelivered", { roomId: this.roomId, message });
       },
       isProtectedUser: (userId) => this.protectedUsers.has(userId),
-      beforeMessage: this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
+      beforeMessage:
+        this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
     });
     this.typing = new RoomTyping({
       broadcastExcept: (userId, notice) => {
@@ -248,7 +278,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     // room.send() of a type without a handler: Colyseus would close the sender with 4002
     // (RoomMessages.#noHandler); answer one error frame instead and keep the member.
     this.onMessage("*", (client: Client<{ userData: ConnectionData }>, type: string | number) => {
-      client.error(ErrorCode.PARAMETER, `no message type ${JSON.stringify(String(type).slice(0, 64))} in this room: send chat requests with room.request(...)`);
+      client.error(
+        ErrorCode.PARAMETER,
+        `no message type ${JSON.stringify(String(type).slice(0, 64))} in this room: send chat requests with room.request(...)`,
+      );
     });
     this.destroyTimer.arm();
     this.ctx.events.publish("roomCreated", { roomId, roomType: this.roomName, createdBy: options.creatorId, at: now });
@@ -298,7 +331,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     if (change.joined) {
       // announced once the enter hook let the member in
       this.members.announceJoined(entry.userId);
-      this.ctx.events.publish("memberJoined", { roomId: this.roomId, userId: entry.userId, devices: this.membership.devices(entry.userId), at: now });
+      this.ctx.events.publish("memberJoined", {
+        roomId: this.roomId,
+        userId: entry.userId,
+        devices: this.membership.devices(entry.userId),
+        at: now,
+      });
     }
     client.send(ServerMessage.JOIN_HISTORY, (await this.pipeline.joinHistory()) satisfies HistorySync);
   }
@@ -347,7 +385,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** onBeforeMessage for one message, after the sender's earlier ones. */
   private runMessageHook(userId: string, draft: ValidSend): Promise<ValidSend> {
     return this.messageHooks.run(userId, async () => {
-      const result = await runRefusableHook("onBeforeMessage", this.roomId, () => this.onBeforeMessage(this.members.view(userId), { ...draft }));
+      const result = await runRefusableHook("onBeforeMessage", this.roomId, () =>
+        this.onBeforeMessage(this.members.view(userId), { ...draft }),
+      );
       return checkHookMessage(result, draft, this.ctx.config.maxMessageBytes);
     });
   }
@@ -397,7 +437,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   override async onDispose(): Promise<void> {
-    if (this.claimed) this.ctx.events.publish("roomDestroyed", { roomId: this.roomId, reason: this.closingReason ?? ExitReason.EXPIRED, at: this.ctx.now() });
+    if (this.claimed)
+      this.ctx.events.publish("roomDestroyed", {
+        roomId: this.roomId,
+        reason: this.closingReason ?? ExitReason.EXPIRED,
+        at: this.ctx.now(),
+      });
     // undefined when onCreate failed before the pipeline was built
     (this.pipeline as MessagePipeline | undefined)?.dispose();
     this.unregisterModeration?.();
@@ -449,7 +494,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** The member behind a connection; throws NOT_IN_ROOM for a connection that is no member (left meanwhile). */
   private memberOf(client: Client<{ userData: ConnectionData }>): string {
     const userId = client.userData?.userId;
-    if (userId === undefined || !this.membership.has(userId)) throw new ChatError(ErrorCode.NOT_IN_ROOM, `not a member of room ${this.roomId}`);
+    if (userId === undefined || !this.membership.has(userId))
+      throw new ChatError(ErrorCode.NOT_IN_ROOM, `not a member of room ${this.roomId}`);
     return userId;
   }
 
@@ -474,7 +520,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** Operator API: set attributes owned by `ownerId`; without `isForce` only keys that are new or already `ownerId`'s. */
   operatorSetAttributes(ownerId: string, attributes: Record<string, string>, autoDelete: boolean, isForce: boolean): Outcome<string[]> {
     // acting as the owner unless forced: the operator actor (null) would overwrite anything
-    return outcome(() => this.attributes.setFromRequest(isForce ? null : ownerId, { attributes, isDeleteAfterOwnerLeft: autoDelete, isForce }, this.ctx.now(), ownerId));
+    return outcome(() =>
+      this.attributes.setFromRequest(
+        isForce ? null : ownerId,
+        { attributes, isDeleteAfterOwnerLeft: autoDelete, isForce },
+        this.ctx.now(),
+        ownerId,
+      ),
+    );
   }
 
   /** Operator API: delete attributes; `actor` null ignores ownership. */
@@ -584,7 +637,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.background(this.ctx.store.sets.remove(Scope.userRooms(userId), [this.roomId]), "unindexing the member's rooms");
     this.destroyTimer.arm();
     if (member && this.onMemberLeave !== ChatRoom.prototype.onMemberLeave) {
-      this.background(runRefusableHook("onMemberLeave", this.roomId, () => this.onMemberLeave(member, reason)), "onMemberLeave");
+      this.background(
+        runRefusableHook("onMemberLeave", this.roomId, () => this.onMemberLeave(member, reason)),
+        "onMemberLeave",
+      );
     }
     this.messageHooks.forget(userId);
   }

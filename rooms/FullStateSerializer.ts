@@ -25,5 +25,7 @@ export class FullStateSerializer<T extends Schema = Schema> extends SchemaSerial
 
 /** The serializer for a room's state: {@link FullStateSerializer} in place of Colyseus' own. */
 export function fullStateSerializer<S>(serializer: S): S {
-  return serializer instanceof SchemaSerializer && !(serializer instanceof FullStateSerializer) ? (new FullStateSerializer() as S) : serializer;
+  return serializer instanceof SchemaSerializer && !(serializer instanceof FullStateSerializer)
+    ? (new FullStateSerializer() as S)
+    : serializer;
 }

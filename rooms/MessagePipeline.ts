@@ -83,7 +83,10 @@ export class MessagePipeline {
     const parsed = parseSend(body, this.ctx.config.maxMessageBytes);
     const now = this.ctx.now();
     if (!this.rate.tryConsume(userId, now)) {
-      throw new ChatError(ErrorCode.SEND_RATE_LIMITED, `sending too fast: at most ${this.ctx.config.sendRatePerSecond} messages per second per user`);
+      throw new ChatError(
+        ErrorCode.SEND_RATE_LIMITED,
+        `sending too fast: at most ${this.ctx.config.sendRatePerSecond} messages per second per user`,
+      );
     }
     await this.host.assertMaySend(userId, now);
     this.assertDistributing();
@@ -114,7 +117,10 @@ export class MessagePipeline {
       protected: protectedSender || this.lists.protectedTypes.has(type),
     });
     if (decision === "drop") {
-      throw new ChatError(ErrorCode.MESSAGE_DROPPED, `room ${this.host.roomId} is over its message rate (${this.ctx.config.admissionWindow} per 200 ms); ${priority}-priority message dropped`);
+      throw new ChatError(
+        ErrorCode.MESSAGE_DROPPED,
+        `room ${this.host.roomId} is over its message rate (${this.ctx.config.admissionWindow} per 200 ms); ${priority}-priority message dropped`,
+      );
     }
   }
 
@@ -147,7 +153,12 @@ export class MessagePipeline {
     if (typeof messageID !== "string" || messageID.length === 0 || messageID.length > 64) {
       throw new ChatError(ErrorCode.PARAMETER, "messageID must be a string of 1..64 characters");
     }
-    const found = await findRecallable(this.ctx, this.host.roomId, messageID, byUserId === null ? { kind: "operator" } : { kind: "member", userId: byUserId });
+    const found = await findRecallable(
+      this.ctx,
+      this.host.roomId,
+      messageID,
+      byUserId === null ? { kind: "operator" } : { kind: "member", userId: byUserId },
+    );
     await this.ctx.store.history.remove(this.host.roomId, messageID);
     return found;
   }
@@ -162,14 +173,22 @@ export class MessagePipeline {
   async sync(body: unknown): Promise<HistorySync> {
     const { afterSeq } = parseInput(syncSchema, body, { root: "sync request" });
     const lastSeq = this.seq;
-    const messages = await this.ctx.store.history.query(this.host.roomId, { afterSeq, limit: this.ctx.config.historySize, direction: "forward" });
+    const messages = await this.ctx.store.history.query(this.host.roomId, {
+      afterSeq,
+      limit: this.ctx.config.historySize,
+      direction: "forward",
+    });
     return { messages: messages.filter((m) => m.seq <= lastSeq), lastSeq };
   }
 
   /** The last messages a joining member receives, with the seq they bring it up to. */
   async joinHistory(): Promise<HistorySync> {
     const lastSeq = this.seq;
-    const messages = await this.ctx.store.history.query(this.host.roomId, { beforeSeq: lastSeq + 1, limit: JOIN_HISTORY_COUNT, direction: "backward" });
+    const messages = await this.ctx.store.history.query(this.host.roomId, {
+      beforeSeq: lastSeq + 1,
+      limit: JOIN_HISTORY_COUNT,
+      direction: "backward",
+    });
     return { messages, lastSeq };
   }
 

@@ -79,7 +79,10 @@ export class RoomAttributes {
   private refuseInheritedNames(keys: readonly string[]): void {
     const inherited = keys.find(isObjectPrototypeName);
     if (inherited !== undefined) {
-      throw new ChatError(ErrorCode.ILLEGAL_ARGUMENT, `attribute key ${JSON.stringify(inherited)} cannot be synchronized by this @colyseus/schema (its MapSchema keys a plain object)`);
+      throw new ChatError(
+        ErrorCode.ILLEGAL_ARGUMENT,
+        `attribute key ${JSON.stringify(inherited)} cannot be synchronized by this @colyseus/schema (its MapSchema keys a plain object)`,
+      );
     }
   }
 

@@ -53,7 +53,12 @@ export const MAX_MEMBER_FIELD_VALUE = 512;
  * field and the limit it broke.
  */
 export function checkMemberFields(fields: unknown): Record<string, string> {
-  return parseMemberFields(fields, { maxFields: MAX_MEMBER_FIELDS, key: MEMBER_FIELD_KEY, keyRule: "1..32 characters of [A-Za-z0-9_-]", maxValue: MAX_MEMBER_FIELD_VALUE });
+  return parseMemberFields(fields, {
+    maxFields: MAX_MEMBER_FIELDS,
+    key: MEMBER_FIELD_KEY,
+    keyRule: "1..32 characters of [A-Za-z0-9_-]",
+    maxValue: MAX_MEMBER_FIELD_VALUE,
+  });
 }
 
 /**

@@ -89,11 +89,24 @@ function parseRecord(fields: Record<string, string>): RestoredRoom | undefined {
     for (const [field, text] of Object.entries(fields)) {
       if (!field.startsWith(ATTRIBUTE)) continue;
       const e = JSON.parse(text) as AttributeEntry;
-      attributes[field.slice(ATTRIBUTE.length)] = { value: e.value, ownerId: e.ownerId, autoDelete: e.autoDelete, version: e.version, updatedAt: e.updatedAt };
+      attributes[field.slice(ATTRIBUTE.length)] = {
+        value: e.value,
+        ownerId: e.ownerId,
+        autoDelete: e.autoDelete,
+        version: e.version,
+        updatedAt: e.updatedAt,
+      };
     }
     const config: RoomConfig = {};
     if (typeof meta.config?.roomDestroyDelayTime === "number") config.roomDestroyDelayTime = meta.config.roomDestroyDelayTime;
-    return { roomName: meta.roomName, createdAt: meta.createdAt, creatorId: meta.creatorId ?? null, config, attributes, clock: Number(meta.clock) || 0 };
+    return {
+      roomName: meta.roomName,
+      createdAt: meta.createdAt,
+      creatorId: meta.creatorId ?? null,
+      config,
+      attributes,
+      clock: Number(meta.clock) || 0,
+    };
   } catch {
     return undefined;
   }
@@ -133,7 +146,9 @@ export class RoomSnapshot {
     const { records } = ctx.store;
     if (!records) return new RoomSnapshot(ctx, roomId, undefined);
     // the first room of the process starts watching the store for reconnects (src/service/restore.ts)
-    await watchStoreRecovery(ctx).catch((e: unknown) => console.error("watching the store for recovery failed; the next room tries again:", e instanceof Error ? e.message : e));
+    await watchStoreRecovery(ctx).catch((e: unknown) =>
+      console.error("watching the store for recovery failed; the next room tries again:", e instanceof Error ? e.message : e),
+    );
     const restored = parseRecord(await records.read(roomId));
     if (restored) {
       origin.roomName = restored.roomName;
@@ -163,7 +178,11 @@ export class RoomSnapshot {
     this.live = { host, records, meta: { roomName: origin.roomName, createdAt, creatorId: origin.creatorId, config, clock: 0 } };
     this.untrack = trackRoomRecord(this.ctx, this);
     this.refreshTimer = setInterval(() => this.refresh(), RECORD_REFRESH_MS).unref();
-    const owners = new Set(Object.values(this.restored?.attributes ?? {}).filter((e) => e.autoDelete).map((e) => e.ownerId));
+    const owners = new Set(
+      Object.values(this.restored?.attributes ?? {})
+        .filter((e) => e.autoDelete)
+        .map((e) => e.ownerId),
+    );
     if (owners.size > 0) {
       this.orphanTimer = host.setTimeout(() => {
         for (const owner of owners) if (!host.isMember(owner)) host.attributes.ownerLeft(owner);
@@ -193,7 +212,10 @@ export class RoomSnapshot {
     const { sets } = this.ctx.store;
     const entry = [{ member: this.roomId, expiresAt: null }];
     const restore = sets.restore?.bind(sets);
-    await Promise.all([this.writing, ...(restore ? this.live.host.members().map((userId) => restore(Scope.userRooms(userId), entry)) : [])]);
+    await Promise.all([
+      this.writing,
+      ...(restore ? this.live.host.members().map((userId) => restore(Scope.userRooms(userId), entry)) : []),
+    ]);
   }
 
   /**
@@ -230,7 +252,10 @@ export class RoomSnapshot {
     const attributes = host.attributes.query();
     const fields = new Map<string, string>();
     for (const [key, a] of Object.entries(attributes)) {
-      fields.set(ATTRIBUTE + key, JSON.stringify({ value: a.value, ownerId: a.ownerId, autoDelete: a.autoDelete, version: a.version, updatedAt: a.updatedAt }));
+      fields.set(
+        ATTRIBUTE + key,
+        JSON.stringify({ value: a.value, ownerId: a.ownerId, autoDelete: a.autoDelete, version: a.version, updatedAt: a.updatedAt }),
+      );
     }
     fields.set(META, JSON.stringify({ ...meta, clock: host.attributes.versionClock }));
     const full = this.full;

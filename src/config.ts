@@ -181,7 +181,10 @@ export function validateConfig(overrides: unknown, what = "option"): Partial<Cha
  */
 export function parseSettings(schema: z.ZodType<Partial<ChatConfig>>, overrides: unknown, what: string): Partial<ChatConfig> {
   if (overrides === undefined || overrides === null) return {};
-  return parseInput(schema, definedEntries(overrides), { root: what === "option" ? "chat settings" : `${what}s`, subject: optionSubject(what) });
+  return parseInput(schema, definedEntries(overrides), {
+    root: what === "option" ? "chat settings" : `${what}s`,
+    subject: optionSubject(what),
+  });
 }
 
 /** The own entries of `value` whose value is not undefined (a null-prototype copy), or `value` itself when it is no plain object. */

@@ -145,7 +145,8 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
     throw e;
   }
   const auditRetention = { maxEntries: config.auditMaxEntries, maxAgeMs: config.auditRetentionDays * 24 * 3600 * 1000 };
-  const store = givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl, auditRetention }) : createMemoryStore({ auditRetention }));
+  const store =
+    givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl, auditRetention }) : createMemoryStore({ auditRetention }));
   const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true }) : undefined;
   if (rateLimitRedis && config.redisUrl) watchRedisConnection(rateLimitRedis, "operator rate limits", config.redisUrl);
   const processToken = randomUUID();
@@ -200,7 +201,12 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
       if (routerOptions.enterRoute !== false) {
         router.post(ENTER_PATH, express.json({ limit: "64kb" }), jsonBodyErrors, async (req: Request, res: Response) => {
           try {
-            const authContext: AuthContext = { token: bearerToken(req), headers: new Headers(req.headers as Record<string, string>), ip: req.ip, req };
+            const authContext: AuthContext = {
+              token: bearerToken(req),
+              headers: new Headers(req.headers as Record<string, string>),
+              ip: req.ip,
+              req,
+            };
             const seat = await enter(context, parseEnterRequest(req.body), undefined, authContext);
             res.json({ seat } satisfies EnterResponse);
           } catch (e) {

@@ -26,7 +26,10 @@ export interface Operations {
 function signingCredentials(config: ChatConfig, what: string): { appKey: string; appSecret: string } {
   const { appKey, appSecret } = config;
   if (!appKey || !appSecret) {
-    throw new ChatError(ErrorCode.PARAMETER, `${what} needs appKey (CHAT_APP_KEY) and appSecret (CHAT_APP_SECRET): its requests are signed with them`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `${what} needs appKey (CHAT_APP_KEY) and appSecret (CHAT_APP_SECRET): its requests are signed with them`,
+    );
   }
   return { appKey, appSecret };
 }

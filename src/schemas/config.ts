@@ -82,9 +82,11 @@ const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `must be an htt
 
 const httpUrls = z.string().superRefine((value, ctx) => {
   const urls = urlList(value);
-  if (urls.length === 0 || urls.length > 16) ctx.addIssue({ code: "custom", message: `must list 1..16 comma-separated URLs, got ${urls.length}`, input: value });
+  if (urls.length === 0 || urls.length > 16)
+    ctx.addIssue({ code: "custom", message: `must list 1..16 comma-separated URLs, got ${urls.length}`, input: value });
   const bad = urls.find((url) => !isHttpUrl(url));
-  if (bad !== undefined) ctx.addIssue({ code: "custom", message: `must list http or https URLs, got ${JSON.stringify(bad)}`, input: value });
+  if (bad !== undefined)
+    ctx.addIssue({ code: "custom", message: `must list http or https URLs, got ${JSON.stringify(bad)}`, input: value });
 });
 
 const KICKOUT_MODES = ["rongcloud", "timer"] as const satisfies readonly KickoutMode[];
@@ -106,7 +108,10 @@ const SETTINGS: Record<keyof ChatConfig, Setting> = (() => {
     table[key] = { env, schema: z.boolean() };
   table.kickoutMode = { env: "CHAT_KICKOUT_MODE", schema: z.enum(KICKOUT_MODES) };
   table.webhookUrls = { env: "CHAT_WEBHOOK_URLS", schema: httpUrls };
-  table.webhookPrefix = { env: "CHAT_WEBHOOK_PREFIX", schema: z.string().regex(/^[A-Za-z0-9_:.{}-]{1,64}$/, "must be 1..64 characters of [A-Za-z0-9_:.{}-]") };
+  table.webhookPrefix = {
+    env: "CHAT_WEBHOOK_PREFIX",
+    schema: z.string().regex(/^[A-Za-z0-9_:.{}-]{1,64}$/, "must be 1..64 characters of [A-Za-z0-9_:.{}-]"),
+  };
   table.beforeSendUrl = { env: "CHAT_BEFORE_SEND_URL", schema: httpUrl };
   return table;
 })();

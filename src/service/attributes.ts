@@ -29,7 +29,13 @@ export function checkAttributePairs(pairs: Record<string, string>): void {
  * Sets attributes of a live room owned by `ownerId`, all or nothing; members get the change.
  * Resolves with the keys set. Throws ROOM_NOT_EXIST, or the rule the pairs broke (see AttributeTable.set).
  */
-export function setAttributes(ctx: ChatContext, roomId: string, ownerId: string, pairs: Record<string, string>, options: OperatorSetOptions): Promise<string[]> {
+export function setAttributes(
+  ctx: ChatContext,
+  roomId: string,
+  ownerId: string,
+  pairs: Record<string, string>,
+  options: OperatorSetOptions,
+): Promise<string[]> {
   return ctx.directory.room(roomId).operatorSetAttributes(ownerId, pairs, options.autoDelete, options.isForce);
 }
 
@@ -60,7 +66,13 @@ export async function queryAttributes(ctx: ChatContext, roomId: string, keys?: r
  * reached the members (state and roomAttributesUpdated), so a refusal (distribution stopped, room
  * gone, admission drop) does not fail the call. Resolves with the message, or null when not sent.
  */
-export async function notifyAttributeChange(ctx: ChatContext, roomId: string, senderUserID: string, type: string, content: string): Promise<RoomMessage | null> {
+export async function notifyAttributeChange(
+  ctx: ChatContext,
+  roomId: string,
+  senderUserID: string,
+  type: string,
+  content: string,
+): Promise<RoomMessage | null> {
   try {
     return await ctx.directory.room(roomId).operatorPublish(senderUserID, type, content);
   } catch (e) {

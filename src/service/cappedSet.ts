@@ -20,7 +20,10 @@ export async function addCapped(ctx: ChatContext, scope: string, members: readon
   const present = new Set((await ctx.store.sets.list(scope, ctx.now())).map((e) => e.member));
   const after = new Set([...present, ...members]).size;
   if (after > cap.max) {
-    throw new ChatError(ErrorCode.PARAMETER, `the ${cap.what} holds at most ${cap.max} ${cap.unit}: it has ${present.size}, this call would make it ${after}`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `the ${cap.what} holds at most ${cap.max} ${cap.unit}: it has ${present.size}, this call would make it ${after}`,
+    );
   }
   await ctx.store.sets.add(scope, members, null);
 }

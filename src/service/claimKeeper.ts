@@ -62,7 +62,9 @@ export class ClaimKeeper {
       await under.catch(() => undefined);
       return false;
     }
-    const attempt = this.claimOwner().then(async (owner) => (await this.claims.claim(name, owner, this.ttlMs)) || this.takeOverFromDead(name, owner));
+    const attempt = this.claimOwner().then(
+      async (owner) => (await this.claims.claim(name, owner, this.ttlMs)) || this.takeOverFromDead(name, owner),
+    );
     this.pending.set(name, attempt);
     try {
       if (!(await attempt)) return false;

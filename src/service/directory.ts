@@ -57,7 +57,11 @@ export interface RoomDirectory {
  * A directory over the matchmaker's registered handlers: a type belongs to the instance whose
  * `processToken` its bound class carries. `matchmaker` is Colyseus' own unless a test passes a fake.
  */
-export function createRoomDirectory(processToken: string, preferredType: string | undefined, matchmaker: Matchmaker = colyseusMatchmaker): RoomDirectory {
+export function createRoomDirectory(
+  processToken: string,
+  preferredType: string | undefined,
+  matchmaker: Matchmaker = colyseusMatchmaker,
+): RoomDirectory {
   const roomTypes = (): string[] => {
     const names: string[] = [];
     for (const [name, handler] of Object.entries(matchmaker.getAllHandlers())) {
@@ -75,7 +79,8 @@ export function createRoomDirectory(processToken: string, preferredType: string 
   const find = async (roomId: string): Promise<IRoomCache | undefined> => (await lookup(roomId)).chatRoom;
   const link = {
     isListed: async (roomId: string) => (await find(roomId)) !== undefined,
-    remoteRoomCall: (roomId: string, method: string, args: unknown[], timeoutMs?: number) => matchmaker.remoteRoomCall(roomId, method, args, timeoutMs),
+    remoteRoomCall: (roomId: string, method: string, args: unknown[], timeoutMs?: number) =>
+      matchmaker.remoteRoomCall(roomId, method, args, timeoutMs),
   };
   return {
     roomTypes,

@@ -92,7 +92,8 @@ export function toChatError(e: unknown): ChatError {
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ChatError(ErrorCode.PARAMETER, `${what} must be an object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ChatError(ErrorCode.PARAMETER, `${what} must be an object`);
   return value as Record<string, unknown>;
 }
 
@@ -103,7 +104,10 @@ export function parseRoomConfig(raw: unknown): RoomConfig {
   const delay = config.roomDestroyDelayTime;
   const { min, max } = DESTROY_LIMITS.emptyDelayS;
   if (delay !== undefined && (typeof delay !== "number" || !Number.isInteger(delay) || delay < min || delay > max)) {
-    throw new ChatError(ErrorCode.PARAMETER, `config.roomDestroyDelayTime must be an integer number of seconds in ${min}..${max}, got ${JSON.stringify(delay)}`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `config.roomDestroyDelayTime must be an integer number of seconds in ${min}..${max}, got ${JSON.stringify(delay)}`,
+    );
   }
   const attributes = config.roomAttributes;
   if (attributes !== undefined && (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))) {
@@ -120,7 +124,10 @@ export function parseRoomConfig(raw: unknown): RoomConfig {
 export function parseJoinOptions(raw: unknown, roomIdOfCall?: string): EntryRequest {
   const options = asObject(raw ?? {}, "join options");
   if (roomIdOfCall !== undefined && options.roomId !== undefined && options.roomId !== roomIdOfCall) {
-    throw new ChatError(ErrorCode.PARAMETER, `roomId ${JSON.stringify(options.roomId)} differs from the room joined by id (${roomIdOfCall})`);
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `roomId ${JSON.stringify(options.roomId)} differs from the room joined by id (${roomIdOfCall})`,
+    );
   }
   const roomId = assertRoomId(roomIdOfCall ?? options.roomId);
   const userId = assertUserId(options.userId);
@@ -193,7 +200,11 @@ export async function admit(ctx: ChatContext, request: EntryRequest, mode: Entry
 }
 
 /** {@link admit}, also resolving with the live chat room it found (undefined: the entry would create it). */
-async function checkEntry(ctx: ChatContext, request: EntryRequest, mode: EntryMode): Promise<{ admitted: AdmittedEntry; listing: IRoomCache | undefined }> {
+async function checkEntry(
+  ctx: ChatContext,
+  request: EntryRequest,
+  mode: EntryMode,
+): Promise<{ admitted: AdmittedEntry; listing: IRoomCache | undefined }> {
   ctx.authenticate(request.userId, request.token);
   const [held] = await Promise.all([
     ctx.directory.lookup(request.roomId),
@@ -202,7 +213,8 @@ async function checkEntry(ctx: ChatContext, request: EntryRequest, mode: EntryMo
   ]);
   const listing = held.chatRoom;
   if (mode === "create" && listing) throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${request.roomId} already exists`);
-  if ((mode === "join" || mode === "joinById") && !listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
+  if ((mode === "join" || mode === "joinById") && !listing)
+    throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} does not exist`);
   if (!listing) {
     assertNotOtherType(request.roomId, held.otherType);
     await assertRoomCountBelowLimit(ctx);
@@ -215,7 +227,10 @@ async function checkEntry(ctx: ChatContext, request: EntryRequest, mode: EntryMo
 /** Throws ROOM_ALREADY_EXISTS when a room of another type holds the id (Colyseus room ids are one namespace). */
 function assertNotOtherType(roomId: string, otherType: string | undefined): void {
   if (otherType !== undefined) {
-    throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room id ${roomId} is taken by a room of type ${otherType}: chat room ids share Colyseus' one namespace of room ids`);
+    throw new ChatError(
+      ErrorCode.ROOM_ALREADY_EXISTS,
+      `room id ${roomId} is taken by a room of type ${otherType}: chat room ids share Colyseus' one namespace of room ids`,
+    );
   }
 }
 
@@ -238,7 +253,11 @@ export function isAdmitted(auth: unknown): auth is AdmittedEntry {
  * Exactly one room per id in the cluster: the room's onCreate claims the id in the store, and a
  * second creator gets ROOM_ALREADY_EXISTS.
  */
-export async function createRoom(ctx: ChatContext, options: CreateOptions, roomType = ctx.directory.operatorRoomType()): Promise<IRoomCache> {
+export async function createRoom(
+  ctx: ChatContext,
+  options: CreateOptions,
+  roomType = ctx.directory.operatorRoomType(),
+): Promise<IRoomCache> {
   if (await ctx.directory.find(options.roomId)) {
     throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `room ${options.roomId} already exists`);
   }
@@ -273,14 +292,20 @@ async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoom
  * door), then find or create the room as `mode` asks, and
  * reserve a seat the client consumes over WebSocket. Concurrent enters of one id make one room.
  */
-export async function enter(ctx: ChatContext, request: EntryRequest & { mode: EnterMode }, roomType?: string, authContext?: AuthContext): Promise<SeatReservation> {
+export async function enter(
+  ctx: ChatContext,
+  request: EntryRequest & { mode: EnterMode },
+  roomType?: string,
+  authContext?: AuthContext,
+): Promise<SeatReservation> {
   const type = roomType ?? ctx.directory.operatorRoomType();
   const checked = await checkEntry(ctx, request, request.mode);
   const { admitted } = checked;
   let { listing } = checked;
   // the room class's own static onAuth applies on this door too
   const appOnAuth = ctx.directory.appOnAuth(type);
-  if (appOnAuth) await appOnAuth(request.token ?? authContext?.token ?? "", { ...request }, authContext ?? { headers: new Headers(), ip: undefined });
+  if (appOnAuth)
+    await appOnAuth(request.token ?? authContext?.token ?? "", { ...request }, authContext ?? { headers: new Headers(), ip: undefined });
   if (!listing) {
     const options: CreateOptions = { roomId: request.roomId, roomName: request.roomName, userId: request.userId, config: request.config };
     try {
@@ -320,7 +345,12 @@ const MODE_OF_METHOD: Readonly<Record<string, EntryMode>> = { joinOrCreate: "ent
  * reaches the SDK as its code (e.g. 23409 BANNED). `chat.defineRoom` installs it as the type's
  * static onAuth, before the room class's own.
  */
-export async function admitMatchmaking(ctx: ChatContext, token: string | undefined, options: unknown, context: AuthContext | undefined): Promise<AdmittedEntry> {
+export async function admitMatchmaking(
+  ctx: ChatContext,
+  token: string | undefined,
+  options: unknown,
+  context: AuthContext | undefined,
+): Promise<AdmittedEntry> {
   const call = matchmakeCall(context);
   const request = parseJoinOptions(options, call?.mode === "joinById" ? call.target : undefined);
   if (request.token === undefined && token) request.token = token;

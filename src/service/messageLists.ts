@@ -19,7 +19,10 @@ export const MESSAGE_TYPE_LIST_LIMITS = {
 export type TypeList = "lowPriority" | "protected";
 
 const SCOPE: Record<TypeList, string> = { lowPriority: Scope.lowPriorityTypes, protected: Scope.protectedTypes };
-const WHAT: Record<TypeList, string> = { lowPriority: "low-priority message types list", protected: "protected message types list (message whitelist)" };
+const WHAT: Record<TypeList, string> = {
+  lowPriority: "low-priority message types list",
+  protected: "protected message types list (message whitelist)",
+};
 
 const LISTS_CHANGED: RoomCommand = { type: "lists" };
 

@@ -45,10 +45,16 @@ export async function publishToRooms(ctx: ChatContext, roomIds: readonly string[
   const stopped = await distributionStopped(ctx, roomIds);
   const stoppedIds = roomIds.filter((_, i) => stopped[i]);
   if (stoppedIds.length > 0) {
-    throw new ChatError(ErrorCode.DISTRIBUTION_STOPPED, `message distribution is stopped in chatroom ${stoppedIds.join(", ")}; nothing was sent`);
+    throw new ChatError(
+      ErrorCode.DISTRIBUTION_STOPPED,
+      `message distribution is stopped in chatroom ${stoppedIds.join(", ")}; nothing was sent`,
+    );
   }
   const outcomes = await Promise.allSettled(
-    roomIds.map(async (roomId) => ({ roomId, message: await ctx.directory.room(roomId).operatorPublish(message.senderUserID, message.type, message.content) })),
+    roomIds.map(async (roomId) => ({
+      roomId,
+      message: await ctx.directory.room(roomId).operatorPublish(message.senderUserID, message.type, message.content),
+    })),
   );
   const result: PublishResult = { delivered: [], dropped: [] };
   let failure: unknown;
@@ -97,7 +103,11 @@ export async function recallMessage(ctx: ChatContext, roomId: string, messageID:
 }
 
 /** A page of a room's kept history (oldest first, as the store returns it) and the room's last seq. */
-export async function queryHistory(ctx: ChatContext, roomId: string, query: HistoryQuery): Promise<{ messages: RoomMessage[]; lastSeq: number }> {
+export async function queryHistory(
+  ctx: ChatContext,
+  roomId: string,
+  query: HistoryQuery,
+): Promise<{ messages: RoomMessage[]; lastSeq: number }> {
   const [messages, lastSeq] = await Promise.all([ctx.store.history.query(roomId, query), ctx.store.history.lastSeq(roomId)]);
   return { messages, lastSeq };
 }

@@ -98,7 +98,11 @@ export async function listMuteAllRooms(ctx: ChatContext): Promise<string[]> {
  */
 export async function addMuteExceptions(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
   await assertRoomExists(ctx, roomId);
-  await addCapped(ctx, Scope.muteExceptions(roomId), userIds, { max: MODERATION_LIMITS.muteExceptionsPerRoom, what: "mute-exceptions list", unit: "users" });
+  await addCapped(ctx, Scope.muteExceptions(roomId), userIds, {
+    max: MODERATION_LIMITS.muteExceptionsPerRoom,
+    what: "mute-exceptions list",
+    unit: "users",
+  });
   await announce(ctx, Topic.room(roomId), { type: "moderation" });
 }
 
@@ -119,7 +123,11 @@ export async function listMuteExceptions(ctx: ChatContext, roomId: string): Prom
  */
 export async function addProtectedUsers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
   await assertRoomExists(ctx, roomId);
-  await addCapped(ctx, Scope.protectedUsers(roomId), userIds, { max: MODERATION_LIMITS.protectedUsersPerRoom, what: "protected-users list (user whitelist)", unit: "users" });
+  await addCapped(ctx, Scope.protectedUsers(roomId), userIds, {
+    max: MODERATION_LIMITS.protectedUsersPerRoom,
+    what: "protected-users list (user whitelist)",
+    unit: "users",
+  });
   await announce(ctx, Topic.room(roomId), { type: "moderation" });
 }
 

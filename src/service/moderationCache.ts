@@ -177,7 +177,11 @@ export class ModerationCaches {
         if (known === undefined || (known !== null && (expiresAt === null || expiresAt > known))) global.set(member, expiresAt);
       }
     }
-    if (global.size > 0) scopes.set(Scope.globallyMuted, [...global].map(([member, expiresAt]) => ({ member, expiresAt })));
+    if (global.size > 0)
+      scopes.set(
+        Scope.globallyMuted,
+        [...global].map(([member, expiresAt]) => ({ member, expiresAt })),
+      );
     return { scopes };
   }
 

@@ -20,13 +20,19 @@ export async function findRecallable(ctx: ChatContext, roomId: string, messageID
   const found = kept.find((m) => m.messageID === messageID);
   const operatorApi = by.kind === "operatorAs";
   if (!found) {
-    throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, `message ${messageID} is not in the history of ${operatorApi ? "chatroom" : "room"} ${roomId}`);
+    throw new ChatError(
+      ErrorCode.MESSAGE_NOT_FOUND,
+      `message ${messageID} is not in the history of ${operatorApi ? "chatroom" : "room"} ${roomId}`,
+    );
   }
   if (by.kind === "member" && found.senderUserID !== by.userId) {
     throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `only the sender (${found.senderUserID}) may recall message ${messageID}`);
   }
   if (by.kind === "operatorAs" && found.senderUserID !== by.senderUserID) {
-    throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `message ${messageID} was sent by ${found.senderUserID}, not by fromUserId ${by.senderUserID}`);
+    throw new ChatError(
+      ErrorCode.NOT_MESSAGE_SENDER,
+      `message ${messageID} was sent by ${found.senderUserID}, not by fromUserId ${by.senderUserID}`,
+    );
   }
   return found;
 }

@@ -66,7 +66,9 @@ function onChange(ctx: ChatContext, recovery: Recovery, change: StoreConnectionC
   if (change.state === "down") {
     // before any reload can replace it with what a Redis that lost its data says
     recovery.snapshot ??= ctx.moderationCaches.snapshot();
-    console.warn(`store connection lost: this process holds ${ctx.claims.names().length} room id claims and ${ctx.moderationCaches.size} rooms' moderation; restoring them when it is back`);
+    console.warn(
+      `store connection lost: this process holds ${ctx.claims.names().length} room id claims and ${ctx.moderationCaches.size} rooms' moderation; restoring them when it is back`,
+    );
     return;
   }
   const snapshot = recovery.snapshot;
@@ -83,7 +85,9 @@ async function restore(ctx: ChatContext, recovery: Recovery, lost: boolean, snap
   });
   const steps = async (): Promise<void> => {
     const claims = await ctx.claims.reclaim();
-    done.push(`${claims.held} claims renewed (${claims.retaken.length} taken back${claims.lostToOthers.length > 0 ? `, lost to another process: ${claims.lostToOthers.join(", ")}` : ""})`);
+    done.push(
+      `${claims.held} claims renewed (${claims.retaken.length} taken back${claims.lostToOthers.length > 0 ? `, lost to another process: ${claims.lostToOthers.join(", ")}` : ""})`,
+    );
     if (!lost) return;
     const entries = snapshot ? await ctx.moderationCaches.writeBack(snapshot, ctx.store.sets) : 0;
     done.push(`${entries} moderation entries put back`);
@@ -94,7 +98,8 @@ async function restore(ctx: ChatContext, recovery: Recovery, lost: boolean, snap
   try {
     const outcome = await Promise.race([steps().then(() => "done" as const), timeout]);
     const what = lost ? "Redis lost its data" : "Redis kept its data";
-    if (outcome === "timeout") console.error(`store reconnected (${what}): restore gave up after ${RESTORE_TIMEOUT_MS} ms; done: ${done.join("; ") || "nothing"}`);
+    if (outcome === "timeout")
+      console.error(`store reconnected (${what}): restore gave up after ${RESTORE_TIMEOUT_MS} ms; done: ${done.join("; ") || "nothing"}`);
     else console.warn(`store reconnected (${what}): ${done.join("; ")} in ${Date.now() - started} ms`);
   } catch (e) {
     console.error(`store reconnected: restore failed after ${done.join("; ") || "nothing"}:`, e instanceof Error ? e.message : e);

@@ -104,7 +104,10 @@ export async function getRoom(ctx: ChatContext, roomId: string): Promise<RoomSum
 }
 
 /** Name and creation time of each live room among `roomIds`, in the order asked; missing ids are skipped. */
-export async function queryRooms(ctx: ChatContext, roomIds: readonly string[]): Promise<{ roomId: string; name: string; createdAt: number }[]> {
+export async function queryRooms(
+  ctx: ChatContext,
+  roomIds: readonly string[],
+): Promise<{ roomId: string; name: string; createdAt: number }[]> {
   const found = await Promise.all(
     roomIds.map(async (roomId) => {
       try {
@@ -119,7 +122,12 @@ export async function queryRooms(ctx: ChatContext, roomIds: readonly string[]): 
 }
 
 /** Members by join time (`order` "asc" oldest first), at most `count`, with the member total. */
-export async function listMembers(ctx: ChatContext, roomId: string, count: number, order: "asc" | "desc"): Promise<{ total: number; members: { userId: string; joinedAt: number }[] }> {
+export async function listMembers(
+  ctx: ChatContext,
+  roomId: string,
+  count: number,
+  order: "asc" | "desc",
+): Promise<{ total: number; members: { userId: string; joinedAt: number }[] }> {
   const info = await roomInfo(ctx, roomId);
   const sorted = info.members.map((m) => ({ userId: m.userId, joinedAt: m.joinedAt })).sort((a, b) => a.joinedAt - b.joinedAt);
   if (order === "desc") sorted.reverse();
@@ -135,7 +143,11 @@ export async function membersPresent(ctx: ChatContext, roomId: string, userIds: 
 /** Removes members from a live room without banning them: they exit with KICKED and may come back. */
 export async function kickMembers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
   await assertRoomExists(ctx, roomId);
-  await ctx.store.bus.publish(Topic.room(roomId), { type: "remove", userIds: [...userIds], reason: ExitReason.KICKED } satisfies RoomCommand);
+  await ctx.store.bus.publish(Topic.room(roomId), {
+    type: "remove",
+    userIds: [...userIds],
+    reason: ExitReason.KICKED,
+  } satisfies RoomCommand);
 }
 
 /**

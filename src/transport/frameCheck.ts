@@ -107,7 +107,11 @@ export class CheckedWebSocket extends WebSocket {
     if (broken.requestId !== undefined) {
       // every request is answered, so the caller's promise settles
       client.raw(
-        getMessageBytes[Protocol.ROOM_RESPONSE](broken.requestId, ResponseStatus.REJECTED, errorBody(new ChatError(ErrorCode.PARAMETER, message))),
+        getMessageBytes[Protocol.ROOM_RESPONSE](
+          broken.requestId,
+          ResponseStatus.REJECTED,
+          errorBody(new ChatError(ErrorCode.PARAMETER, message)),
+        ),
       );
     } else if (first) {
       client.error(ErrorCode.PARAMETER, message);

@@ -51,20 +51,40 @@ test("config.roomAttributes are set on creation, owned by the creator; a set rea
 test("limits: key format and length, value length, 100 keys per room, 20 per call (ATTRIBUTE_BATCH_LIMIT 23429)", async () => {
   const alice = await member("alice", "a-limits");
   const set = (pairs: Record<string, string>) => alice.chat.setRoomAttributes("a-limits", pairs);
-  expect(await rejection(set({ "bad key": "v" }))).toMatchObject({ code: ErrorCode.ILLEGAL_ARGUMENT, message: expect.stringContaining("[A-Za-z0-9+=_-]") });
-  expect(await rejection(set({ ["k".repeat(129)]: "v" }))).toMatchObject({ code: ErrorCode.ILLEGAL_ARGUMENT, message: expect.stringContaining("128") });
+  expect(await rejection(set({ "bad key": "v" }))).toMatchObject({
+    code: ErrorCode.ILLEGAL_ARGUMENT,
+    message: expect.stringContaining("[A-Za-z0-9+=_-]"),
+  });
+  expect(await rejection(set({ ["k".repeat(129)]: "v" }))).toMatchObject({
+    code: ErrorCode.ILLEGAL_ARGUMENT,
+    message: expect.stringContaining("128"),
+  });
   expect(await set({ ["k".repeat(128)]: "v".repeat(4096) })).toHaveLength(1);
-  expect(await rejection(set({ long: "v".repeat(4097) }))).toMatchObject({ code: ErrorCode.ILLEGAL_ARGUMENT, message: expect.stringContaining("4096") });
+  expect(await rejection(set({ long: "v".repeat(4097) }))).toMatchObject({
+    code: ErrorCode.ILLEGAL_ARGUMENT,
+    message: expect.stringContaining("4096"),
+  });
   expect(await rejection(set({}))).toMatchObject({ code: ErrorCode.PARAMETER });
 
-  const batch = (from: number, count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`key${from + i}`, `${from + i}`]));
-  expect(await rejection(set(batch(0, 21)))).toMatchObject({ code: ErrorCode.ATTRIBUTE_BATCH_LIMIT, message: expect.stringContaining("20") });
+  const batch = (from: number, count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`key${from + i}`, `${from + i}`]));
+  expect(await rejection(set(batch(0, 21)))).toMatchObject({
+    code: ErrorCode.ATTRIBUTE_BATCH_LIMIT,
+    message: expect.stringContaining("20"),
+  });
   for (let from = 0; from < 99; from += 20) await set(batch(from, Math.min(20, 99 - from)));
   expect(Object.keys(await alice.chat.queryRoomAllAttributes("a-limits"))).toHaveLength(100);
   expect(await rejection(set({ onemore: "v" }))).toMatchObject({ code: ErrorCode.ATTRIBUTE_COUNT_LIMIT });
   // overwriting an existing key does not count as a new one
   expect(await set({ key5: "five" })).toEqual(["key5"]);
-  expect(await rejection(alice.chat.deleteRoomAttributes("a-limits", Array.from({ length: 21 }, (_, i) => `key${i}`)))).toMatchObject({ code: ErrorCode.ATTRIBUTE_BATCH_LIMIT });
+  expect(
+    await rejection(
+      alice.chat.deleteRoomAttributes(
+        "a-limits",
+        Array.from({ length: 21 }, (_, i) => `key${i}`),
+      ),
+    ),
+  ).toMatchObject({ code: ErrorCode.ATTRIBUTE_BATCH_LIMIT });
 });
 
 test("the largest valid batch (20 keys of 128 characters, values of 4096 three-byte characters, ~250 KB on the wire) is accepted and reaches other members", async () => {
@@ -82,11 +102,19 @@ test("a batch is all or nothing: one bad key, or one key owned by someone else, 
   await bob.chat.setRoomAttributes("a-batch", { bobs: "b" });
   await waitFor(() => alice.updates.length === 1, 2000, "bob's set");
 
-  expect(await rejection(alice.chat.setRoomAttributes("a-batch", { ok1: "1", ok2: "2", "no/slash": "3" }))).toMatchObject({ code: ErrorCode.ILLEGAL_ARGUMENT });
-  expect(await rejection(alice.chat.setRoomAttributes("a-batch", { ok1: "1", bobs: "taken" }))).toMatchObject({ code: ErrorCode.ATTRIBUTE_NOT_OWNER });
+  expect(await rejection(alice.chat.setRoomAttributes("a-batch", { ok1: "1", ok2: "2", "no/slash": "3" }))).toMatchObject({
+    code: ErrorCode.ILLEGAL_ARGUMENT,
+  });
+  expect(await rejection(alice.chat.setRoomAttributes("a-batch", { ok1: "1", bobs: "taken" }))).toMatchObject({
+    code: ErrorCode.ATTRIBUTE_NOT_OWNER,
+  });
   await alice.chat.setRoomAttributes("a-batch", { mine: "m" });
-  expect(await rejection(alice.chat.deleteRoomAttributes("a-batch", ["mine", "bobs"]))).toMatchObject({ code: ErrorCode.ATTRIBUTE_NOT_OWNER });
-  expect(await rejection(alice.chat.deleteRoomAttributes("a-batch", ["mine", "missing"]))).toMatchObject({ code: ErrorCode.ATTRIBUTE_KEY_MISSING });
+  expect(await rejection(alice.chat.deleteRoomAttributes("a-batch", ["mine", "bobs"]))).toMatchObject({
+    code: ErrorCode.ATTRIBUTE_NOT_OWNER,
+  });
+  expect(await rejection(alice.chat.deleteRoomAttributes("a-batch", ["mine", "missing"]))).toMatchObject({
+    code: ErrorCode.ATTRIBUTE_KEY_MISSING,
+  });
   expect(await alice.chat.queryRoomAllAttributes("a-batch")).toEqual({ bobs: "b", mine: "m" });
   // a later set is a barrier: the room announces in order, so a refused batch's announcement would come before it
   await bob.chat.setRoomAttributes("a-batch", { last: "l" });
@@ -99,13 +127,18 @@ test("ownership: another member's overwrite or delete is refused (ATTRIBUTE_NOT_
   const alice = await member("alice", "a-owner");
   const bob = await member("bob", "a-owner");
   await alice.chat.setRoomAttributes("a-owner", { seat: "alice", stage: "open" });
-  expect(await rejection(bob.chat.setRoomAttributes("a-owner", { seat: "bob" }))).toMatchObject({ code: ErrorCode.ATTRIBUTE_NOT_OWNER, message: expect.stringContaining("isForce") });
+  expect(await rejection(bob.chat.setRoomAttributes("a-owner", { seat: "bob" }))).toMatchObject({
+    code: ErrorCode.ATTRIBUTE_NOT_OWNER,
+    message: expect.stringContaining("isForce"),
+  });
   expect(await rejection(bob.chat.deleteRoomAttributes("a-owner", ["stage"]))).toMatchObject({ code: ErrorCode.ATTRIBUTE_NOT_OWNER });
 
   expect(await bob.chat.setRoomAttributes("a-owner", { seat: "bob" }, { isForce: true })).toEqual(["seat"]);
   expect((await alice.chat.queryRoomAttributeInfo("a-owner")).seat).toMatchObject({ value: "bob", ownerId: "bob" });
   // now alice is the one refused
-  expect(await rejection(alice.chat.setRoomAttributes("a-owner", { seat: "alice" }))).toMatchObject({ code: ErrorCode.ATTRIBUTE_NOT_OWNER });
+  expect(await rejection(alice.chat.setRoomAttributes("a-owner", { seat: "alice" }))).toMatchObject({
+    code: ErrorCode.ATTRIBUTE_NOT_OWNER,
+  });
   expect(await bob.chat.deleteRoomAttributes("a-owner", ["stage"], { isForce: true })).toEqual(["stage"]);
   await waitFor(() => alice.updates.length === 3, 2000, "three updates");
   expect(alice.updates.at(-1)).toEqual({ set: {}, deleted: ["stage"], by: "bob" });
@@ -144,8 +177,13 @@ test("compare-and-set: two members racing for a free seat with expectedVersion 0
   const infos: Partial<Record<string, AttributeInfo>> = await alice.chat.queryRoomAttributeInfo("a-cas");
   const { version } = infos.turn!;
   expect(await alice.chat.setRoomAttributes("a-cas", { turn: "2" }, { expectedVersion: version })).toEqual(["turn"]);
-  expect(await rejection(alice.chat.setRoomAttributes("a-cas", { turn: "3" }, { expectedVersion: version }))).toMatchObject({ code: ErrorCode.ATTRIBUTE_VERSION_CONFLICT, message: expect.stringContaining(`${version}`) });
-  expect(await rejection(alice.chat.setRoomAttributes("a-cas", { turn: "3" }, { expectedVersion: -1 }))).toMatchObject({ code: ErrorCode.PARAMETER });
+  expect(await rejection(alice.chat.setRoomAttributes("a-cas", { turn: "3" }, { expectedVersion: version }))).toMatchObject({
+    code: ErrorCode.ATTRIBUTE_VERSION_CONFLICT,
+    message: expect.stringContaining(`${version}`),
+  });
+  expect(await rejection(alice.chat.setRoomAttributes("a-cas", { turn: "3" }, { expectedVersion: -1 }))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+  });
 });
 
 test("a plain @colyseus/sdk client sees attributes in room.state.attributes and the roomAttributesUpdated message, and sets them by request", async () => {

@@ -22,7 +22,9 @@ export function chatClient(t: TestServer, userId: string, options: Partial<ChatC
   const seen: Recorded = { states: [], joined: [], left: [], exits: [] };
   chat.on("roomStateChanged", (roomID: string, state: RoomState, event: RoomEvent) => seen.states.push(`${roomID} ${state}/${event}`));
   chat.on("roomMemberJoined", (members, roomID) => seen.joined.push(...members.map((m) => `${roomID}:${m.userId}`)));
-  chat.on("roomMemberLeft", (members, roomID, reasons) => seen.left.push(...members.map((m) => `${roomID}:${m.userId}:${reasons[m.userId]}`)));
+  chat.on("roomMemberLeft", (members, roomID, reasons) =>
+    seen.left.push(...members.map((m) => `${roomID}:${m.userId}:${reasons[m.userId]}`)),
+  );
   chat.on("exitRoom", (roomID: string, reason: ExitReason) => seen.exits.push(`${roomID}:${reason}`));
   return { chat, seen };
 }
@@ -48,7 +50,12 @@ export async function rejection(p: Promise<unknown>): Promise<{ code: number; na
 /** userIds the server-side room holds as members (online or not); [] when the room is gone. */
 export function serverMembers(roomId: string): string[] {
   const room = matchMaker.getLocalRoomById(roomId) as unknown as { info(): { members: { userId: string }[] } } | undefined;
-  return room ? room.info().members.map((m) => m.userId).sort() : [];
+  return room
+    ? room
+        .info()
+        .members.map((m) => m.userId)
+        .sort()
+    : [];
 }
 
 /** True while a room with this id lives on the test server. */

@@ -49,8 +49,9 @@ test("leaving back to the cap publishes the exact count with the list at once", 
   await waitFor(() => members.at(0)!.chat.room(room)!.memberCount === 3, 1000, "count 3 within a second");
   // with the list of the three who stay, and the count event, well before the 3 s interval
   expect(
-    members.at(0)!.chat
-      .room(room)!
+    members
+      .at(0)!
+      .chat.room(room)!
       .members.map((m) => m.userId)
       .sort(),
   ).toEqual(["d1", "d2", "d3"]);

@@ -24,7 +24,11 @@ async function enter(userId: string, roomID: string): Promise<{ chat: ChatClient
   return { chat, seen, counts };
 }
 
-const listed = (chat: ChatClient, roomID: string) => chat.room(roomID)!.members.map((m) => m.userId).sort();
+const listed = (chat: ChatClient, roomID: string) =>
+  chat
+    .room(roomID)!
+    .members.map((m) => m.userId)
+    .sort();
 
 test("the state lists the first members up to the cap; memberCount stays exact; events carry counts above the cap", async () => {
   const first = await enter("u1", "ml-cap");
@@ -72,7 +76,13 @@ test("queryRoomMemberList walks every member once, in join order, page by page",
 
 test("a bad page request is refused with PARAMETER naming the field", async () => {
   const a = await enter("b1", "ml-bad");
-  expect(await rejection(a.chat.queryRoomMemberList("ml-bad", { count: 101 }))).toMatchObject({ code: ErrorCode.PARAMETER, message: expect.stringContaining("count") });
-  expect(await rejection(a.chat.queryRoomMemberList("ml-bad", { nextFlag: "x" }))).toMatchObject({ code: ErrorCode.PARAMETER, message: expect.stringContaining("nextFlag") });
+  expect(await rejection(a.chat.queryRoomMemberList("ml-bad", { count: 101 }))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+    message: expect.stringContaining("count"),
+  });
+  expect(await rejection(a.chat.queryRoomMemberList("ml-bad", { nextFlag: "x" }))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+    message: expect.stringContaining("nextFlag"),
+  });
   expect(await rejection(a.chat.queryRoomMemberList("elsewhere"))).toMatchObject({ code: ErrorCode.NOT_IN_ROOM });
 });

@@ -43,8 +43,13 @@ test("content over maxMessageBytes gets MESSAGE_TOO_LARGE (24005), even far over
   const alice = await member("alice", "f-size");
   expect((await alice.chat.sendRoomMessage("f-size", { type: "text", content: "x".repeat(MAX_BYTES) })).seq).toBe(1);
   // bytes, not characters: 129 two-byte characters are 258 bytes
-  expect(await rejection(alice.chat.sendRoomMessage("f-size", { type: "text", content: "é".repeat(129) }))).toMatchObject({ code: ErrorCode.MESSAGE_TOO_LARGE, message: expect.stringContaining(`${MAX_BYTES}`) });
-  expect(await rejection(alice.chat.sendRoomMessage("f-size", { type: "text", content: "y".repeat(40 * MAX_BYTES) }))).toMatchObject({ code: ErrorCode.MESSAGE_TOO_LARGE });
+  expect(await rejection(alice.chat.sendRoomMessage("f-size", { type: "text", content: "é".repeat(129) }))).toMatchObject({
+    code: ErrorCode.MESSAGE_TOO_LARGE,
+    message: expect.stringContaining(`${MAX_BYTES}`),
+  });
+  expect(await rejection(alice.chat.sendRoomMessage("f-size", { type: "text", content: "y".repeat(40 * MAX_BYTES) }))).toMatchObject({
+    code: ErrorCode.MESSAGE_TOO_LARGE,
+  });
   expect((await alice.chat.sendRoomMessage("f-size", { type: "text", content: "small" })).seq).toBe(2);
   expect(alice.seen.states).toEqual(["f-size connecting/activeEnter", "f-size connected/success"]);
   await waitFor(() => alice.received.length === 2, 2000, "the two admitted messages");
@@ -64,7 +69,8 @@ test("a burst of 200 messages from 10 senders: every high-priority and protected
   type Kind = "high" | "protectedType" | "protectedUser" | "normal" | "low" | "lowClaimingHigh";
   const plan: { kind: Kind; sender: number; message: SendMessageRequest }[] = [];
   const add = (kind: Kind, count: number, message: SendMessageRequest, sender?: number) => {
-    for (let i = 0; i < count; i++) plan.push({ kind, sender: sender ?? plan.length % 9, message: { ...message, content: `${kind} ${i}` } });
+    for (let i = 0; i < count; i++)
+      plan.push({ kind, sender: sender ?? plan.length % 9, message: { ...message, content: `${kind} ${i}` } });
   };
   add("high", 10, { type: "chat", content: "", priority: "high" });
   add("protectedType", 5, { type: PROTECTED_TYPE, content: "" });
@@ -113,7 +119,8 @@ test("a burst of 200 messages from 10 senders: every high-priority and protected
   expect(seqsOf(observer.received)).toEqual(range(1, admitted.length));
   expect(new Set(observer.received.map((m) => m.messageID))).toEqual(new Set(admitted.map((m) => m.messageID)));
   const delivered = new Set(observer.received.map((m) => m.content));
-  for (const p of plan.filter((p) => ["high", "protectedType", "protectedUser"].includes(p.kind))) expect(delivered).toContain(p.message.content);
+  for (const p of plan.filter((p) => ["high", "protectedType", "protectedUser"].includes(p.kind)))
+    expect(delivered).toContain(p.message.content);
 });
 
 test("history keeps the last 100 messages: page backward with beforeSeq, forward with afterSeq, by time; limit 51 is refused; a joiner gets the last 10", async () => {
@@ -149,7 +156,13 @@ test("history keeps the last 100 messages: page backward with beforeSeq, forward
   expect(seqsOf(byTime)).toEqual(seqsOf(all.filter((m) => m.timestamp >= since && m.timestamp <= until)));
   expect(seqsOf(byTime)).toEqual(expect.arrayContaining(range(50, 60)));
 
-  expect(await rejection(reader.chat.queryRoomHistory(ROOM, { limit: 51 }))).toMatchObject({ code: ErrorCode.PARAMETER, message: expect.stringContaining("limit") });
-  expect(await rejection(reader.chat.queryRoomHistory(ROOM, { afterSeq: -1 }))).toMatchObject({ code: ErrorCode.PARAMETER, message: expect.stringContaining("afterSeq") });
+  expect(await rejection(reader.chat.queryRoomHistory(ROOM, { limit: 51 }))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+    message: expect.stringContaining("limit"),
+  });
+  expect(await rejection(reader.chat.queryRoomHistory(ROOM, { afterSeq: -1 }))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+    message: expect.stringContaining("afterSeq"),
+  });
   expect(await rejection(reader.chat.queryRoomHistory("f-elsewhere"))).toMatchObject({ code: ErrorCode.NOT_IN_ROOM });
 });

@@ -35,7 +35,14 @@ test("a sent message resolves as the server numbered it and reaches every member
   const alice = await member("alice", "m-send");
   const bob = await member("bob", "m-send");
   const sent = await alice.chat.sendRoomMessage("m-send", { type: "text", content: "héllo" });
-  expect(sent).toEqual({ messageID: expect.any(String), seq: 1, timestamp: expect.any(Number), senderUserID: "alice", type: "text", content: "héllo" });
+  expect(sent).toEqual({
+    messageID: expect.any(String),
+    seq: 1,
+    timestamp: expect.any(Number),
+    senderUserID: "alice",
+    type: "text",
+    content: "héllo",
+  });
   const second = await bob.chat.sendRoomMessage("m-send", { type: "custom:emoji", content: "{}", priority: "high" });
   expect(second.seq).toBe(2);
   await waitFor(() => alice.received.length === 2 && bob.received.length === 2, 2000, "both messages at both members");
@@ -51,12 +58,25 @@ test("a sent message resolves as the server numbered it and reaches every member
 test("refusals carry their code: NOT_IN_ROOM (no server call), PARAMETER; the room goes on", async () => {
   const alice = await member("alice", "m-bad");
   const stranger = chatClient(t, "stranger").chat;
-  expect(await rejection(stranger.sendRoomMessage("m-bad", { type: "text", content: "hi" }))).toMatchObject({ name: "ChatClientError", code: ErrorCode.NOT_IN_ROOM });
-  expect(await rejection(alice.chat.sendRoomMessage("elsewhere", { type: "text", content: "hi" }))).toMatchObject({ code: ErrorCode.NOT_IN_ROOM });
-  expect(await rejection(alice.chat.sendRoomMessage("m-bad", { type: "", content: "hi" }))).toMatchObject({ code: ErrorCode.PARAMETER, message: expect.stringContaining("type") });
-  expect(await rejection(alice.chat.sendRoomMessage("m-bad", { type: "x".repeat(33), content: "hi" }))).toMatchObject({ code: ErrorCode.PARAMETER });
+  expect(await rejection(stranger.sendRoomMessage("m-bad", { type: "text", content: "hi" }))).toMatchObject({
+    name: "ChatClientError",
+    code: ErrorCode.NOT_IN_ROOM,
+  });
+  expect(await rejection(alice.chat.sendRoomMessage("elsewhere", { type: "text", content: "hi" }))).toMatchObject({
+    code: ErrorCode.NOT_IN_ROOM,
+  });
+  expect(await rejection(alice.chat.sendRoomMessage("m-bad", { type: "", content: "hi" }))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+    message: expect.stringContaining("type"),
+  });
+  expect(await rejection(alice.chat.sendRoomMessage("m-bad", { type: "x".repeat(33), content: "hi" }))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+  });
   const badPriority = { type: "text", content: "hi", priority: "urgent" } as unknown as Parameters<ChatClient["sendRoomMessage"]>[1];
-  expect(await rejection(alice.chat.sendRoomMessage("m-bad", badPriority))).toMatchObject({ code: ErrorCode.PARAMETER, message: expect.stringContaining("priority") });
+  expect(await rejection(alice.chat.sendRoomMessage("m-bad", badPriority))).toMatchObject({
+    code: ErrorCode.PARAMETER,
+    message: expect.stringContaining("priority"),
+  });
   const badContent = { type: "text", content: 42 } as unknown as Parameters<ChatClient["sendRoomMessage"]>[1];
   expect(await rejection(alice.chat.sendRoomMessage("m-bad", badContent))).toMatchObject({ code: ErrorCode.PARAMETER });
   expect((await alice.chat.sendRoomMessage("m-bad", { type: "text", content: "still here" })).seq).toBe(1);
@@ -88,13 +108,31 @@ test("while distribution is stopped, sends get DISTRIBUTION_STOPPED (24007) and 
   const { sets, bus } = t.server.ctx.store;
   await sets.add(Scope.distributionStopped, ["m-stop"], null);
   await bus.publish(Topic.room("m-stop"), { type: "lists" });
-  await waitFor(async () => (await alice.chat.sendRoomMessage("m-stop", { type: "text", content: "probe" }).then(() => false, (e: unknown) => (e as { code: number }).code === ErrorCode.DISTRIBUTION_STOPPED)), 2000, "the stop to reach the room");
-  expect(await rejection(bob.chat.sendRoomMessage("m-stop", { type: "text", content: "x" }))).toMatchObject({ code: ErrorCode.DISTRIBUTION_STOPPED });
+  await waitFor(
+    async () =>
+      await alice.chat.sendRoomMessage("m-stop", { type: "text", content: "probe" }).then(
+        () => false,
+        (e: unknown) => (e as { code: number }).code === ErrorCode.DISTRIBUTION_STOPPED,
+      ),
+    2000,
+    "the stop to reach the room",
+  );
+  expect(await rejection(bob.chat.sendRoomMessage("m-stop", { type: "text", content: "x" }))).toMatchObject({
+    code: ErrorCode.DISTRIBUTION_STOPPED,
+  });
   expect(messageStats("m-stop").lastSeq).toBe(0);
 
   await sets.remove(Scope.distributionStopped, ["m-stop"]);
   await bus.publish(Topic.room("m-stop"), { type: "lists" });
-  await waitFor(async () => (await bob.chat.sendRoomMessage("m-stop", { type: "text", content: "again" }).then(() => true, () => false)), 2000, "the resume");
+  await waitFor(
+    async () =>
+      await bob.chat.sendRoomMessage("m-stop", { type: "text", content: "again" }).then(
+        () => true,
+        () => false,
+      ),
+    2000,
+    "the resume",
+  );
   await waitFor(() => alice.received.length >= 1 && bob.received.length >= 1, 2000, "the message after resuming");
   // the first message anyone receives is the one after resuming: nothing went out while stopped
   expect(alice.received).toEqual([expect.objectContaining({ seq: 1, content: "again" })]);
@@ -103,7 +141,9 @@ test("while distribution is stopped, sends get DISTRIBUTION_STOPPED (24007) and 
 
 test("the 6th send within a second gets SEND_RATE_LIMITED (24006), the connection stays, and a second later sends work again", async () => {
   const alice = await member("alice", "m-rate");
-  const results = await Promise.allSettled(range(1, 6).map((i) => alice.chat.sendRoomMessage("m-rate", { type: "text", content: `#${i}` })));
+  const results = await Promise.allSettled(
+    range(1, 6).map((i) => alice.chat.sendRoomMessage("m-rate", { type: "text", content: `#${i}` })),
+  );
   expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
   const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
   expect(refused.map((r) => (r.reason as { code: number }).code)).toEqual([ErrorCode.SEND_RATE_LIMITED]);
@@ -192,7 +232,11 @@ test("across a drop and reconnect, the member receives every message exactly onc
   expect(lastSeq).toBe(4 + ticked.length + offline.length + after.length);
   await waitFor(() => receiver.received.length >= lastSeq, 5000, `all ${lastSeq} messages`);
   const history: RoomMessage[] = [];
-  for (let page = await receiver.chat.queryRoomHistory(ROOM, { afterSeq: 0 }); page.length > 0; page = await receiver.chat.queryRoomHistory(ROOM, { afterSeq: page.at(-1)!.seq })) {
+  for (
+    let page = await receiver.chat.queryRoomHistory(ROOM, { afterSeq: 0 });
+    page.length > 0;
+    page = await receiver.chat.queryRoomHistory(ROOM, { afterSeq: page.at(-1)!.seq })
+  ) {
     history.push(...page);
   }
   expect(seqsOf(history)).toEqual(range(1, lastSeq));

@@ -4,7 +4,16 @@
  * are covered by test/plugin/sdkPaths.test.ts and test/integration/membership.test.ts.
  */
 import { Client, type Room, type SeatReservation } from "@colyseus/sdk";
-import { ClientRequest, ENTER_PATH, ServerMessage, type EnterRequest, type HistorySync, type MembersChangedPayload, type RoomInfo, type RoomMessage } from "../../src/protocol";
+import {
+  ClientRequest,
+  ENTER_PATH,
+  ServerMessage,
+  type EnterRequest,
+  type HistorySync,
+  type MembersChangedPayload,
+  type RoomInfo,
+  type RoomMessage,
+} from "../../src/protocol";
 import { MessageSequencer, type SequencerStep } from "../../src/client";
 import { ErrorCode } from "../../src/core/errors";
 import { ExitReason, exitReasonOfCloseCode } from "../../src/core/exitReasons";
@@ -33,13 +42,24 @@ async function enterChatroom(client: Client, httpUrl: string, request: EnterRequ
 
 test("a plain SDK client enters, reads the state and the info request, hears members, and leaves", async () => {
   const client = new Client(t.httpUrl);
-  const room = await enterChatroom(client, t.httpUrl, { mode: "enter", roomId: "plain1", roomName: "Plain", userId: "gamer", userName: "Gamer" });
+  const room = await enterChatroom(client, t.httpUrl, {
+    mode: "enter",
+    roomId: "plain1",
+    roomName: "Plain",
+    userId: "gamer",
+    userName: "Gamer",
+  });
   const joined: MembersChangedPayload[] = [];
   room.onMessage(ServerMessage.MEMBERS_JOINED, (payload: MembersChangedPayload) => joined.push(payload));
   room.onMessage(ServerMessage.MEMBERS_LEFT, () => undefined);
 
   const info = await room.request<unknown, RoomInfo>("info");
-  expect(info).toMatchObject({ roomID: "plain1", roomName: "Plain", memberCount: 1, members: [expect.objectContaining({ userId: "gamer", userName: "Gamer" })] });
+  expect(info).toMatchObject({
+    roomID: "plain1",
+    roomName: "Plain",
+    memberCount: 1,
+    members: [expect.objectContaining({ userId: "gamer", userName: "Gamer" })],
+  });
   await waitFor(() => (room.state as { memberCount?: number }).memberCount === 1, 2000, "the state");
 
   // ChatClient users and plain SDK users share rooms
@@ -56,7 +76,9 @@ test("a plain SDK client enters, reads the state and the info request, hears mem
 
 test("a refused entry answers { code, message } with the error table's code", async () => {
   const client = new Client(t.httpUrl);
-  await expect(enterChatroom(client, t.httpUrl, { mode: "join", roomId: "plain-missing", userId: "gamer" })).rejects.toMatchObject({ code: ErrorCode.ROOM_NOT_EXIST });
+  await expect(enterChatroom(client, t.httpUrl, { mode: "join", roomId: "plain-missing", userId: "gamer" })).rejects.toMatchObject({
+    code: ErrorCode.ROOM_NOT_EXIST,
+  });
 });
 
 test("a plain SDK client removed by the server gets the exit table's close code in onLeave", async () => {
@@ -92,7 +114,10 @@ test("a plain SDK client sends, receives in order, and recovers what it missed o
 
   const sent = await room.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: "hi from a plain client" });
   expect(sent).toMatchObject({ seq: 1, senderUserID: "gamer", content: "hi from a plain client" });
-  const refused = await room.request(ClientRequest.SEND, { type: "", content: "x" }).then(() => undefined, (e: unknown) => (e as { reason?: unknown }).reason);
+  const refused = await room.request(ClientRequest.SEND, { type: "", content: "x" }).then(
+    () => undefined,
+    (e: unknown) => (e as { reason?: unknown }).reason,
+  );
   expect(refused).toMatchObject({ code: ErrorCode.PARAMETER });
 
   const { chat } = chatClient(t, "app-user");
@@ -101,7 +126,11 @@ test("a plain SDK client sends, receives in order, and recovers what it missed o
   room.reconnection.maxDelay = 1000;
   const back = new Promise<void>((resolve) => room.onReconnect(() => resolve()));
   await dropConnection(room, true);
-  await waitFor(() => serverMembers("plain3").length === 2 && chat.room("plain3")?.members.find((m) => m.userId === "gamer")?.online === false, 2000, "the drop");
+  await waitFor(
+    () => serverMembers("plain3").length === 2 && chat.room("plain3")?.members.find((m) => m.userId === "gamer")?.online === false,
+    2000,
+    "the drop",
+  );
   for (let i = 0; i < 5; i++) await chat.sendRoomMessage("plain3", { type: "text", content: `missed ${i}` });
   await back;
   await room.request(ClientRequest.SEND, { type: "text", content: "after" });

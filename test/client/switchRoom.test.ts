@@ -30,7 +30,10 @@ describe("switchRoom, following the ZIM flowchart", () => {
 
     expect(seen.states).toEqual(["s1-to connecting/activeSwitch", "s1-to connected/success", "s1-from disconnected/success"]);
     expect(seen.exits).toEqual([`s1-from:${ExitReason.LEFT}`]);
-    expect(membersWhenConnected).toEqual([["alice", "bob"], ["alice", "carol"]]);
+    expect(membersWhenConnected).toEqual([
+      ["alice", "bob"],
+      ["alice", "carol"],
+    ]);
     expect(info).toMatchObject({ roomID: "s1-to", roomName: "Target", memberCount: 2 });
     expect(alice.rooms.map((r) => r.roomID)).toEqual(["s1-to"]);
     expect(serverMembers("s1-from")).toEqual(["bob"]);
@@ -49,7 +52,12 @@ describe("switchRoom, following the ZIM flowchart", () => {
     reset(seen);
     const info = await alice.switchRoom("s2-from", { roomID: "s2-new", roomName: "Fresh" }, true, { roomDestroyDelayTime: 0 });
     expect(seen.states).toEqual(["s2-new connecting/activeSwitch", "s2-new connected/success", "s2-from disconnected/success"]);
-    expect(info).toMatchObject({ roomID: "s2-new", roomName: "Fresh", memberCount: 1, members: [expect.objectContaining({ userId: "alice" })] });
+    expect(info).toMatchObject({
+      roomID: "s2-new",
+      roomName: "Fresh",
+      memberCount: 1,
+      members: [expect.objectContaining({ userId: "alice" })],
+    });
     await waitFor(() => bobSeen.left.length === 1, 2000, "bob hears alice leave");
     expect(bobSeen.left).toEqual([`s2-from:alice:${ExitReason.SWITCHED}`]);
     await Promise.all([alice, bob].map((c) => c.leaveAllRoom()));

@@ -9,7 +9,9 @@ import { requestSeat, sdkEnter, waitFor } from "../helpers/server";
 const creds: OperatorCredentials = { appKey: "failure-key", appSecret: "failure-secret" };
 
 async function seatFor(via: ServerProcess, roomId: string, userId: string): Promise<{ publicAddress?: string }> {
-  return (await requestSeat(via.httpUrl, { mode: "enter", roomId, userId, token: await tokenFor(via.httpUrl, userId, creds) })) as { publicAddress?: string };
+  return (await requestSeat(via.httpUrl, { mode: "enter", roomId, userId, token: await tokenFor(via.httpUrl, userId, creds) })) as {
+    publicAddress?: string;
+  };
 }
 
 async function enter(via: ServerProcess, roomId: string, userId: string): Promise<Room> {
@@ -56,7 +58,12 @@ describeWithRedisServer("a process that dies", () => {
     a.child.kill("SIGKILL");
     const killedAt = Date.now();
     // the wait may run longer than the bound asserted below, so the bound can fail
-    await waitFor(async () => (await signedPost(b.httpUrl, "/chatroom/get.json", { chatroomId: doomedRoom }, creds)).body.code === ErrorCode.ROOM_NOT_EXIST, 15_000, "the dead room to leave the listings");
+    await waitFor(
+      async () =>
+        (await signedPost(b.httpUrl, "/chatroom/get.json", { chatroomId: doomedRoom }, creds)).body.code === ErrorCode.ROOM_NOT_EXIST,
+      15_000,
+      "the dead room to leave the listings",
+    );
     const vanishedAfter = Date.now() - killedAt;
     // "within seconds": a process is taken for dead 800 ms after its Redis connection went (README "Reliability")
     expect(vanishedAfter).toBeLessThan(5000);
@@ -73,7 +80,9 @@ describeWithRedisServer("a process that dies", () => {
       "the dead room's id to be entered again",
       100,
     ).catch((e: unknown) => {
-      throw new Error(`${e instanceof Error ? e.message : String(e)}; last refusal: ${refused instanceof Error ? refused.message : String(refused)}`);
+      throw new Error(
+        `${e instanceof Error ? e.message : String(e)}; last refusal: ${refused instanceof Error ? refused.message : String(refused)}`,
+      );
     });
     const rex = again!;
     expect(rex.roomId).toBe(doomedRoom);
@@ -92,7 +101,10 @@ describeWithRedisServer("a Redis restart", () => {
     const env = clusterEnv(redis, creds);
     const [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
     const before = await enter(a, "steady", "ivy");
-    expect((await signedPost(b.httpUrl, "/chatroom/user/block/add.json", { chatroomId: "guarded", userId: ["mal"], minute: 60 }, creds)).body.code).toBe(200);
+    expect(
+      (await signedPost(b.httpUrl, "/chatroom/user/block/add.json", { chatroomId: "guarded", userId: ["mal"], minute: 60 }, creds)).body
+        .code,
+    ).toBe(200);
     await before.leave();
 
     const marks = [a.output().length, b.output().length];
@@ -103,17 +115,27 @@ describeWithRedisServer("a Redis restart", () => {
     await redis.start();
 
     // Both processes serve again without a restart of their own, and the ban survived.
-    await waitFor(async () => {
-      try {
-        await enter(b, "after", "joy").then((r) => r.leave());
-        return true;
-      } catch {
-        return false;
-      }
-    }, 20_000, "process b to serve rooms again");
+    await waitFor(
+      async () => {
+        try {
+          await enter(b, "after", "joy").then((r) => r.leave());
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      20_000,
+      "process b to serve rooms again",
+    );
     // each process says its own connections came back (src/store/redis.ts watchRedisConnection)
-    await waitFor(() => [a, b].every((p, i) => /: connected again/.test(p.output().slice(marks[i]))), 5000, "both processes to log their reconnect");
-    await expect(requestSeat(a.httpUrl, { mode: "enter", roomId: "guarded", userId: "mal", token: await tokenFor(a.httpUrl, "mal", creds) })).rejects.toMatchObject({
+    await waitFor(
+      () => [a, b].every((p, i) => /: connected again/.test(p.output().slice(marks[i]))),
+      5000,
+      "both processes to log their reconnect",
+    );
+    await expect(
+      requestSeat(a.httpUrl, { mode: "enter", roomId: "guarded", userId: "mal", token: await tokenFor(a.httpUrl, "mal", creds) }),
+    ).rejects.toMatchObject({
       code: ErrorCode.BANNED,
     });
     const listed = await signedPost(a.httpUrl, "/chatroom/user/block/list.json", { chatroomId: "guarded" }, creds);

@@ -8,14 +8,23 @@ import { Client, type Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
 import { ErrorCode } from "../../src/core/errors";
 import { ENTER_PATH } from "../../src/protocol";
-import { clusterEnv, registryAgrees, sawRedisDown, startProcess, usePrivateRedis, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import {
+  clusterEnv,
+  registryAgrees,
+  sawRedisDown,
+  startProcess,
+  usePrivateRedis,
+  type PrivateRedis,
+  type ServerProcess,
+} from "../helpers/cluster";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { describeWithRedisServer } from "../helpers/redis";
 import { untilElapsed, waitFor, within } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "fault-key", appSecret: "fault-secret" };
 const envFor = (redis: PrivateRedis): Record<string, string> => clusterEnv(redis, creds);
-const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) => signedPost(via.httpUrl, path, params, creds);
+const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) =>
+  signedPost(via.httpUrl, path, params, creds);
 
 /** One HTTP answer seen while polling. */
 interface Answer {
@@ -26,7 +35,11 @@ interface Answer {
 }
 
 /** POSTs /chat/enter; resolves with the HTTP status and the body. */
-async function postEnter(via: ServerProcess, roomId: string, userId: string): Promise<{ status: number; body: { seat?: unknown; code?: number; message?: string } }> {
+async function postEnter(
+  via: ServerProcess,
+  roomId: string,
+  userId: string,
+): Promise<{ status: number; body: { seat?: unknown; code?: number; message?: string } }> {
   const token = await tokenFor(via.httpUrl, userId, creds);
   const res = await fetch(via.httpUrl + ENTER_PATH, {
     method: "POST",
@@ -59,7 +72,8 @@ function hostOf(seat: unknown, procs: ServerProcess[]): ServerProcess | undefine
 }
 
 type Attr = { value: string; ownerId: string; autoDelete: boolean; version: number };
-const attributesOf = async (room: Room): Promise<Record<string, Attr>> => await room.request<unknown, Record<string, Attr>>("queryAttributes", {});
+const attributesOf = async (room: Room): Promise<Record<string, Attr>> =>
+  await room.request<unknown, Record<string, Attr>>("queryAttributes", {});
 const simplify = (attrs: Record<string, Attr>) =>
   Object.fromEntries(
     Object.entries(attrs)
@@ -78,7 +92,12 @@ function report(scenario: string, figures: Record<string, unknown>): void {
 const POLL_MS = 100;
 
 /** Polls `probe` every 100 ms until it answers 200 without an error code; resolves with when, and every answer seen. */
-async function pollUntilServed(what: string, probe: () => Promise<{ status: number; code?: number }>, from: number, timeoutMs = 20_000): Promise<{ ms: number; answers: Answer[] }> {
+async function pollUntilServed(
+  what: string,
+  probe: () => Promise<{ status: number; code?: number }>,
+  from: number,
+  timeoutMs = 20_000,
+): Promise<{ ms: number; answers: Answer[] }> {
   const answers: Answer[] = [];
   const served = async () => {
     const answer = await probe().catch(() => ({ status: 0, code: undefined }));
@@ -92,11 +111,18 @@ async function pollUntilServed(what: string, probe: () => Promise<{ status: numb
 }
 
 /** The figures every Redis-restart report prints: outage, time until served, and the answers seen. */
-function restartFigures(restart: { downMs: number; servedMs: number; answers: Answer[]; perCall: Record<string, number> }): Record<string, string | number> {
+function restartFigures(restart: {
+  downMs: number;
+  servedMs: number;
+  answers: Answer[];
+  perCall: Record<string, number>;
+}): Record<string, string | number> {
   return {
     downS: (restart.downMs / 1000).toFixed(2),
     servedAfterS: (restart.servedMs / 1000).toFixed(2),
-    perCallS: Object.entries(restart.perCall).map(([k, v]) => `${k}=${(v / 1000).toFixed(2)}`).join(";"),
+    perCallS: Object.entries(restart.perCall)
+      .map(([k, v]) => `${k}=${(v / 1000).toFixed(2)}`)
+      .join(";"),
     requests: restart.answers.length,
     fivexx: restart.answers.filter((x) => x.status >= 500 || x.status === 0).length,
     answers: summarize(restart.answers),
@@ -147,7 +173,15 @@ describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
         const probes = [
           ["get", op(via, "/chatroom/get.json", { chatroomId: "fo" })],
           ["user/query", op(via, "/chatroom/user/query.json", { chatroomId: "fo", count: 10, order: 1 })],
-          ["publish", op(via, "/message/chatroom/publish.json", { fromUserId: "ops", toChatroomId: "fo", objectName: "RC:TxtMsg", content: JSON.stringify({ content: "probe" }) })],
+          [
+            "publish",
+            op(via, "/message/chatroom/publish.json", {
+              fromUserId: "ops",
+              toChatroomId: "fo",
+              objectName: "RC:TxtMsg",
+              content: JSON.stringify({ content: "probe" }),
+            }),
+          ],
         ] as const;
         for (const [what, reply] of probes) {
           const r = await reply.catch(() => ({ status: 0, body: {} }));
@@ -201,7 +235,10 @@ describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
       requests: answers.length,
       fivexx: fivexx.length,
       answers: summarize(answers),
-      attributes: JSON.stringify(attrsAfter) === JSON.stringify(attrsBefore) ? "restored (keys, values, owners, versions)" : `changed ${JSON.stringify(attrsAfter)}`,
+      attributes:
+        JSON.stringify(attrsAfter) === JSON.stringify(attrsBefore)
+          ? "restored (keys, values, owners, versions)"
+          : `changed ${JSON.stringify(attrsAfter)}`,
       history: history.map((m) => m.content).join("|"),
       nextSeq: sent.seq,
       muteAll: infoAfter.ban,
@@ -254,11 +291,15 @@ describeWithRedisServer("faults: kill -9 of the process hosting a room", () => {
       await admin.del("chat:record:stale");
       const survivor = [p, q, lone].find((x) => x !== victim)!;
       let back: Room | undefined;
-      await waitFor(async () => {
-        const { body } = await postEnter(survivor, "stale", "bob");
-        if (body.seat) back = await consume(survivor, body.seat);
-        return back !== undefined;
-      }, 5000, "the room to be created again");
+      await waitFor(
+        async () => {
+          const { body } = await postEnter(survivor, "stale", "bob");
+          if (body.seat) back = await consume(survivor, body.seat);
+          return back !== undefined;
+        },
+        5000,
+        "the room to be created again",
+      );
       expect(await attributesOf(back!)).toEqual({});
       expect((await op(survivor, "/chatroom/get.json", { chatroomId: "stale" })).body).toMatchObject({ code: 200, ban: false });
       await back!.leave();
@@ -301,7 +342,8 @@ async function setUpCluster(redis: PrivateRedis): Promise<Cluster> {
   if (!catSeat.seat) throw new Error(`enter r2 as cat failed: ${JSON.stringify(catSeat)}`);
   expect(hostOf(catSeat.seat, [a, b])).toBe(b);
   const cat = await consume(b, catSeat.seat);
-  const ok = async (path: string, params: Record<string, string | number | string[]>) => expect((await op(a, path, params)).body.code).toBe(200);
+  const ok = async (path: string, params: Record<string, string | number | string[]>) =>
+    expect((await op(a, path, params)).body.code).toBe(200);
   await ok("/chatroom/user/block/add.json", { chatroomId: "r1", userId: ["mal"], minute: 60 });
   await ok("/chatroom/user/block/add.json", { chatroomId: "r1", userId: ["lifted"], minute: 60 });
   await ok("/chatroom/user/block/rollback.json", { chatroomId: "r1", userId: ["lifted"] });
@@ -314,7 +356,11 @@ async function setUpCluster(redis: PrivateRedis): Promise<Cluster> {
   // applies mute-all (a member who is no exception is refused), so its copy is what a restart saves.
   const probe = await enter(b, "r2", "probe");
   await waitFor(
-    () => probe.request("sendMessage", { type: "text", content: "probe" }).then(() => false, (e: unknown) => (e as { reason?: { code?: number } }).reason?.code === ErrorCode.MUTED),
+    () =>
+      probe.request("sendMessage", { type: "text", content: "probe" }).then(
+        () => false,
+        (e: unknown) => (e as { reason?: { code?: number } }).reason?.code === ErrorCode.MUTED,
+      ),
     10_000,
     "room r2 to apply mute-all",
   );
@@ -326,7 +372,10 @@ async function setUpCluster(redis: PrivateRedis): Promise<Cluster> {
 async function moderationOf(cluster: Cluster): Promise<Record<string, unknown>> {
   const { a, b } = cluster;
   const users = (reply: { body: { users?: { userId?: string; id?: string }[]; userIds?: string[] } }) =>
-    (reply.body.users ?? []).map((u) => u.userId ?? u.id).concat(reply.body.userIds ?? []).sort();
+    (reply.body.users ?? [])
+      .map((u) => u.userId ?? u.id)
+      .concat(reply.body.userIds ?? [])
+      .sort();
   return {
     banned: users(await op(b, "/chatroom/user/block/list.json", { chatroomId: "r1" })),
     muted: users(await op(b, "/chatroom/user/gag/list.json", { chatroomId: "r1" })),
@@ -344,7 +393,10 @@ const OUTAGE_MS = 1500;
  * Stops Redis (SIGKILL), lets the members chat through the outage, starts it again, and polls
  * join, enter, get, publish and user/query through both processes until every one is served.
  */
-async function restartRedis(redis: PrivateRedis, cluster: Cluster): Promise<{ downMs: number; servedMs: number; answers: Answer[]; perCall: Record<string, number> }> {
+async function restartRedis(
+  redis: PrivateRedis,
+  cluster: Cluster,
+): Promise<{ downMs: number; servedMs: number; answers: Answer[]; perCall: Record<string, number> }> {
   const { a, b, ann } = cluster;
   const marks = [a.output().length, b.output().length];
   await redis.stop("SIGKILL");
@@ -380,7 +432,15 @@ async function restartRedis(redis: PrivateRedis, cluster: Cluster): Promise<{ do
     ["get r1 via b", viaOp(b, "/chatroom/get.json", { chatroomId: "r1" })],
     ["get r2 via a", viaOp(a, "/chatroom/get.json", { chatroomId: "r2" })],
     ["user/query r1 via b", viaOp(b, "/chatroom/user/query.json", { chatroomId: "r1", count: 10, order: 1 })],
-    ["publish r2 via a", viaOp(a, "/message/chatroom/publish.json", { fromUserId: "ops", toChatroomId: "r2", objectName: "RC:TxtMsg", content: JSON.stringify({ content: "after" }) })],
+    [
+      "publish r2 via a",
+      viaOp(a, "/message/chatroom/publish.json", {
+        fromUserId: "ops",
+        toChatroomId: "r2",
+        objectName: "RC:TxtMsg",
+        content: JSON.stringify({ content: "after" }),
+      }),
+    ],
     ["join r1 via b", viaEnter(b, "join", "r1", "dan")],
     ["enter r2 via a", viaEnter(a, "enter", "r2", "eve")],
   );
@@ -406,7 +466,14 @@ describeWithRedisServer("faults: Redis restarted without persistence", () => {
     const cluster = await setUpCluster(redis);
     const { a, b, ann, bob } = cluster;
     const moderationBefore = await moderationOf(cluster);
-    expect(moderationBefore).toEqual({ banned: ["mal"], muted: ["gus"], muteAll: 1, exceptions: ["cat"], globallyMuted: ["glo"], protectedUsers: ["ann"] });
+    expect(moderationBefore).toEqual({
+      banned: ["mal"],
+      muted: ["gus"],
+      muteAll: 1,
+      exceptions: ["cat"],
+      globallyMuted: ["glo"],
+      protectedUsers: ["ann"],
+    });
 
     const restart = await restartRedis(redis, cluster);
     // what came back, read from Redis itself
@@ -419,7 +486,10 @@ describeWithRedisServer("faults: Redis restarted without persistence", () => {
     const malEnter = await postEnter(a, "r1", "mal");
     // the rooms apply the moderation they put back: gus is muted in r1
     const gus = await enter(b, "r1", "gus");
-    const gusSend = await gus.request("sendMessage", { type: "text", content: "hi" }).then(() => 0, (e: unknown) => (e as { reason?: { code?: number } }).reason?.code);
+    const gusSend = await gus.request("sendMessage", { type: "text", content: "hi" }).then(
+      () => 0,
+      (e: unknown) => (e as { reason?: { code?: number } }).reason?.code,
+    );
     await gus.leave();
     // chatting goes on, and the bus reaches rooms across processes again (a kick through b of a member on a)
     const sent = await ann.request<unknown, { seq: number }>("sendMessage", { type: "text", content: "after" });
@@ -436,7 +506,10 @@ describeWithRedisServer("faults: Redis restarted without persistence", () => {
       registeredProcesses: registered,
       record: Object.keys(record).sort().join("|"),
       userRoomsIndex: annRooms.join("|"),
-      moderation: JSON.stringify(moderationAfter) === JSON.stringify(moderationBefore) ? "put back (lifted ban stays lifted)" : JSON.stringify(moderationAfter),
+      moderation:
+        JSON.stringify(moderationAfter) === JSON.stringify(moderationBefore)
+          ? "put back (lifted ban stays lifted)"
+          : JSON.stringify(moderationAfter),
       bannedEnter: malEnter.body.code,
       mutedSend: gusSend,
       nextSeq: sent.seq,
@@ -492,4 +565,3 @@ describeWithRedisServer("faults: Redis restarted with persistence (appendonly)",
     await Promise.all([ann.leave(), bob.leave(), cluster.cat.leave()]);
   }, 90_000);
 });
-

@@ -14,7 +14,8 @@ async function enter(via: ServerProcess, roomId: string, userId: string, mode: "
   return room;
 }
 
-const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) => signedPost(via.httpUrl, path, params, creds);
+const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) =>
+  signedPost(via.httpUrl, path, params, creds);
 
 // On a redis-server of the suite's own: Colyseus' keys (roomcaches, roomcount) cannot be
 // prefixed, so a shared Redis would mix this suite's rooms with another's.
@@ -48,7 +49,9 @@ describeWithRedisServer("two processes on one Redis behave as one server", () =>
 
   test("a create of an id that exists on the other process fails with ROOM_ALREADY_EXISTS", async () => {
     const first = await enter(a, "solo", "ann", "create");
-    await expect(requestSeat(b.httpUrl, { mode: "create", roomId: "solo", userId: "bob", token: await tokenFor(b.httpUrl, "bob", creds) })).rejects.toMatchObject({
+    await expect(
+      requestSeat(b.httpUrl, { mode: "create", roomId: "solo", userId: "bob", token: await tokenFor(b.httpUrl, "bob", creds) }),
+    ).rejects.toMatchObject({
       code: ErrorCode.ROOM_ALREADY_EXISTS,
     });
     await first.leave();
@@ -58,8 +61,15 @@ describeWithRedisServer("two processes on one Redis behave as one server", () =>
     const ann = await enter(a, "ops", "ann");
     const bob = await enter(b, "ops", "bob");
     for (const via of [a, b]) {
-      expect((await op(via, "/chatroom/user/exist.json", { chatroomId: "ops", userId: "ann" })).body).toEqual({ code: 200, isInChrm: true });
-      expect((await op(via, "/chatroom/get.json", { chatroomId: "ops" })).body).toMatchObject({ code: 200, chatroomId: "ops", memberCount: 2 });
+      expect((await op(via, "/chatroom/user/exist.json", { chatroomId: "ops", userId: "ann" })).body).toEqual({
+        code: 200,
+        isInChrm: true,
+      });
+      expect((await op(via, "/chatroom/get.json", { chatroomId: "ops" })).body).toMatchObject({
+        code: 200,
+        chatroomId: "ops",
+        memberCount: 2,
+      });
     }
     const kicked = leaveCode(ann);
     expect((await op(b, "/chatroom/user/kick.json", { chatroomId: "ops", userId: ["ann"] })).body.code).toBe(200);
@@ -81,7 +91,9 @@ describeWithRedisServer("two processes on one Redis behave as one server", () =>
     expect((await op(a, "/chatroom/user/block/add.json", { chatroomId: "mod", userId: ["dina"], minute: 5 })).body.code).toBe(200);
     expect(await banned).toBe(4103);
     expect(Date.now() - banAt).toBeLessThan(1000);
-    await expect(requestSeat(b.httpUrl, { mode: "join", roomId: "mod", userId: "dina", token: await tokenFor(b.httpUrl, "dina", creds) })).rejects.toMatchObject({
+    await expect(
+      requestSeat(b.httpUrl, { mode: "join", roomId: "mod", userId: "dina", token: await tokenFor(b.httpUrl, "dina", creds) }),
+    ).rejects.toMatchObject({
       code: ErrorCode.BANNED,
     });
     await carl.leave();
@@ -90,7 +102,12 @@ describeWithRedisServer("two processes on one Redis behave as one server", () =>
   test("rooms-per-user counts the user's rooms on every process", async () => {
     const one = await enter(a, "pu1", "eve");
     const two = await enter(b, "pu2", "eve");
-    const error = await requestSeat(a.httpUrl, { mode: "enter", roomId: "pu3", userId: "eve", token: await tokenFor(a.httpUrl, "eve", creds) }).catch((e: unknown) => e);
+    const error = await requestSeat(a.httpUrl, {
+      mode: "enter",
+      roomId: "pu3",
+      userId: "eve",
+      token: await tokenFor(a.httpUrl, "eve", creds),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnterError);
     expect((error as EnterError).code).toBe(ErrorCode.JOINED_ROOMS_LIMIT);
     await Promise.all([one.leave(), two.leave()]);
@@ -106,10 +123,14 @@ describeWithRedisServer("two processes on one Redis behave as one server", () =>
     // history is written beside the delivery, not before it: the read through the other process
     // may come first, so it is asked until it holds the message (bounded)
     let history: { content: string }[] = [];
-    await waitFor(async () => {
-      history = await gus.request<unknown, { content: string }[]>("queryHistory", { limit: 10 });
-      return history.length > 0;
-    }, 2000, "the history through process b");
+    await waitFor(
+      async () => {
+        history = await gus.request<unknown, { content: string }[]>("queryHistory", { limit: 10 });
+        return history.length > 0;
+      },
+      2000,
+      "the history through process b",
+    );
     expect(history.map((m) => m.content)).toEqual(["across"]);
     await Promise.all([fay.leave(), gus.leave()]);
   });

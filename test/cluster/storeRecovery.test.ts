@@ -34,7 +34,11 @@ describeWithRedisServer("Redis store recovery", () => {
   const restart = async (server: PrivateRedis, ...watchers: StoreConnectionChange[][]): Promise<void> => {
     const before = watchers.map((changes) => changes.length);
     await server.stop("SIGKILL");
-    await waitFor(() => watchers.every((changes, i) => changes.slice(before[i]).some((c) => c.state === "down")), 5000, "the stores to see the drop");
+    await waitFor(
+      () => watchers.every((changes, i) => changes.slice(before[i]).some((c) => c.state === "down")),
+      5000,
+      "the stores to see the drop",
+    );
     await server.start();
   };
 
@@ -175,7 +179,9 @@ describeWithRedisServer("Redis store recovery", () => {
     const records = store.records!;
     expect(await store.claims.claim("room", "me", 60_000)).toBe(true);
     const expiresAt = Date.now() + 120_000;
-    expect(await records.update("room", { meta: "{}", "attr:a": "1", "attr:constructor": "2" }, [], expiresAt, { claim: "room", owner: "me" })).toBe(true);
+    expect(
+      await records.update("room", { meta: "{}", "attr:a": "1", "attr:constructor": "2" }, [], expiresAt, { claim: "room", owner: "me" }),
+    ).toBe(true);
     expect(await records.update("room", { "attr:b": "3" }, ["attr:a"], expiresAt, { claim: "room", owner: "me" })).toBe(true);
     expect(await records.update("room", { "attr:c": "4" }, [], expiresAt, { claim: "room", owner: "not-me" })).toBe(false);
     expect(await records.read("room")).toEqual({ meta: "{}", "attr:b": "3", "attr:constructor": "2" });

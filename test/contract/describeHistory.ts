@@ -28,13 +28,15 @@ export function describeHistoryContract(current: () => ChatStore): void {
       seqs(await current().history.query(roomId, { limit: KEEP, ...q }));
 
     /** Seqs 1..5 at timestamps 1000..5000. */
-    const fiveMessages = async (roomId = "r"): Promise<void> => appendAll(roomId, [1, 2, 3, 4, 5].map((s) => message(s)));
+    const fiveMessages = async (roomId = "r"): Promise<void> =>
+      appendAll(
+        roomId,
+        [1, 2, 3, 4, 5].map((s) => message(s)),
+      );
 
     test("forward gives the oldest `limit`, backward the newest `limit`, both oldest first", async () => {
       await fiveMessages();
-      expect(await current().history.query("r", { limit: 10, direction: "forward" })).toEqual(
-        [1, 2, 3, 4, 5].map((s) => message(s)),
-      );
+      expect(await current().history.query("r", { limit: 10, direction: "forward" })).toEqual([1, 2, 3, 4, 5].map((s) => message(s)));
       expect(await query("r", { limit: 3, direction: "forward" })).toEqual([1, 2, 3]);
       expect(await query("r", { limit: 3, direction: "backward" })).toEqual([3, 4, 5]);
       expect(await query("r", { limit: 5, direction: "backward" })).toEqual([1, 2, 3, 4, 5]);
@@ -89,9 +91,7 @@ export function describeHistoryContract(current: () => ChatStore): void {
       await fiveMessages();
       expect(await query("r", { afterSeq: 2, until: 4000, direction: "forward" })).toEqual([3, 4]);
       expect(await query("r", { beforeSeq: 5, since: 2000, limit: 2, direction: "backward" })).toEqual([3, 4]);
-      expect(
-        await query("r", { afterSeq: 1, beforeSeq: 5, since: 3000, until: 5000, limit: 1, direction: "forward" }),
-      ).toEqual([3]);
+      expect(await query("r", { afterSeq: 1, beforeSeq: 5, since: 3000, until: 5000, limit: 1, direction: "forward" })).toEqual([3]);
     });
 
     test("timestamps are filtered as stored, even when they do not grow with seq", async () => {
@@ -102,7 +102,11 @@ export function describeHistoryContract(current: () => ChatStore): void {
     });
 
     test("append trims the room to its newest `keep`; a smaller keep later trims further", async () => {
-      await appendAll("r", [1, 2, 3, 4, 5].map((s) => message(s)), 3);
+      await appendAll(
+        "r",
+        [1, 2, 3, 4, 5].map((s) => message(s)),
+        3,
+      );
       expect(await query("r", { direction: "forward" })).toEqual([3, 4, 5]);
       expect(await query("r", { limit: 1, direction: "forward" })).toEqual([3]);
       expect(await current().history.remove("r", "m2")).toBeUndefined();
@@ -197,12 +201,8 @@ export function describeHistoryContract(current: () => ChatStore): void {
       await expect(history.append("r", message(1.5), 10)).rejects.toThrow(RangeError);
       await expect(history.query("r", { limit: -1, direction: "forward" })).rejects.toThrow(/limit/);
       await expect(history.query("r", { limit: 2.5, direction: "forward" })).rejects.toThrow(RangeError);
-      await expect(history.query("r", { limit: 1, afterSeq: Number.NaN, direction: "forward" })).rejects.toThrow(
-        /afterSeq/,
-      );
-      await expect(
-        history.query("r", { limit: 1, direction: "sideways" as HistoryQuery["direction"] }),
-      ).rejects.toThrow(/direction/);
+      await expect(history.query("r", { limit: 1, afterSeq: Number.NaN, direction: "forward" })).rejects.toThrow(/afterSeq/);
+      await expect(history.query("r", { limit: 1, direction: "sideways" as HistoryQuery["direction"] })).rejects.toThrow(/direction/);
       expect(await history.lastSeq("r")).toBe(0);
     });
   });

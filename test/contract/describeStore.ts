@@ -38,8 +38,7 @@ export class Inbox {
 }
 
 /** Members sorted, so `list()` (which promises no order) can be compared. */
-const sorted = <T extends { member: string }>(entries: T[]): T[] =>
-  [...entries].sort((a, b) => a.member.localeCompare(b.member));
+const sorted = <T extends { member: string }>(entries: T[]): T[] => [...entries].sort((a, b) => a.member.localeCompare(b.member));
 
 /**
  * Defines the contract tests of a store backend. `factory` is called once per test and must give

@@ -133,9 +133,7 @@ describeWithRedis("Redis store", () => {
     test("two instances with one prefix share history: appends, seq, recall and clear", async () => {
       const [a, b] = [open(), open()];
       for (const seq of [1, 2, 3]) await a.history.append("room-1", message(seq), 10);
-      expect(await b.history.query("room-1", { limit: 10, direction: "forward" })).toEqual(
-        [1, 2, 3].map((seq) => message(seq)),
-      );
+      expect(await b.history.query("room-1", { limit: 10, direction: "forward" })).toEqual([1, 2, 3].map((seq) => message(seq)));
       expect(await b.history.lastSeq("room-1")).toBe(3);
       await expect(b.history.append("room-1", message(3), 10)).rejects.toThrow(RangeError);
       await b.history.append("room-1", message(4), 10);
@@ -161,11 +159,7 @@ describeWithRedis("Redis store", () => {
       for (const seq of [1, 2, 3, 4, 5]) await store.history.append("room-1", message(seq), 2);
       await store.history.remove("room-1", "m5");
       const base = `${prefix}history:`;
-      expect((await keysUnder(admin, `${prefix}*`)).sort()).toEqual([
-        `${base}ids:room-1`,
-        `${base}msgs:room-1`,
-        `${base}seq:room-1`,
-      ]);
+      expect((await keysUnder(admin, `${prefix}*`)).sort()).toEqual([`${base}ids:room-1`, `${base}msgs:room-1`, `${base}seq:room-1`]);
       expect(await admin.hgetall(`${base}ids:room-1`)).toEqual({ m4: "4" });
       expect(await admin.zcard(`${base}msgs:room-1`)).toBe(1);
       expect(await admin.get(`${base}seq:room-1`)).toBe("5");

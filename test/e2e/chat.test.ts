@@ -119,7 +119,9 @@ describeWithBrowser("demo chat app (open development mode)", () => {
     await ida.page.locator('#tabs button[data-room="radio"]', { hasText: "reconnecting" }).waitFor({ state: "detached" });
     expect(await ida.page.locator("#banners .banner").count()).toBe(0);
     // Chromium itself logs each request and reconnection attempt refused while offline; those are not the page's errors
-    const own = ida.errors.filter((e) => !/^console\.error: (WebSocket connection to|Failed to load resource:) .*net::ERR_INTERNET_DISCONNECTED$/.test(e));
+    const own = ida.errors.filter(
+      (e) => !/^console\.error: (WebSocket connection to|Failed to load resource:) .*net::ERR_INTERNET_DISCONNECTED$/.test(e),
+    );
     ida.errors.splice(0, ida.errors.length, ...own);
   });
 

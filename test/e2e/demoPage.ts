@@ -55,7 +55,12 @@ export async function memberIds(page: Page): Promise<string[]> {
 export async function waitForMembers(page: Page, userIds: string[]): Promise<void> {
   const wanted = [...userIds].sort();
   await page.waitForFunction(
-    (want) => JSON.stringify(Array.from(document.querySelectorAll("#members li")).map((li) => li.getAttribute("data-user")).sort()) === JSON.stringify(want),
+    (want) =>
+      JSON.stringify(
+        Array.from(document.querySelectorAll("#members li"))
+          .map((li) => li.getAttribute("data-user"))
+          .sort(),
+      ) === JSON.stringify(want),
     wanted,
   );
 }

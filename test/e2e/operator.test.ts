@@ -36,7 +36,10 @@ describeWithBrowser("demo operator panel (secured server)", () => {
     }
     const wrong = await fetch(suite.server.httpUrl + "/operator/api/chatroom/destroy.json", {
       method: "POST",
-      headers: { authorization: "Basic " + Buffer.from("operator:guess").toString("base64"), "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: "Basic " + Buffer.from("operator:guess").toString("base64"),
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "chatroomId=lobby",
     });
     expect(wrong.status).toBe(401);

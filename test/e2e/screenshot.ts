@@ -27,7 +27,12 @@ async function main(): Promise<void> {
     await message(bob.page, "Ready for the match").waitFor();
     await send(bob.page, "Yes! I'll bring the snacks.");
     await message(ann.page, "snacks").waitFor();
-    await signedPost(t.httpUrl, "/message/chatroom/publish.json", { fromUserId: "system", toChatroomId: "lobby", objectName: "RC:TxtMsg", content: JSON.stringify({ content: "Welcome to the lobby. Be nice!" }) });
+    await signedPost(t.httpUrl, "/message/chatroom/publish.json", {
+      fromUserId: "system",
+      toChatroomId: "lobby",
+      objectName: "RC:TxtMsg",
+      content: JSON.stringify({ content: "Welcome to the lobby. Be nice!" }),
+    });
     await message(ann.page, "Be nice").waitFor();
     await ann.page.fill("#attr-key", "topic");
     await ann.page.fill("#attr-value", "Friday game night");

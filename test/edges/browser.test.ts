@@ -18,7 +18,9 @@ jest.setTimeout(60_000);
 
 /** A page server standing for another site: `/` is an empty page of its origin. */
 async function pageServer(): Promise<{ origin: string; server: Server }> {
-  const server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>elsewhere</title><body></body>"));
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>elsewhere</title><body></body>"),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
@@ -45,7 +47,11 @@ describeWithBrowser("cross-site requests in Chromium (secured server with an ope
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    await Promise.all([friendly, attacker].map((s) => s && new Promise((resolve) => s.server.close(resolve))));
+    await Promise.all(
+      ([friendly, attacker] as (typeof friendly | undefined)[]).map(
+        (s) => new Promise((resolve) => (s ? s.server.close(resolve) : resolve(undefined))),
+      ),
+    );
   });
 
   /** A browser context in which the operator has opened the panel (credentials cached) and holds a same-site cookie. */
@@ -67,7 +73,10 @@ describeWithBrowser("cross-site requests in Chromium (secured server with an ope
       const form = document.createElement("form");
       form.method = "POST";
       form.action = action;
-      for (const [name, value] of [["userId", "victim"], ["minute", "60"]] as const) {
+      for (const [name, value] of [
+        ["userId", "victim"],
+        ["minute", "60"],
+      ] as const) {
         const input = document.createElement("input");
         input.name = name;
         input.value = value;
@@ -79,13 +88,27 @@ describeWithBrowser("cross-site requests in Chromium (secured server with an ope
     const res = await refusal;
     const sent = await res.request().allHeaders();
     // the browser did send the operator's password and cookie; the server refused by origin anyway
-    expect([res.status(), sent["origin"], sent["cookie"], sent["authorization"]]).toEqual([403, attacker.origin, "session=operator", "Basic " + Buffer.from(`operator:${PASSWORD}`).toString("base64")]);
+    expect([res.status(), sent["origin"], sent["cookie"], sent["authorization"]]).toEqual([
+      403,
+      attacker.origin,
+      "session=operator",
+      "Basic " + Buffer.from(`operator:${PASSWORD}`).toString("base64"),
+    ]);
     await page.waitForURL(/\/operator\/api\//);
-    expect(JSON.parse((await page.locator("body").textContent()) ?? "")).toEqual({ code: 403, message: expect.stringContaining("refused") });
+    expect(JSON.parse((await page.locator("body").textContent()) ?? "")).toEqual({
+      code: 403,
+      message: expect.stringContaining("refused"),
+    });
 
     await page.goto(attacker.origin + "/");
     const status = await page.evaluate(async (url) => {
-      await fetch(url, { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "userId=victim2&minute=60" });
+      await fetch(url, {
+        method: "POST",
+        mode: "no-cors",
+        credentials: "include",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "userId=victim2&minute=60",
+      });
       return "sent";
     }, `${t.httpUrl}/operator/api/chatroom/user/ban/add.json`);
     expect(status).toBe("sent");
@@ -106,7 +129,12 @@ describeWithBrowser("cross-site requests in Chromium (secured server with an ope
         },
         [url, init] as const,
       );
-    const matchmake: RequestInit = { method: "POST", credentials: "include", headers: { "content-type": "application/json" }, body: JSON.stringify({ roomId: "lobby", userId: "u1" }) };
+    const matchmake: RequestInit = {
+      method: "POST",
+      credentials: "include",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ roomId: "lobby", userId: "u1" }),
+    };
 
     await page.goto(attacker.origin + "/");
     expect(await read(`${t.httpUrl}/demo/rooms`, { credentials: "include" })).toBe("blocked TypeError");

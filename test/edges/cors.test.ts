@@ -21,7 +21,10 @@ function cors(res: Response): Record<string, string | null> {
 }
 
 function preflight(url: string, origin: string, headers = "content-type"): Promise<Response> {
-  return fetch(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": headers } });
+  return fetch(url, {
+    method: "OPTIONS",
+    headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": headers },
+  });
 }
 
 const allowedHeaders = (origin: string) => ({ origin, credentials: "true", vary: expect.stringMatching(/Origin/) });
@@ -43,7 +46,11 @@ describe("corsOrigins set: the listed origin and the server's own are allowed, a
       [ALLOWED_ORIGIN, allowedHeaders(ALLOWED_ORIGIN)],
       [EVIL_ORIGIN, noCors],
     ] as const) {
-      const res = await fetch(t.httpUrl + MATCHMAKE, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ userId: "u1" }) });
+      const res = await fetch(t.httpUrl + MATCHMAKE, {
+        method: "POST",
+        headers: { origin, "content-type": "application/json" },
+        body: JSON.stringify({ userId: "u1" }),
+      });
       await res.arrayBuffer();
       expect([origin, cors(res)]).toEqual([origin, expected]);
     }
@@ -70,7 +77,13 @@ describe("corsOrigins set: the listed origin and the server's own are allowed, a
   test("the server's own origin is answered as allowed; 'null' and look-alike origins are not", async () => {
     const own = `http://127.0.0.1:${t.port}`;
     expect(cors(await preflight(t.httpUrl + MATCHMAKE, own))).toEqual(allowedHeaders(own));
-    for (const origin of ["null", `${ALLOWED_ORIGIN}.evil.net`, ALLOWED_ORIGIN.replace("https:", "http:"), `${ALLOWED_ORIGIN}:8443`, `http://127.0.0.1:${t.port + 1}`]) {
+    for (const origin of [
+      "null",
+      `${ALLOWED_ORIGIN}.evil.net`,
+      ALLOWED_ORIGIN.replace("https:", "http:"),
+      `${ALLOWED_ORIGIN}:8443`,
+      `http://127.0.0.1:${t.port + 1}`,
+    ]) {
       expect([origin, cors(await preflight(t.httpUrl + MATCHMAKE, origin))]).toEqual([origin, noCors]);
     }
   });
@@ -94,7 +107,11 @@ describe("installColyseusEdges", () => {
   test("replaces Colyseus' hooks (CORS, and a cross-site check before matchmaking) and puts the previous ones back, only while they are still its own", async () => {
     const calls: string[] = [];
     const original = {
-      DEFAULT_CORS_HEADERS: { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Credentials": "true", "Access-Control-Max-Age": "60" },
+      DEFAULT_CORS_HEADERS: {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Credentials": "true",
+        "Access-Control-Max-Age": "60",
+      },
       getCorsHeaders: (headers: Headers) => ({ "Access-Control-Allow-Origin": headers.get("origin") ?? "*" }),
       invokeMethod: async (method: string) => {
         calls.push(method);
@@ -106,11 +123,18 @@ describe("installColyseusEdges", () => {
     const restore = installColyseusEdges([ALLOWED_ORIGIN], controller);
     expect(controller.DEFAULT_CORS_HEADERS).toEqual({ "Access-Control-Max-Age": "60", Vary: "Origin" });
     expect(controller.getCorsHeaders(new Headers({ origin: EVIL_ORIGIN, host: "chat.example.com" }))).toEqual({});
-    expect(controller.getCorsHeaders(new Headers({ origin: "https://chat.example.com", host: "chat.example.com" }))).toEqual({ "Access-Control-Allow-Origin": "https://chat.example.com", "Access-Control-Allow-Credentials": "true" });
+    expect(controller.getCorsHeaders(new Headers({ origin: "https://chat.example.com", host: "chat.example.com" }))).toEqual({
+      "Access-Control-Allow-Origin": "https://chat.example.com",
+      "Access-Control-Allow-Credentials": "true",
+    });
 
     const auth = (headers: Record<string, string>) => ({ headers: new Headers(headers) });
-    await expect(controller.invokeMethod("create", "chatroom", {}, auth({ origin: EVIL_ORIGIN, host: "chat.example.com" }))).rejects.toMatchObject({ code: 403 });
-    await expect(controller.invokeMethod("join", "chatroom", {}, auth({ origin: ALLOWED_ORIGIN, "sec-fetch-site": "cross-site" }))).resolves.toEqual({ ok: true });
+    await expect(
+      controller.invokeMethod("create", "chatroom", {}, auth({ origin: EVIL_ORIGIN, host: "chat.example.com" })),
+    ).rejects.toMatchObject({ code: 403 });
+    await expect(
+      controller.invokeMethod("join", "chatroom", {}, auth({ origin: ALLOWED_ORIGIN, "sec-fetch-site": "cross-site" })),
+    ).resolves.toEqual({ ok: true });
     await expect(controller.invokeMethod("joinById", "chatroom", {}, auth({ host: "chat.example.com" }))).resolves.toEqual({ ok: true });
     expect(calls).toEqual(["join", "joinById"]);
 

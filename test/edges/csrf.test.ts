@@ -17,7 +17,10 @@ function crossSiteVariants(ownPort: number): [string, Record<string, string>][] 
   return [
     ["Origin of another site", { origin: EVIL_ORIGIN }],
     ["Origin of another site, Sec-Fetch-Site cross-site", { origin: EVIL_ORIGIN, "sec-fetch-site": "cross-site" }],
-    ["another port of this host (same-site, other origin)", { origin: `http://127.0.0.1:${ownPort === 1 ? 2 : ownPort - 1}`, "sec-fetch-site": "same-site" }],
+    [
+      "another port of this host (same-site, other origin)",
+      { origin: `http://127.0.0.1:${ownPort === 1 ? 2 : ownPort - 1}`, "sec-fetch-site": "same-site" },
+    ],
     ["Origin null (sandboxed frame, cross-origin redirect)", { origin: "null" }],
     ["no Origin, Referer of another site", { referer: `${EVIL_ORIGIN}/attack.html` }],
     ["Sec-Fetch-Site cross-site without Origin", { "sec-fetch-site": "cross-site" }],
@@ -55,7 +58,12 @@ describe("secured server (app secret, operator password): the operator proxy", (
 
   test("the panel's own POST (same origin, with the password) goes through and is carried out", async () => {
     const own = `http://127.0.0.1:${t.port}`;
-    const res = await postForm(proxy(), muteForm("same-origin"), { ...basic(PASSWORD), origin: own, "sec-fetch-site": "same-origin", referer: `${own}/operator/` });
+    const res = await postForm(proxy(), muteForm("same-origin"), {
+      ...basic(PASSWORD),
+      origin: own,
+      "sec-fetch-site": "same-origin",
+      referer: `${own}/operator/`,
+    });
     expect([res.status, await res.json()]).toEqual([200, { code: 200 }]);
     // an Origin of this server without Sec-Fetch-Site (older browsers) and a same-origin Referer alone pass too
     expect((await postForm(proxy(), muteForm("origin-only"), { ...basic(PASSWORD), origin: own })).status).toBe(200);
@@ -64,7 +72,11 @@ describe("secured server (app secret, operator password): the operator proxy", (
   });
 
   test("a listed origin (corsOrigins) may POST; a request with no Origin, Referer or Sec-Fetch-Site (not a browser) passes to the password check", async () => {
-    const listed = await postForm(proxy(), muteForm("listed"), { ...basic(PASSWORD), origin: ALLOWED_ORIGIN, "sec-fetch-site": "cross-site" });
+    const listed = await postForm(proxy(), muteForm("listed"), {
+      ...basic(PASSWORD),
+      origin: ALLOWED_ORIGIN,
+      "sec-fetch-site": "cross-site",
+    });
     expect([listed.status, await listed.json()]).toEqual([200, { code: 200 }]);
     expect((await postForm(proxy(), muteForm("curl"), basic(PASSWORD))).status).toBe(200);
     const noPassword = await postForm(proxy(), muteForm("nobody"));
@@ -81,7 +93,10 @@ describe("open development mode (no secret): the proxy and the unsigned operator
     let n = 0;
     for (const path of [`/operator/api${MUTE}`, MUTE]) {
       for (const [what, headers] of crossSiteVariants(t.port)) {
-        await expectRefused(await postForm(t.httpUrl + path, muteForm(`victim${n++}`), { ...headers, cookie: "session=victim" }), `${path}: ${what}`);
+        await expectRefused(
+          await postForm(t.httpUrl + path, muteForm(`victim${n++}`), { ...headers, cookie: "session=victim" }),
+          `${path}: ${what}`,
+        );
       }
     }
     expect(await globallyMuted(t.httpUrl)).toEqual([]);
@@ -113,7 +128,10 @@ describe("open development mode (no secret): the proxy and the unsigned operator
 
   test("same-origin POSTs to the proxy and the operator API go through (no password in open mode)", async () => {
     const own = `http://127.0.0.1:${t.port}`;
-    const viaProxy = await postForm(`${t.httpUrl}/operator/api${MUTE}`, muteForm("panel"), { origin: own, "sec-fetch-site": "same-origin" });
+    const viaProxy = await postForm(`${t.httpUrl}/operator/api${MUTE}`, muteForm("panel"), {
+      origin: own,
+      "sec-fetch-site": "same-origin",
+    });
     expect([viaProxy.status, await viaProxy.json()]).toEqual([200, { code: 200 }]);
     const direct = await postForm(t.httpUrl + MUTE, muteForm("direct"), { origin: own });
     expect([direct.status, await direct.json()]).toEqual([200, { code: 200 }]);

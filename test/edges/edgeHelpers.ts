@@ -9,7 +9,9 @@ export const ALLOWED_ORIGIN = "https://game.example.com";
 /** An attacker's origin (only ever sent as a header). */
 export const EVIL_ORIGIN = "https://evil.example.net";
 
-export const basic = (password: string): Record<string, string> => ({ authorization: "Basic " + Buffer.from(`operator:${password}`).toString("base64") });
+export const basic = (password: string): Record<string, string> => ({
+  authorization: "Basic " + Buffer.from(`operator:${password}`).toString("base64"),
+});
 
 /** POSTs an x-www-form-urlencoded body with `headers`, as a browser form or fetch would. */
 export function postForm(url: string, body: string, headers: Record<string, string> = {}): Promise<Response> {

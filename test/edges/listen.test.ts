@@ -16,7 +16,8 @@ async function boundAddress(options: ChatServerOptions): Promise<AddressInfo> {
   const t = await startServer(options);
   try {
     const address = t.server.colyseus.transport.server?.address() as AddressInfo;
-    if (address.address !== "127.0.0.1" && address.address !== "0.0.0.0" && address.address !== "::") throw new Error(`unexpected address ${address.address}`);
+    if (address.address !== "127.0.0.1" && address.address !== "0.0.0.0" && address.address !== "::")
+      throw new Error(`unexpected address ${address.address}`);
     expect((await fetch(`${t.httpUrl}/__healthcheck`)).status).toBe(200);
     return address;
   } finally {
@@ -66,20 +67,36 @@ describe("settings", () => {
     expect(edgesFromEnv({})).toEqual({});
     expect(edgesFromEnv({ CHAT_HOST: " ", CHAT_CORS_ORIGINS: " , " })).toEqual({});
     expect(edgesFromEnv({ HOST: "0.0.0.0" })).toEqual({});
-    expect(edgesFromEnv({ CHAT_HOST: "0.0.0.0", CHAT_CORS_ORIGINS: "https://Game.Example.com/, http://127.0.0.1:5173 ,https://a.example:443" })).toEqual({
+    expect(
+      edgesFromEnv({ CHAT_HOST: "0.0.0.0", CHAT_CORS_ORIGINS: "https://Game.Example.com/, http://127.0.0.1:5173 ,https://a.example:443" }),
+    ).toEqual({
       host: "0.0.0.0",
       corsOrigins: ["https://game.example.com", "http://127.0.0.1:5173", "https://a.example"],
     });
   });
 
   test("a bad origin or host is refused with PARAMETER naming the setting, from the environment and from code", () => {
-    for (const bad of ["*", "game.example.com", "https://game.example.com/path", "ftp://x.example", "https://user:pw@x.example", "https://x.example/?q", "null"]) {
-      expect(() => edgesFromEnv({ CHAT_CORS_ORIGINS: bad })).toThrow(expect.objectContaining({ code: ErrorCode.PARAMETER, message: expect.stringContaining("CHAT_CORS_ORIGINS") }));
-      expect(() => createChatServer({ port: 0, corsOrigins: [bad] })).toThrow(expect.objectContaining({ code: ErrorCode.PARAMETER, message: expect.stringContaining("option corsOrigins") }));
+    for (const bad of [
+      "*",
+      "game.example.com",
+      "https://game.example.com/path",
+      "ftp://x.example",
+      "https://user:pw@x.example",
+      "https://x.example/?q",
+      "null",
+    ]) {
+      expect(() => edgesFromEnv({ CHAT_CORS_ORIGINS: bad })).toThrow(
+        expect.objectContaining({ code: ErrorCode.PARAMETER, message: expect.stringContaining("CHAT_CORS_ORIGINS") }),
+      );
+      expect(() => createChatServer({ port: 0, corsOrigins: [bad] })).toThrow(
+        expect.objectContaining({ code: ErrorCode.PARAMETER, message: expect.stringContaining("option corsOrigins") }),
+      );
     }
     expect(() => resolveEdges({ corsOrigins: "https://x.example" as unknown as string[] })).toThrow(ChatError);
     for (const bad of ["", " ", "a b", "http://x"]) {
-      expect(() => resolveEdges({ host: bad })).toThrow(expect.objectContaining({ code: ErrorCode.PARAMETER, message: expect.stringContaining("option host (CHAT_HOST)") }));
+      expect(() => resolveEdges({ host: bad })).toThrow(
+        expect.objectContaining({ code: ErrorCode.PARAMETER, message: expect.stringContaining("option host (CHAT_HOST)") }),
+      );
     }
   });
 

@@ -39,7 +39,11 @@ describe("with an app secret and an operator password", () => {
       const rooms = [{ roomId: "secret-plans", roomName: "Secret plans", memberCount: 1 }];
       for (const headers of [{}, basic("wrong"), basic(PASSWORD + " "), { authorization: `Bearer ${PASSWORD}` }]) {
         const refused = await list(t, headers);
-        expect(refused).toEqual({ status: 401, challenge: null, body: { code: 401, message: expect.stringContaining("operator password") } });
+        expect(refused).toEqual({
+          status: 401,
+          challenge: null,
+          body: { code: 401, message: expect.stringContaining("operator password") },
+        });
         expect(JSON.stringify(refused.body)).not.toContain("secret-plans");
         const panel = await fetch(`${t.httpUrl}/operator/api/rooms`, { headers });
         expect([panel.status, panel.headers.get("www-authenticate")]).toEqual([401, CHALLENGE]);
@@ -60,7 +64,11 @@ describe("with an app secret and no operator password (the panel is off)", () =>
 
   test("403 {code, message} saying how to turn it on, whatever password is sent; the panel's copy is off (404) with the panel", async () => {
     for (const headers of [{}, basic(PASSWORD)]) {
-      expect(await list(t, headers)).toEqual({ status: 403, challenge: null, body: { code: 403, message: expect.stringContaining("CHAT_OPERATOR_PASSWORD") } });
+      expect(await list(t, headers)).toEqual({
+        status: 403,
+        challenge: null,
+        body: { code: 403, message: expect.stringContaining("CHAT_OPERATOR_PASSWORD") },
+      });
       expect((await fetch(`${t.httpUrl}/operator/api/rooms`, { headers })).status).toBe(404);
     }
   });

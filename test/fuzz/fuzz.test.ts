@@ -25,14 +25,66 @@ afterAll(() => {
 
 /** Strings a parser may choke on: ids (valid, prototype names, too long), numbers, JSON, escapes. */
 const nasty = fc.oneof(
-  fc.constantFrom(...OBJECT_PROTOTYPE_NAMES, "", " ", "0", "-1", "1e309", "NaN", "null", "true", "[]", "{}", '{"a":1}', '["k1"]', "%", "%zz", "+", "a".repeat(65), "x".repeat(5000), "\u0000", "😀", "chatroom[a]"),
+  fc.constantFrom(
+    ...OBJECT_PROTOTYPE_NAMES,
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    '{"a":1}',
+    '["k1"]',
+    "%",
+    "%zz",
+    "+",
+    "a".repeat(65),
+    "x".repeat(5000),
+    "\u0000",
+    "😀",
+    "chatroom[a]",
+  ),
   fc.string({ maxLength: 20 }),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/),
   fc.integer({ min: -1e6, max: 1e12 }).map(String),
   fc.json({ maxDepth: 2 }),
 );
-const PARAMS = ["chatroomId", "userId", "userIds", "minute", "key", "value", "keys", "entryInfo", "entryOwnerId", "entryKeys", "objectName", "content", "fromUserId", "toChatroomId", "destroyType", "destroyTime", "isBan", "whiteUserIds", "count", "order", "name", "msgUID", "objectNames", "chatroom[fz1]", "chatroom[toString]"];
-const form = fc.dictionary(fc.oneof(fc.constantFrom(...PARAMS), fc.string({ maxLength: 6 })), fc.oneof(nasty, fc.array(nasty, { minLength: 2, maxLength: 3 })), { maxKeys: 6 });
+const PARAMS = [
+  "chatroomId",
+  "userId",
+  "userIds",
+  "minute",
+  "key",
+  "value",
+  "keys",
+  "entryInfo",
+  "entryOwnerId",
+  "entryKeys",
+  "objectName",
+  "content",
+  "fromUserId",
+  "toChatroomId",
+  "destroyType",
+  "destroyTime",
+  "isBan",
+  "whiteUserIds",
+  "count",
+  "order",
+  "name",
+  "msgUID",
+  "objectNames",
+  "chatroom[fz1]",
+  "chatroom[toString]",
+];
+const form = fc.dictionary(
+  fc.oneof(fc.constantFrom(...PARAMS), fc.string({ maxLength: 6 })),
+  fc.oneof(nasty, fc.array(nasty, { minLength: 2, maxLength: 3 })),
+  { maxKeys: 6 },
+);
 const ENDPOINTS = [
   "/chatroom/create.json",
   "/chatroom/create_new.json",
@@ -55,7 +107,10 @@ const ENDPOINTS = [
   "/user/getToken.json",
 ];
 
-async function postForm(path: string, body: string): Promise<{ status: number; type: string; json: { code?: unknown } | undefined; text: string }> {
+async function postForm(
+  path: string,
+  body: string,
+): Promise<{ status: number; type: string; json: { code?: unknown } | undefined; text: string }> {
   const res = await fetch(t.httpUrl + path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
   const text = await res.text();
   let json: { code?: unknown } | undefined;
@@ -72,8 +127,16 @@ async function snapshot(): Promise<string> {
   const { sets } = t.server.ctx.store;
   const now = Date.now();
   const rooms = (await t.server.ctx.directory.listAll()).map((r) => r.roomId).sort();
-  const lists = await Promise.all(["global-muted", "keepalive", "banned:fz1", "muted:fz1", "low-priority-types"].map(async (scope) => (await sets.list(scope, now)).map((e) => e.member).sort()));
-  const attributes = await fetch(t.httpUrl + "/chatroom/entry/query.json", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "chatroomId=fz1" }).then((r) => r.text());
+  const lists = await Promise.all(
+    ["global-muted", "keepalive", "banned:fz1", "muted:fz1", "low-priority-types"].map(async (scope) =>
+      (await sets.list(scope, now)).map((e) => e.member).sort(),
+    ),
+  );
+  const attributes = await fetch(t.httpUrl + "/chatroom/entry/query.json", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "chatroomId=fz1",
+  }).then((r) => r.text());
   return JSON.stringify({ rooms, lists, attributes });
 }
 
@@ -107,7 +170,10 @@ const joinOptions = fc.record(
     config: fc.oneof(
       fc.constant(undefined),
       fc.record(
-        { roomDestroyDelayTime: fc.oneof(fc.integer({ min: -5, max: 100_000 }), nasty), roomAttributes: fc.oneof(fc.dictionary(nasty, nasty, { maxKeys: 3, noNullPrototype: true }), nasty) },
+        {
+          roomDestroyDelayTime: fc.oneof(fc.integer({ min: -5, max: 100_000 }), nasty),
+          roomAttributes: fc.oneof(fc.dictionary(nasty, nasty, { maxKeys: 3, noNullPrototype: true }), nasty),
+        },
         { requiredKeys: [], noNullPrototype: true },
       ),
     ),
@@ -119,13 +185,20 @@ const joinOptions = fc.record(
 
 test("POST /chat/enter: random JSON bodies get a seat or a coded refusal, never a 5xx", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.oneof(joinOptions.map((o) => JSON.stringify(o)), fc.json({ maxDepth: 3 }), fc.string({ maxLength: 30 })), async (body) => {
-      count("enter");
-      const res = await fetch(t.httpUrl + ENTER_PATH, { method: "POST", headers: { "content-type": "application/json" }, body });
-      expect(res.status).toBeLessThan(500);
-      const json = (await res.json()) as { seat?: unknown; code?: unknown; message?: unknown };
-      if (json.seat === undefined) expect([typeof json.code, typeof json.message]).toEqual(["number", "string"]);
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        joinOptions.map((o) => JSON.stringify(o)),
+        fc.json({ maxDepth: 3 }),
+        fc.string({ maxLength: 30 }),
+      ),
+      async (body) => {
+        count("enter");
+        const res = await fetch(t.httpUrl + ENTER_PATH, { method: "POST", headers: { "content-type": "application/json" }, body });
+        expect(res.status).toBeLessThan(500);
+        const json = (await res.json()) as { seat?: unknown; code?: unknown; message?: unknown };
+        if (json.seat === undefined) expect([typeof json.code, typeof json.message]).toEqual(["number", "string"]);
+      },
+    ),
     { seed: SEED, numRuns: 150 },
   );
 });
@@ -164,8 +237,28 @@ test("room requests: random bodies to every ClientRequest are answered or refuse
   const body = fc.oneof(
     fc.anything({ maxDepth: 2 }),
     fc.record({ type: nasty, content: nasty, priority: fc.oneof(fc.constantFrom("low", "normal", "high"), nasty) }, { requiredKeys: [] }),
-    fc.record({ attributes: fc.dictionary(nasty, nasty, { maxKeys: 4 }), keys: fc.array(nasty, { maxLength: 4 }), isForce: fc.oneof(fc.boolean(), nasty), expectedVersion: fc.oneof(fc.integer(), nasty) }, { requiredKeys: [] }),
-    fc.record({ afterSeq: fc.oneof(fc.integer(), nasty), beforeSeq: fc.integer(), limit: fc.oneof(fc.integer({ min: -5, max: 500 }), nasty), direction: nasty, count: fc.integer(), nextFlag: nasty, messageID: nasty, to: nasty }, { requiredKeys: [] }),
+    fc.record(
+      {
+        attributes: fc.dictionary(nasty, nasty, { maxKeys: 4 }),
+        keys: fc.array(nasty, { maxLength: 4 }),
+        isForce: fc.oneof(fc.boolean(), nasty),
+        expectedVersion: fc.oneof(fc.integer(), nasty),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        afterSeq: fc.oneof(fc.integer(), nasty),
+        beforeSeq: fc.integer(),
+        limit: fc.oneof(fc.integer({ min: -5, max: 500 }), nasty),
+        direction: nasty,
+        count: fc.integer(),
+        nextFlag: nasty,
+        messageID: nasty,
+        to: nasty,
+      },
+      { requiredKeys: [] },
+    ),
   );
   const requests = Object.values(ClientRequest).filter((r) => r !== ClientRequest.SWITCH_LEAVE);
   await fc.assert(
@@ -173,7 +266,8 @@ test("room requests: random bodies to every ClientRequest are answered or refuse
       count("roomRequest");
       const outcome = await sender.request(type, payload).then(
         () => "answered",
-        (e: unknown) => (typeof (e as { reason?: { code?: unknown } }).reason?.code === "number" ? "refused" : `fault: ${JSON.stringify(e)}`),
+        (e: unknown) =>
+          typeof (e as { reason?: { code?: unknown } }).reason?.code === "number" ? "refused" : `fault: ${JSON.stringify(e)}`,
       );
       expect(["answered", "refused"]).toContain(outcome);
     }),

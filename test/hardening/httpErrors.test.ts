@@ -24,13 +24,27 @@ describe("POST /chat/enter answers { code, message } for every body it cannot re
   const cases: Case[] = [
     ["malformed JSON", JSON_TYPE, "{bad", 400, ErrorCode.PARAMETER, "not valid JSON"],
     ["gzip that is not gzip", { ...JSON_TYPE, "content-encoding": "gzip" }, "plainly not gzip", 400, ErrorCode.PARAMETER, "decompressed"],
-    ["deflate that is not deflate", { ...JSON_TYPE, "content-encoding": "deflate" }, "plainly not deflate", 400, ErrorCode.PARAMETER, "decompressed"],
+    [
+      "deflate that is not deflate",
+      { ...JSON_TYPE, "content-encoding": "deflate" },
+      "plainly not deflate",
+      400,
+      ErrorCode.PARAMETER,
+      "decompressed",
+    ],
     ["br that is not br", { ...JSON_TYPE, "content-encoding": "br" }, "x", 400, ErrorCode.PARAMETER, "decompressed"],
     ["gzip of malformed JSON", { ...JSON_TYPE, "content-encoding": "gzip" }, gzipSync("{bad"), 400, ErrorCode.PARAMETER, "not valid JSON"],
     ["an unknown Content-Encoding", { ...JSON_TYPE, "content-encoding": "compress" }, "{}", 400, ErrorCode.PARAMETER, "Content-Encoding"],
     ["an unknown charset", { "content-type": "application/json; charset=klingon" }, "{}", 400, ErrorCode.PARAMETER, "charset"],
     ["over 64 KB", JSON_TYPE, JSON.stringify({ roomId: "x".repeat(70_000) }), 400, ErrorCode.TOO_LONG, "64 KB"],
-    ["over 64 KB once gunzipped", { ...JSON_TYPE, "content-encoding": "gzip" }, gzipSync(JSON.stringify({ pad: " ".repeat(200_000) })), 400, ErrorCode.TOO_LONG, "64 KB"],
+    [
+      "over 64 KB once gunzipped",
+      { ...JSON_TYPE, "content-encoding": "gzip" },
+      gzipSync(JSON.stringify({ pad: " ".repeat(200_000) })),
+      400,
+      ErrorCode.TOO_LONG,
+      "64 KB",
+    ],
   ];
   test.each(cases)("%s", async (what, headers, body, status, code, words) => {
     const reply = await rawRequest(t.httpUrl + ENTER_PATH, { headers, body });
@@ -40,10 +54,17 @@ describe("POST /chat/enter answers { code, message } for every body it cannot re
   });
 
   test("a well-formed gzip or deflate body is read (and then judged on its content)", async () => {
-    for (const [encoding, body] of [["gzip", gzipSync('{"mode":"enter"}')], ["deflate", deflateSync('{"mode":"enter"}')]] as const) {
+    for (const [encoding, body] of [
+      ["gzip", gzipSync('{"mode":"enter"}')],
+      ["deflate", deflateSync('{"mode":"enter"}')],
+    ] as const) {
       const reply = await rawRequest(t.httpUrl + ENTER_PATH, { headers: { ...JSON_TYPE, "content-encoding": encoding }, body });
       expectCleanJson(reply, encoding);
-      expect([reply.status, reply.json.code, reply.json.message]).toEqual([200, ErrorCode.ILLEGAL_ARGUMENT, expect.stringContaining("roomId")]);
+      expect([reply.status, reply.json.code, reply.json.message]).toEqual([
+        200,
+        ErrorCode.ILLEGAL_ARGUMENT,
+        expect.stringContaining("roomId"),
+      ]);
     }
   });
 });
@@ -53,8 +74,22 @@ describe("the operator API answers its RongCloud envelope for every body it cann
   const cases: Case[] = [
     ["gzip that is not gzip", { ...FORM_TYPE, "content-encoding": "gzip" }, "chatroomId=a", 400, ErrorCode.PARAMETER, "decompressed"],
     ["br that is not br", { ...FORM_TYPE, "content-encoding": "br" }, "x", 400, ErrorCode.PARAMETER, "decompressed"],
-    ["an unknown Content-Encoding", { ...FORM_TYPE, "content-encoding": "compress" }, "chatroomId=a", 400, ErrorCode.PARAMETER, "Content-Encoding"],
-    ["an unknown charset", { "content-type": "application/x-www-form-urlencoded; charset=klingon" }, "chatroomId=a", 400, ErrorCode.PARAMETER, "charset"],
+    [
+      "an unknown Content-Encoding",
+      { ...FORM_TYPE, "content-encoding": "compress" },
+      "chatroomId=a",
+      400,
+      ErrorCode.PARAMETER,
+      "Content-Encoding",
+    ],
+    [
+      "an unknown charset",
+      { "content-type": "application/x-www-form-urlencoded; charset=klingon" },
+      "chatroomId=a",
+      400,
+      ErrorCode.PARAMETER,
+      "charset",
+    ],
     ["over 1 MB", FORM_TYPE, `chatroomId=${"a".repeat(1_100_000)}`, 400, ErrorCode.TOO_LONG, "1 MB"],
     ["more than 5000 parameters", FORM_TYPE, manyParams, 400, ErrorCode.PARAMETER, "5000"],
   ];
@@ -67,7 +102,11 @@ describe("the operator API answers its RongCloud envelope for every body it cann
   });
 
   test("a gzip form is read", async () => {
-    const reply = await rawRequest(t.httpUrl + "/user/getToken.json", { headers: { ...FORM_TYPE, "content-encoding": "gzip" }, body: gzipSync("userId=zed"), creds });
+    const reply = await rawRequest(t.httpUrl + "/user/getToken.json", {
+      headers: { ...FORM_TYPE, "content-encoding": "gzip" },
+      body: gzipSync("userId=zed"),
+      creds,
+    });
     expectCleanJson(reply, "gzip form");
     expect(reply.json).toMatchObject({ code: 200, userId: "zed" });
   });
@@ -82,7 +121,11 @@ describe("the router mounted at the root of the standalone server", () => {
   });
 
   test("answers unknown paths with JSON 404 code 1002", async () => {
-    for (const [method, path] of [["POST", "/chat/nothing"], ["POST", "/chatroom/nothing.json"], ["GET", "/no/such/page"]] as const) {
+    for (const [method, path] of [
+      ["POST", "/chat/nothing"],
+      ["POST", "/chatroom/nothing.json"],
+      ["GET", "/no/such/page"],
+    ] as const) {
       const reply = await rawRequest(t.httpUrl + path, { method, headers: JSON_TYPE, body: method === "POST" ? "{}" : undefined });
       expectCleanJson(reply, `${method} ${path}`);
       expect([reply.status, reply.json.code]).toEqual([404, ErrorCode.PARAMETER]);

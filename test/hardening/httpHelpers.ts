@@ -14,14 +14,25 @@ export interface RawReply {
 }
 
 /** The four signature headers for now, with a fresh Nonce. */
-export function signatureHeadersFor(creds: OperatorCredentials, nonce = randomUUID(), timestamp = String(Math.floor(Date.now() / 1000))): Record<string, string> {
+export function signatureHeadersFor(
+  creds: OperatorCredentials,
+  nonce = randomUUID(),
+  timestamp = String(Math.floor(Date.now() / 1000)),
+): Record<string, string> {
   return { "App-Key": creds.appKey, Nonce: nonce, Timestamp: timestamp, Signature: rcSignature(creds.appSecret, nonce, timestamp) };
 }
 
 /** Sends `body` as is with `headers` (plus signature headers when `creds` are given). */
-export async function rawRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; creds?: OperatorCredentials }): Promise<RawReply> {
+export async function rawRequest(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; creds?: OperatorCredentials },
+): Promise<RawReply> {
   const headers = { ...(init.creds ? signatureHeadersFor(init.creds) : {}), ...init.headers };
-  const res = await fetch(url, { method: init.method ?? "POST", headers, body: init.body === undefined ? undefined : new Uint8Array(init.body instanceof Buffer ? init.body : Buffer.from(init.body)) });
+  const res = await fetch(url, {
+    method: init.method ?? "POST",
+    headers,
+    body: init.body === undefined ? undefined : new Uint8Array(init.body instanceof Buffer ? init.body : Buffer.from(init.body)),
+  });
   const text = await res.text();
   let json: unknown;
   try {

@@ -88,7 +88,11 @@ describe("attribute keys named after Object.prototype properties", () => {
     const ann = await sdkEnter(t.httpUrl, { mode: "join", roomId: "kvnames", userId: "ann" });
     const updates = collect<AttributesUpdate>(ann, ServerMessage.ATTRIBUTES_UPDATED);
     ann.onMessage("*", () => undefined);
-    const set = await post("/chatroom/entry/batch/set.json", { chatroomId: "kvnames", entryOwnerId: "op", entryInfo: JSON.stringify(pairs) });
+    const set = await post("/chatroom/entry/batch/set.json", {
+      chatroomId: "kvnames",
+      entryOwnerId: "op",
+      entryInfo: JSON.stringify(pairs),
+    });
     expect(set.body).toEqual({ code: 200 });
 
     const state = (ann.state as { attributes: Map<string, string> }).attributes;
@@ -110,7 +114,11 @@ describe("attribute keys named after Object.prototype properties", () => {
     expect(infos.constructor).toMatchObject({ value: "v-constructor", ownerId: "op" });
 
     // deleted again: gone from the state too
-    const removed = await post("/chatroom/entry/batch/remove.json", { chatroomId: "kvnames", entryOwnerId: "op", entryKeys: JSON.stringify(KEYS) });
+    const removed = await post("/chatroom/entry/batch/remove.json", {
+      chatroomId: "kvnames",
+      entryOwnerId: "op",
+      entryKeys: JSON.stringify(KEYS),
+    });
     expect(removed.body).toEqual({ code: 200 });
     await waitFor(() => state.size === 0, 3000, "an empty state");
     await Promise.all([ann.leave(), bob.leave()]);
@@ -124,7 +132,9 @@ describe("attribute keys named after Object.prototype properties", () => {
     expect(await ann.request(ClientRequest.SET_ATTRIBUTES, { attributes: pairs })).toEqual({ keys: [...KEYS] });
     const state = (bob.state as { attributes: Map<string, string> }).attributes;
     await waitFor(() => KEYS.every((k) => state.get(k) === `v-${k}`), 3000, "every key in bob's state");
-    expect(await ann.request(ClientRequest.DELETE_ATTRIBUTES, { keys: ["hasOwnProperty", "valueOf"] })).toEqual({ keys: ["hasOwnProperty", "valueOf"] });
+    expect(await ann.request(ClientRequest.DELETE_ATTRIBUTES, { keys: ["hasOwnProperty", "valueOf"] })).toEqual({
+      keys: ["hasOwnProperty", "valueOf"],
+    });
     await waitFor(() => !state.has("hasOwnProperty") && !state.has("valueOf"), 3000, "the deletes");
     expect([...state.keys()].sort()).toEqual(["constructor", "isPrototypeOf", "toString"]);
     await Promise.all([ann.leave(), bob.leave()]);
@@ -153,7 +163,9 @@ describe("attribute keys named after Object.prototype properties", () => {
 test("a graceful shutdown gives every member of every room 4001, keys named after Object.prototype properties and all", async () => {
   const members = await Promise.all(["s1", "s2", "s3"].map((roomId, i) => sdkEnter(t.httpUrl, { mode: "enter", roomId, userId: `u${i}` })));
   for (const m of members) m.onMessage("*", () => undefined);
-  expect(await members.at(0)!.request(ClientRequest.SET_ATTRIBUTES, { attributes: { constructor: "a", hasOwnProperty: "b" } })).toEqual({ keys: ["constructor", "hasOwnProperty"] });
+  expect(await members.at(0)!.request(ClientRequest.SET_ATTRIBUTES, { attributes: { constructor: "a", hasOwnProperty: "b" } })).toEqual({
+    keys: ["constructor", "hasOwnProperty"],
+  });
   const codes = Promise.all(members.map(leaveCode));
   shutDown = true;
   await t.server.shutdown();

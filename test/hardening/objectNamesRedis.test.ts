@@ -42,7 +42,15 @@ describeWithRedis("Object.prototype names with two processes on Redis", () => {
     ann.onMessage("*", () => undefined);
     const pairs = Object.fromEntries(KEYS.map((k) => [k, `v-${k}`]));
     // through process A, which does not host the room: the room method is called over Redis
-    expect((await signedPost(a.httpUrl, "/chatroom/entry/batch/set.json", { chatroomId: "kvcluster", entryOwnerId: "op", entryInfo: JSON.stringify(pairs) })).body).toEqual({ code: 200 });
+    expect(
+      (
+        await signedPost(a.httpUrl, "/chatroom/entry/batch/set.json", {
+          chatroomId: "kvcluster",
+          entryOwnerId: "op",
+          entryInfo: JSON.stringify(pairs),
+        })
+      ).body,
+    ).toEqual({ code: 200 });
     const state = (ann.state as { attributes: Map<string, string> }).attributes;
     await waitFor(() => KEYS.every((k) => state.get(k) === `v-${k}`), 5000, "every key in the state");
     await waitFor(() => updates.length === 1, 5000, "the update");
@@ -65,7 +73,10 @@ describeWithRedis("Object.prototype names with two processes on Redis", () => {
   test("entering toString, valueOf or isPrototypeOf on either process is refused with 23412, not 1000 'already full'", async () => {
     for (const name of ["toString", "valueOf", "isPrototypeOf"]) {
       for (const httpUrl of [b.httpUrl, a.httpUrl]) {
-        const refused = await requestSeat(httpUrl, { mode: "enter", roomId: name, userId: "eve" }).then(() => undefined, (e: unknown) => e as EnterError);
+        const refused = await requestSeat(httpUrl, { mode: "enter", roomId: name, userId: "eve" }).then(
+          () => undefined,
+          (e: unknown) => e as EnterError,
+        );
         expect([name, refused?.code]).toEqual([name, ErrorCode.ILLEGAL_ARGUMENT]);
       }
     }

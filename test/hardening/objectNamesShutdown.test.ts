@@ -20,10 +20,16 @@ test("rooms hasOwnProperty and __proto__ are refused, and SIGTERM closes every m
   const url = proc.httpUrl;
   const members: Room[] = [];
   try {
-    members.push(await sdkEnter(url, { mode: "enter", roomId: "plain1", userId: "ann" }), await sdkEnter(url, { mode: "enter", roomId: "plain2", userId: "bob" }));
+    members.push(
+      await sdkEnter(url, { mode: "enter", roomId: "plain1", userId: "ann" }),
+      await sdkEnter(url, { mode: "enter", roomId: "plain2", userId: "bob" }),
+    );
     for (const m of members) m.onMessage("*", () => undefined);
     for (const roomId of ["hasOwnProperty", "__proto__"]) {
-      const refused = await requestSeat(url, { mode: "enter", roomId, userId: "eve" }).then(() => undefined, (e: unknown) => e as EnterError);
+      const refused = await requestSeat(url, { mode: "enter", roomId, userId: "eve" }).then(
+        () => undefined,
+        (e: unknown) => e as EnterError,
+      );
       expect([roomId, refused?.code]).toEqual([roomId, ErrorCode.ILLEGAL_ARGUMENT]);
     }
     const codes = Promise.all(members.map(leaveCode));

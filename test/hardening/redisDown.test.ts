@@ -85,7 +85,10 @@ describeWithRedis("watchRedisConnection", () => {
       }
     };
     const port = await deadPort();
-    const open = () => new Promise<Server>((resolve) => { const s = createServer(forward).listen(port, "127.0.0.1", () => resolve(s)); });
+    const open = () =>
+      new Promise<Server>((resolve) => {
+        const s = createServer(forward).listen(port, "127.0.0.1", () => resolve(s));
+      });
     const redis = new Redis(`redis://127.0.0.1:${port}`, { retryStrategy: () => 20 });
     const stop = watchRedisConnection(redis, "probe", `redis://:secret@127.0.0.1:${port}`);
     let forwarder: Server | undefined;

@@ -22,7 +22,10 @@ const creds: OperatorCredentials = { appKey: "rk", appSecret: "rs" };
 const WINDOW_S = 60;
 
 /** The chat router of one "process" (its own chatrooms over `store`), listening on a free port. */
-async function operatorApp(store: ChatStore, settings: { signatureReplayWindowS?: number; now?: () => number } = {}): Promise<{ url: string; chat: Chatrooms; close(): Promise<void> }> {
+async function operatorApp(
+  store: ChatStore,
+  settings: { signatureReplayWindowS?: number; now?: () => number } = {},
+): Promise<{ url: string; chat: Chatrooms; close(): Promise<void> }> {
   const chat = createChatrooms({ ...creds, store, ...settings });
   const app = express();
   app.use(chat.router({ enterRoute: false }));
@@ -44,7 +47,8 @@ function post(url: string, path: string, params: Record<string, string | number>
   return rawRequest(url + path, { headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: encodeForm(params) });
 }
 
-const mutedUsers = async (url: string) => (await post(url, "/chatroom/user/ban/query.json", {}, signatureHeadersFor(creds))).json.users.map((u: { userId: string }) => u.userId);
+const mutedUsers = async (url: string) =>
+  (await post(url, "/chatroom/user/ban/query.json", {}, signatureHeadersFor(creds))).json.users.map((u: { userId: string }) => u.userId);
 
 function expectRefused(reply: RawReply, words: string | RegExp): void {
   expect([reply.status, reply.json.code]).toEqual([401, ErrorCode.SIGNATURE]);
@@ -54,7 +58,9 @@ function expectRefused(reply: RawReply, words: string | RegExp): void {
 
 test("CHAT_SIGNATURE_REPLAY_WINDOW_S and signatureReplayWindowS are read and checked (0..86400, 0 = off by default)", () => {
   expect(configFromEnv({ CHAT_SIGNATURE_REPLAY_WINDOW_S: "300" })).toEqual({ signatureReplayWindowS: 300 });
-  expect(() => configFromEnv({ CHAT_SIGNATURE_REPLAY_WINDOW_S: "86401" })).toThrow("CHAT_SIGNATURE_REPLAY_WINDOW_S must be an integer in 0..86400");
+  expect(() => configFromEnv({ CHAT_SIGNATURE_REPLAY_WINDOW_S: "86401" })).toThrow(
+    "CHAT_SIGNATURE_REPLAY_WINDOW_S must be an integer in 0..86400",
+  );
   expect(() => validateConfig({ signatureReplayWindowS: -1 })).toThrow("signatureReplayWindowS (CHAT_SIGNATURE_REPLAY_WINDOW_S)");
   expect(createChatrooms({ store: createMemoryStore() }).config.signatureReplayWindowS).toBe(0);
 });
@@ -82,7 +88,10 @@ describe("in memory", () => {
     const mute = signatureHeadersFor(creds, randomUUID(), seconds());
     expect((await post(on.url, "/chatroom/user/ban/add.json", { userId: "mallory", minute: 10 }, mute)).json.code).toBe(200);
     expect(await mutedUsers(on.url)).toEqual(["mallory"]);
-    expect((await post(on.url, "/chatroom/user/ban/remove.json", { userId: "mallory" }, signatureHeadersFor(creds, randomUUID(), seconds()))).json.code).toBe(200);
+    expect(
+      (await post(on.url, "/chatroom/user/ban/remove.json", { userId: "mallory" }, signatureHeadersFor(creds, randomUUID(), seconds())))
+        .json.code,
+    ).toBe(200);
     const replay = await post(on.url, "/chatroom/user/ban/add.json", { userId: "mallory", minute: 10 }, mute);
     expectRefused(replay, `Nonce was already used within the last ${WINDOW_S} s`);
     expect(await mutedUsers(on.url)).toEqual([]);
@@ -90,34 +99,66 @@ describe("in memory", () => {
 
   test("a Nonce seen inside the window is refused with another Timestamp and body too", async () => {
     const nonce = randomUUID();
-    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, nonce, seconds()))).json.code).toBe(200);
-    const again = await post(on.url, "/user/getToken.json", { userId: "bob" }, signatureHeadersFor(creds, nonce, String(Math.floor(clock.now() / 1000) - 5)));
+    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, nonce, seconds()))).json.code).toBe(
+      200,
+    );
+    const again = await post(
+      on.url,
+      "/user/getToken.json",
+      { userId: "bob" },
+      signatureHeadersFor(creds, nonce, String(Math.floor(clock.now() / 1000) - 5)),
+    );
     expectRefused(again, "already used");
   });
 
   test("a Timestamp outside the window answers 1004 saying how far off it is (seconds or ms)", async () => {
     const now = clock.now();
-    expectRefused(await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, randomUUID(), String(Math.floor(now / 1000) - 120))), /12[01] s behind the server clock/);
-    expectRefused(await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, randomUUID(), String(now + 90_000))), /(89|90) s ahead of the server clock/);
-    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, randomUUID(), String(now - 30_000)))).json.code).toBe(200);
+    expectRefused(
+      await post(
+        on.url,
+        "/user/getToken.json",
+        { userId: "ann" },
+        signatureHeadersFor(creds, randomUUID(), String(Math.floor(now / 1000) - 120)),
+      ),
+      /12[01] s behind the server clock/,
+    );
+    expectRefused(
+      await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, randomUUID(), String(now + 90_000))),
+      /(89|90) s ahead of the server clock/,
+    );
+    expect(
+      (await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, randomUUID(), String(now - 30_000)))).json
+        .code,
+    ).toBe(200);
   });
 
   test("a refused request does not burn its Nonce (a wrong signature is not remembered)", async () => {
     const nonce = randomUUID();
     const ts = seconds();
-    const forged = await post(on.url, "/user/getToken.json", { userId: "ann" }, { ...signatureHeadersFor(creds, nonce, ts), Signature: "0".repeat(40) });
+    const forged = await post(
+      on.url,
+      "/user/getToken.json",
+      { userId: "ann" },
+      { ...signatureHeadersFor(creds, nonce, ts), Signature: "0".repeat(40) },
+    );
     expect(forged.json.code).toBe(ErrorCode.SIGNATURE);
     expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, nonce, ts))).json.code).toBe(200);
   });
 
   test("once the window has passed, the Nonce is forgotten (and the store drops it)", async () => {
     const nonce = randomUUID();
-    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, nonce, seconds()))).json.code).toBe(200);
+    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, nonce, seconds()))).json.code).toBe(
+      200,
+    );
     clock.advance((WINDOW_S + 1) * 1000);
-    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, nonce, seconds()))).json.code).toBe(200);
+    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, nonce, seconds()))).json.code).toBe(
+      200,
+    );
     // every nonce but the one just claimed has expired: the next claim sweeps them away
     clock.advance(2000);
-    expect((await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, randomUUID(), seconds()))).json.code).toBe(200);
+    expect(
+      (await post(on.url, "/user/getToken.json", { userId: "ann" }, signatureHeadersFor(creds, randomUUID(), seconds()))).json.code,
+    ).toBe(200);
     const holders = (on.chat.context.store.claims as unknown as { holders: Map<string, unknown> }).holders;
     expect([...holders.keys()].filter((name) => name.startsWith("signature-nonce:")).length).toBeLessThanOrEqual(2);
   });

@@ -12,7 +12,9 @@ import { collect, sdkEnter, useServer, waitFor } from "../helpers/server";
 const t = useServer({ destroyDelayS: 600 });
 
 /** Two members of `roomId`: `sender` and `watcher`, with what the watcher sees of departures. */
-async function pair(roomId: string): Promise<{ sender: Room; watcher: Room; left: MembersChangedPayload[]; errors: [number, string][]; closed: number[] }> {
+async function pair(
+  roomId: string,
+): Promise<{ sender: Room; watcher: Room; left: MembersChangedPayload[]; errors: [number, string][]; closed: number[] }> {
   const sender = await sdkEnter(t.httpUrl, { mode: "enter", roomId, userId: "sender" });
   const watcher = await sdkEnter(t.httpUrl, { mode: "enter", roomId, userId: "watcher" });
   sender.onMessage("*", () => undefined);

@@ -44,8 +44,17 @@ test("a path outside the mount path that nobody serves is left to the studio (Ex
 });
 
 test("unknown paths inside the mount path answer JSON 404 with code 1002 and both message fields", async () => {
-  for (const [method, path] of [["POST", "/chat-admin/chatroom/nothing.json"], ["GET", "/chat-admin/"], ["POST", "/chat-admin/chat/enter/extra"], ["DELETE", "/chat-admin/x"]] as const) {
-    const reply = await rawRequest(base + path, { method, headers: { "content-type": "application/json" }, body: method === "POST" ? "{}" : undefined });
+  for (const [method, path] of [
+    ["POST", "/chat-admin/chatroom/nothing.json"],
+    ["GET", "/chat-admin/"],
+    ["POST", "/chat-admin/chat/enter/extra"],
+    ["DELETE", "/chat-admin/x"],
+  ] as const) {
+    const reply = await rawRequest(base + path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: method === "POST" ? "{}" : undefined,
+    });
     expectCleanJson(reply, `${method} ${path}`);
     expect([reply.status, reply.json.code]).toEqual([404, ErrorCode.PARAMETER]);
     expect(reply.json.message).toContain(`${method} ${path}`);
@@ -65,8 +74,15 @@ test("the known routes still work under the mount path, and their refusals are J
   const enter = await rawRequest(base + "/chat-admin" + ENTER_PATH, { headers: { "content-type": "application/json" }, body: "{bad" });
   expectCleanJson(enter, "malformed enter");
   expect([enter.status, enter.json.code]).toEqual([400, ErrorCode.PARAMETER]);
-  const unsigned = await rawRequest(base + "/chat-admin/chatroom/get.json", { headers: { "content-type": "application/x-www-form-urlencoded" }, body: "chatroomId=a" });
+  const unsigned = await rawRequest(base + "/chat-admin/chatroom/get.json", {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "chatroomId=a",
+  });
   expect([unsigned.status, unsigned.json.code]).toEqual([401, ErrorCode.SIGNATURE]);
-  const token = await rawRequest(base + "/chat-admin/user/getToken.json", { headers: { "content-type": "application/x-www-form-urlencoded" }, body: "userId=ann", creds });
+  const token = await rawRequest(base + "/chat-admin/user/getToken.json", {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "userId=ann",
+    creds,
+  });
   expect(token.json).toMatchObject({ code: 200, userId: "ann" });
 });

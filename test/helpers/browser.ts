@@ -86,7 +86,9 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
     if (message.type() !== "error") return;
     // A refused entry is a 4xx answer to the SDK's matchmaking request, which Chromium logs by itself;
     // the page shows the refusal in words (asserted by the tests). Any other failed load is an error.
-    const refusedEntry = /^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) && message.location().url.includes("/matchmake/");
+    const refusedEntry =
+      /^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) &&
+      message.location().url.includes("/matchmake/");
     if (!refusedEntry) errors.push(`console.error: ${message.text()}`);
   });
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));

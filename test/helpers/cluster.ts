@@ -99,7 +99,6 @@ export async function stopAllProcesses(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop("SIGKILL")));
 }
 
-
 /** REDIS_URL with its database index replaced (a database of the suite's own on a shared Redis). */
 export function redisDbUrl(base: string, db: number): string {
   const url = new URL(base);
@@ -141,12 +140,20 @@ export async function startPrivateRedis(options: { persistence: boolean }): Prom
     exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+      const probe = new Redis(port, "127.0.0.1", {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 500,
+      });
       probe.on("error", () => undefined);
       const ok = await probe
         .connect()
         .then(() => probe.ping())
-        .then((r: string) => r === "PONG", () => false);
+        .then(
+          (r: string) => r === "PONG",
+          () => false,
+        );
       probe.disconnect();
       if (ok) return;
       if (proc.exitCode !== null || Date.now() > deadline) {

@@ -47,7 +47,13 @@ export function encodeForm(params: FormParams): string {
 }
 
 /** POSTs a signed form to the operator API, as a RongCloud server SDK does (Timestamp in seconds). */
-export async function signedPost(httpUrl: string, path: string, params: FormParams, creds?: OperatorCredentials, options: SignOptions = {}): Promise<OperatorReply> {
+export async function signedPost(
+  httpUrl: string,
+  path: string,
+  params: FormParams,
+  creds?: OperatorCredentials,
+  options: SignOptions = {},
+): Promise<OperatorReply> {
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", ...options.headers };
   if (creds && !options.unsigned) {
     const nonce = options.nonce ?? String(randomInt(0xffffff));
@@ -87,7 +93,13 @@ export async function tokenFor(httpUrl: string, userId: string, creds: OperatorC
 }
 
 /** Enters `roomId` as `userId` with a token from the operator API, ignoring room messages it does not test. */
-export async function enterAs(httpUrl: string, roomId: string, userId: string, creds: OperatorCredentials, mode: "join" | "enter" = "join"): Promise<Room> {
+export async function enterAs(
+  httpUrl: string,
+  roomId: string,
+  userId: string,
+  creds: OperatorCredentials,
+  mode: "join" | "enter" = "join",
+): Promise<Room> {
   const room = await sdkEnter(httpUrl, { mode, roomId, userId, token: await tokenFor(httpUrl, userId, creds) });
   room.onMessage("*", () => undefined);
   return room;

@@ -49,7 +49,10 @@ export async function redisAvailable(url: string = REDIS_URL): Promise<boolean> 
   const ping = redis
     .connect()
     .then(() => redis.ping())
-    .then((reply: string) => reply === "PONG", () => false);
+    .then(
+      (reply: string) => reply === "PONG",
+      () => false,
+    );
   try {
     return await Promise.race([ping, timeout]);
   } finally {

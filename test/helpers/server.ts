@@ -86,7 +86,10 @@ export function useServer(options: ChatServerOptions | (() => ChatServerOptions)
 
 /** Error raised by {@link sdkEnter} with the server's error code. */
 export class EnterError extends Error {
-  constructor(public readonly code: number, message: string) {
+  constructor(
+    public readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -119,7 +122,12 @@ export { untilElapsed, waitFor, within } from "./wait";
  * The first `event` of `chat.events` whose payload satisfies `matches`, as a promise; rejects after
  * `timeoutMs`. Call it before the action that causes the event.
  */
-export function nextEvent<K extends keyof ChatEventMap>(events: ChatEvents, event: K, matches: (payload: ChatEventMap[K][0]) => boolean = () => true, timeoutMs = 5000): Promise<ChatEventMap[K][0]> {
+export function nextEvent<K extends keyof ChatEventMap>(
+  events: ChatEvents,
+  event: K,
+  matches: (payload: ChatEventMap[K][0]) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<ChatEventMap[K][0]> {
   return new Promise((resolve, reject) => {
     const listener = (payload: ChatEventMap[K][0]) => {
       if (!matches(payload)) return;
@@ -185,7 +193,10 @@ export const ROOM_RECHECK_MS = 1000;
  */
 export async function roomRechecked(roomId: string, ms = ROOM_RECHECK_MS): Promise<void> {
   const room = await localRoom(roomId);
-  await Promise.all([new Promise<void>((resolve) => room.clock.setTimeout(() => resolve(), ms + 1)), new Promise<void>((resolve) => setTimeout(resolve, ms + 1))]);
+  await Promise.all([
+    new Promise<void>((resolve) => room.clock.setTimeout(() => resolve(), ms + 1)),
+    new Promise<void>((resolve) => setTimeout(resolve, ms + 1)),
+  ]);
 }
 
 /** Resolves with the close code when the SDK room leaves. */

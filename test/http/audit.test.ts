@@ -31,13 +31,22 @@ async function trail(params: FormParams = {}): Promise<WireEntry[]> {
 test("a change is recorded with who, what, which room and users, and its result; reads are not", async () => {
   const before = Date.now();
   expect((await post("/chatroom/create.json", { "chatroom[au1]": "Audit one" })).body.code).toBe(200);
-  expect((await post("/chatroom/user/block/add.json", { chatroomId: "au1", userId: ["mal", "eve"], minute: 10, extra: "secret note" })).body.code).toBe(200);
+  expect(
+    (await post("/chatroom/user/block/add.json", { chatroomId: "au1", userId: ["mal", "eve"], minute: 10, extra: "secret note" })).body
+      .code,
+  ).toBe(200);
   expect((await post("/chatroom/get.json", { chatroomId: "au1" })).body.code).toBe(200);
   expect((await post("/chatroom/user/block/list.json", { chatroomId: "au1" })).body.code).toBe(200);
 
   const [block, create, ...older] = (await trail({ chatroomId: "au1" })) as (WireEntry | undefined)[];
   expect(older).toEqual([]);
-  expect(create).toMatchObject({ actor: "operator:auditKey", action: "/chatroom/create.json", chatroomIds: ["au1"], userIds: [], result: 200 });
+  expect(create).toMatchObject({
+    actor: "operator:auditKey",
+    action: "/chatroom/create.json",
+    chatroomIds: ["au1"],
+    userIds: [],
+    result: 200,
+  });
   expect(block).toMatchObject({
     actor: "operator:auditKey",
     action: "/chatroom/user/block/add.json",
@@ -64,7 +73,11 @@ test("a kick is recorded as the operator's call and as the member's removal; a d
   const left = leaveCode(room);
   expect((await post("/chatroom/user/kick.json", { chatroomId: "au3", userId: "kim" })).body.code).toBe(200);
   await left;
-  await waitFor(async () => (await trail({ userId: "kim" })).some((e) => e.action === "member.removed"), 5000, "the removal to be recorded");
+  await waitFor(
+    async () => (await trail({ userId: "kim" })).some((e) => e.action === "member.removed"),
+    5000,
+    "the removal to be recorded",
+  );
   const kim = await trail({ userId: "kim" });
   expect(kim.map((e) => [e.actor, e.action, e.detail])).toEqual(
     expect.arrayContaining([
@@ -74,7 +87,11 @@ test("a kick is recorded as the operator's call and as the member's removal; a d
   );
 
   expect((await post("/chatroom/destroy.json", { chatroomId: "au3" })).body.code).toBe(200);
-  await waitFor(async () => (await trail({ chatroomId: "au3" })).some((e) => e.action === "room.destroyed"), 5000, "the destroy to be recorded");
+  await waitFor(
+    async () => (await trail({ chatroomId: "au3" })).some((e) => e.action === "room.destroyed"),
+    5000,
+    "the destroy to be recorded",
+  );
   const [last] = (await trail({ chatroomId: "au3" })).filter((e) => e.actor === "system" && e.action === "room.destroyed");
   expect(last).toMatchObject({ chatroomIds: ["au3"], detail: "reason=DISMISSED", result: 200 });
 });

@@ -40,7 +40,10 @@ describe("signature", () => {
   });
 
   test("a missing App-Key answers 401 with 1004, an unknown one with 1001", async () => {
-    const res = await fetch(t.httpUrl + "/chatroom/keepalive/query.json", { method: "POST", headers: { Nonce: "1", Timestamp: "2", Signature: rcSignature(creds.appSecret, "1", "2") } });
+    const res = await fetch(t.httpUrl + "/chatroom/keepalive/query.json", {
+      method: "POST",
+      headers: { Nonce: "1", Timestamp: "2", Signature: rcSignature(creds.appSecret, "1", "2") },
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ code: ErrorCode.SIGNATURE, errorMessage: expect.stringContaining("App-Key") });
     const other = await signedPost(t.httpUrl, "/chatroom/keepalive/query.json", {}, { appKey: "other", appSecret: creds.appSecret });
@@ -95,23 +98,27 @@ describe("rate limit", () => {
   const nextWindow = () => advanceDate(1000);
   beforeAll(nextWindow);
 
-  test.each(OPERATOR_ROUTES.map((r) => [r.path, r] as const))("%s answers 429 with 1008 over its limit (3/s here unless the route has its own)", async (path, route) => {
-    // a budget shared with a sibling endpoint (entry set/batch set, remove/batch remove) was just spent by it
-    if (route.bucket) nextWindow();
-    const limit = route.perSecond ?? 3;
-    const codes: number[] = [];
-    for (let i = 0; i <= limit; i++) {
-      const reply = await signedPost(t.httpUrl, path, {}, creds);
-      codes.push(reply.status);
-      if (i === limit) expect(reply.body).toEqual({ code: ErrorCode.RATE_LIMITED, errorMessage: expect.stringContaining("rate limit") });
-    }
-    expect(codes.slice(0, limit)).not.toContain(429);
-    expect(codes[limit]).toBe(429);
-  });
+  test.each(OPERATOR_ROUTES.map((r) => [r.path, r] as const))(
+    "%s answers 429 with 1008 over its limit (3/s here unless the route has its own)",
+    async (path, route) => {
+      // a budget shared with a sibling endpoint (entry set/batch set, remove/batch remove) was just spent by it
+      if (route.bucket) nextWindow();
+      const limit = route.perSecond ?? 3;
+      const codes: number[] = [];
+      for (let i = 0; i <= limit; i++) {
+        const reply = await signedPost(t.httpUrl, path, {}, creds);
+        codes.push(reply.status);
+        if (i === limit) expect(reply.body).toEqual({ code: ErrorCode.RATE_LIMITED, errorMessage: expect.stringContaining("rate limit") });
+      }
+      expect(codes.slice(0, limit)).not.toContain(429);
+      expect(codes[limit]).toBe(429);
+    },
+  );
 
   test("the limit is per endpoint and refills after a second", async () => {
     nextWindow();
-    for (let i = 0; i < 3; i++) expect((await signedPost(t.httpUrl, "/chatroom/ban/check.json", { chatroomId: "x" }, creds)).status).not.toBe(429);
+    for (let i = 0; i < 3; i++)
+      expect((await signedPost(t.httpUrl, "/chatroom/ban/check.json", { chatroomId: "x" }, creds)).status).not.toBe(429);
     expect((await signedPost(t.httpUrl, "/chatroom/ban/check.json", { chatroomId: "x" }, creds)).status).toBe(429);
     expect((await signedPost(t.httpUrl, "/chatroom/user/block/list.json", { chatroomId: "x" }, creds)).status).toBe(200);
     advanceDate(999);

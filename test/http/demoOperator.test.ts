@@ -111,7 +111,13 @@ describe("operator proxy", () => {
 
   test("forwards only operator API paths (area/op.json)", async () => {
     const url = await server({ appKey: undefined, appSecret: undefined, operatorPassword: undefined });
-    for (const path of ["/operator/api/chatroom/get", "/operator/api/chatroom/get.json.bak", "/operator/api/..%2F..%2Fdemo%2Frooms.json", "/operator/api/a%20b.json", "/operator/api/chatroom/get.json%3Fx"]) {
+    for (const path of [
+      "/operator/api/chatroom/get",
+      "/operator/api/chatroom/get.json.bak",
+      "/operator/api/..%2F..%2Fdemo%2Frooms.json",
+      "/operator/api/a%20b.json",
+      "/operator/api/chatroom/get.json%3Fx",
+    ]) {
       const reply = await post(url, path, "chatroomId=a");
       expect([path, reply.status]).toEqual([path, 400]);
     }

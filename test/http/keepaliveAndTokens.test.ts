@@ -35,8 +35,12 @@ describe("user/getToken.json", () => {
     const reply = await post("/user/getToken.json", { userId: "tok1", name: "Token User" });
     expect(reply.body).toEqual({ code: 200, userId: "tok1", token: expect.any(String) });
     expect(() => verifyUserToken(creds.appSecret, "tok1", reply.body.token, Date.now() + 10 * 365 * 86_400_000)).not.toThrow();
-    await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "k1", userId: "tok2", token: reply.body.token })).rejects.toMatchObject({ code: ErrorCode.AUTH_FAILED });
-    await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "k1", userId: "tok1" })).rejects.toMatchObject({ code: ErrorCode.AUTH_FAILED });
+    await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "k1", userId: "tok2", token: reply.body.token })).rejects.toMatchObject({
+      code: ErrorCode.AUTH_FAILED,
+    });
+    await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "k1", userId: "tok1" })).rejects.toMatchObject({
+      code: ErrorCode.AUTH_FAILED,
+    });
     const room = await enterAs(t.httpUrl, "k1", "tok1", creds);
     expect(room.roomId).toBe("k1");
     await room.leave();

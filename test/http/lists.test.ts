@@ -41,7 +41,8 @@ async function member(roomId: string, userId: string): Promise<{ room: Room; mes
   room.onMessage(ServerMessage.MESSAGES, (batch: RoomMessage[]) => messages.push(...batch));
   return { room, messages };
 }
-const publish = (roomIds: string | string[], objectName: string, content = "{}") => post("/message/chatroom/publish.json", { toChatroomId: roomIds, fromUserId: "op", objectName, content });
+const publish = (roomIds: string | string[], objectName: string, content = "{}") =>
+  post("/message/chatroom/publish.json", { toChatroomId: roomIds, fromUserId: "op", objectName, content });
 const types = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, "0")}`);
 /**
  * Rooms learn about list changes over the bus: runs `change`, which publishes `count` notices on
@@ -61,19 +62,39 @@ describe("chatroom/message/priority/* (low-priority types, camelCase objectName)
   test("add, query (sorted objectNames), remove", async () => {
     expect(await ok("/chatroom/message/priority/add.json", { objectName: ["RC:TxtMsg", "RC:ImgMsg"] })).toEqual({ code: 200 });
     expect(await ok("/chatroom/message/priority/query.json", {})).toEqual({ code: 200, objectNames: ["RC:ImgMsg", "RC:TxtMsg"] });
-    expect(await ok("/chatroom/message/priority/remove.json", { objectName: ["RC:TxtMsg", "RC:ImgMsg", "not-there"] })).toEqual({ code: 200 });
+    expect(await ok("/chatroom/message/priority/remove.json", { objectName: ["RC:TxtMsg", "RC:ImgMsg", "not-there"] })).toEqual({
+      code: 200,
+    });
     expect(await ok("/chatroom/message/priority/query.json", {})).toEqual({ code: 200, objectNames: [] });
   });
 
   test("at most 5 per call and 20 in all; each at most 32 characters; the name is objectName", async () => {
-    await expectError("/chatroom/message/priority/add.json", { objectName: types("L:", 6) }, ErrorCode.PARAMETER, 400, "at most 5 values per call");
+    await expectError(
+      "/chatroom/message/priority/add.json",
+      { objectName: types("L:", 6) },
+      ErrorCode.PARAMETER,
+      400,
+      "at most 5 values per call",
+    );
     for (let i = 0; i < 20; i += 5) await ok("/chatroom/message/priority/add.json", { objectName: types("L:", 20).slice(i, i + 5) });
-    await expectError("/chatroom/message/priority/add.json", { objectName: "L:extra" }, ErrorCode.PARAMETER, 400, "holds at most 20 types: it has 20, this call would make it 21");
+    await expectError(
+      "/chatroom/message/priority/add.json",
+      { objectName: "L:extra" },
+      ErrorCode.PARAMETER,
+      400,
+      "holds at most 20 types: it has 20, this call would make it 21",
+    );
     expect((await ok("/chatroom/message/priority/add.json", { objectName: "L:00" })).code).toBe(200); // already on it
     expect((await ok("/chatroom/message/priority/query.json", {})).objectNames).toHaveLength(20);
     await expectError("/chatroom/message/priority/add.json", { objectName: "X".repeat(33) }, ErrorCode.TOO_LONG, 400, "at most 32");
     await expectError("/chatroom/message/priority/remove.json", { objectName: types("L:", 6) }, ErrorCode.PARAMETER, 400, "at most 5");
-    await expectError("/chatroom/message/priority/add.json", { objectnames: "RC:TxtMsg" }, ErrorCode.PARAMETER, 400, "objectName is required");
+    await expectError(
+      "/chatroom/message/priority/add.json",
+      { objectnames: "RC:TxtMsg" },
+      ErrorCode.PARAMETER,
+      400,
+      "objectName is required",
+    );
   });
 });
 
@@ -86,7 +107,13 @@ describe("chatroom/whitelist/* (protected types, lowercase objectnames, whitlist
   });
 
   test("at most 20 per call and in all; each at most 32 characters; the name is objectnames", async () => {
-    await expectError("/chatroom/whitelist/add.json", { objectnames: types("W:", 21) }, ErrorCode.PARAMETER, 400, "at most 20 values per call");
+    await expectError(
+      "/chatroom/whitelist/add.json",
+      { objectnames: types("W:", 21) },
+      ErrorCode.PARAMETER,
+      400,
+      "at most 20 values per call",
+    );
     await ok("/chatroom/whitelist/add.json", { objectnames: types("W:", 20) });
     await expectError("/chatroom/whitelist/add.json", { objectnames: "W:extra" }, ErrorCode.PARAMETER, 400, "holds at most 20 types");
     await expectError("/chatroom/whitelist/add.json", { objectnames: "X".repeat(33) }, ErrorCode.TOO_LONG, 400, "at most 32");
@@ -124,7 +151,11 @@ describe("the lists reach the rooms: a burst on a frozen clock (40 per 200 ms, l
     const count = (type: string) => obs.messages.filter((m) => m.type === type).length;
     expect([count("T:Txt"), count("T:Low"), count("T:Safe")]).toEqual([39, 1, 3]);
     expect(obs.messages.map((m) => m.seq)).toEqual(Array.from({ length: delivered }, (_, i) => i + 1));
-    expect(await ok("/chatroom/message/stats.json", { chatroomId: "burst" })).toMatchObject({ messageCount: delivered, droppedCount: 2, lastSeq: delivered });
+    expect(await ok("/chatroom/message/stats.json", { chatroomId: "burst" })).toMatchObject({
+      messageCount: delivered,
+      droppedCount: 2,
+      lastSeq: delivered,
+    });
     expect(await ok("/chatroom/get.json", { chatroomId: "burst" })).toMatchObject({ messageCount: delivered, droppedCount: 2 });
 
     // the next window: low-priority types pass again until the window holds 10
@@ -154,8 +185,16 @@ describe("chatroom/message/stopDistribution.json and resumeDistribution.json", (
       expect(await ok("/chatroom/message/stopDistribution.json", { chatroomId: "sd1" })).toEqual({ code: 200 });
     });
 
-    await expect(amy.room.request(ClientRequest.SEND, { type: "text", content: "hi" })).rejects.toMatchObject({ reason: { code: ErrorCode.DISTRIBUTION_STOPPED } });
-    await expectError("/message/chatroom/publish.json", { toChatroomId: ["sd2", "sd1"], fromUserId: "op", objectName: "T:Txt", content: "{}" }, ErrorCode.DISTRIBUTION_STOPPED, 200, "sd1");
+    await expect(amy.room.request(ClientRequest.SEND, { type: "text", content: "hi" })).rejects.toMatchObject({
+      reason: { code: ErrorCode.DISTRIBUTION_STOPPED },
+    });
+    await expectError(
+      "/message/chatroom/publish.json",
+      { toChatroomId: ["sd2", "sd1"], fromUserId: "op", objectName: "T:Txt", content: "{}" },
+      ErrorCode.DISTRIBUTION_STOPPED,
+      200,
+      "sd1",
+    );
     expect((await ok("/chatroom/message/stats.json", { chatroomId: "sd1" })).distributionStopped).toBe(true);
     // broadcast.json allows one call per second: a fresh second
     await inFreshRateWindow(() => ok("/message/chatroom/broadcast.json", { fromUserId: "op", objectName: "T:All", content: "{}" }));
@@ -182,7 +221,11 @@ describe("chatroom/message/stopDistribution.json and resumeDistribution.json", (
     await ok("/chatroom/destroy.json", { chatroomId: "sd3" });
     await waitFor(async () => (await publish("sd3", "T:Txt")).body.code === ErrorCode.ROOM_NOT_EXIST, 3000, "the room gone");
     await ok("/chatroom/create.json", { "chatroom[sd3]": "again" });
-    await waitFor(async () => (await post("/chatroom/message/stats.json", { chatroomId: "sd3" })).body.distributionStopped === false, 3000, "a new room that distributes");
+    await waitFor(
+      async () => (await post("/chatroom/message/stats.json", { chatroomId: "sd3" })).body.distributionStopped === false,
+      3000,
+      "a new room that distributes",
+    );
     expect((await publish("sd3", "T:Txt")).body.messageUIDs).toHaveLength(1);
   });
 });

@@ -19,7 +19,14 @@ const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, p
 describe("chatroom/user/query.json", () => {
   test("lists members by join time ascending (order=1) or descending (order=2), with the total", async () => {
     const asc = await post("/chatroom/user/query.json", { count: 2, order: 1, chatroomId: "m1" });
-    expect(asc.body).toEqual({ code: 200, total: 3, users: [{ id: "ann", time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) }, { id: "ben", time: expect.any(String) }] });
+    expect(asc.body).toEqual({
+      code: 200,
+      total: 3,
+      users: [
+        { id: "ann", time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) },
+        { id: "ben", time: expect.any(String) },
+      ],
+    });
     const desc = await post("/chatroom/user/query.json", { count: 500, order: 2, chatroomId: "m1" });
     expect(desc.body.users.map((u: { id: string }) => u.id)).toEqual(["cat", "ben", "ann"]);
   });
@@ -51,7 +58,13 @@ describe("chatroom/user/exist.json and users/exist.json", () => {
 
   test("users/exist answers 0/1 integers per user (Node order: array keys first)", async () => {
     const reply = await post("/chatroom/users/exist.json", { userId: ["ann", "zed"], chatroomId: "m1" });
-    expect(reply.body).toEqual({ code: 200, result: [{ userId: "ann", isInChrm: 1 }, { userId: "zed", isInChrm: 0 }] });
+    expect(reply.body).toEqual({
+      code: 200,
+      result: [
+        { userId: "ann", isInChrm: 1 },
+        { userId: "zed", isInChrm: 0 },
+      ],
+    });
   });
 
   test("users/exist takes up to 1000 users and refuses 1001", async () => {

@@ -13,7 +13,12 @@ const creds: OperatorCredentials = { appKey: "key1", appSecret: "secret1" };
 const clock = new TestClock();
 const t = useServer({ ...creds, now: clock.now, maxMessageBytes: 1000 });
 beforeAll(async () => {
-  await post("/chatroom/create.json", { "chatroom[p1]": "one", "chatroom[p2]": "two", "chatroom[h1]": "history", "chatroom[rc1]": "recall" });
+  await post("/chatroom/create.json", {
+    "chatroom[p1]": "one",
+    "chatroom[p2]": "two",
+    "chatroom[h1]": "history",
+    "chatroom[rc1]": "recall",
+  });
 });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 async function member(roomId: string, userId: string): Promise<{ room: Room; messages: RoomMessage[] }> {
@@ -27,7 +32,12 @@ async function expectError(path: string, params: FormParams, code: number, statu
   expect([reply.status, reply.body.code]).toEqual([status, code]);
   expect(reply.body.errorMessage).toContain(mentions);
 }
-const text = (content: string, extra: FormParams = {}): FormParams => ({ fromUserId: "op", objectName: "RC:TxtMsg", content: JSON.stringify({ content }), ...extra });
+const text = (content: string, extra: FormParams = {}): FormParams => ({
+  fromUserId: "op",
+  objectName: "RC:TxtMsg",
+  content: JSON.stringify({ content }),
+  ...extra,
+});
 
 describe("message/chatroom/publish.json", () => {
   test("reaches the members of every target room from a non-member, and answers each room's messageUID", async () => {
@@ -42,7 +52,14 @@ describe("message/chatroom/publish.json", () => {
       ],
     });
     await waitFor(() => a.messages.length === 1 && b.messages.length === 1, 3000, "both rooms receive");
-    expect(a.messages[0]).toEqual({ messageID: reply.body.messageUIDs[0].messageUID, seq: 1, timestamp: expect.any(Number), senderUserID: "op", type: "RC:TxtMsg", content: '{"content":"hello"}' });
+    expect(a.messages[0]).toEqual({
+      messageID: reply.body.messageUIDs[0].messageUID,
+      seq: 1,
+      timestamp: expect.any(Number),
+      senderUserID: "op",
+      type: "RC:TxtMsg",
+      content: '{"content":"hello"}',
+    });
     expect(b.messages.at(0)!.messageID).toBe(reply.body.messageUIDs[1].messageUID);
   });
 
@@ -50,8 +67,12 @@ describe("message/chatroom/publish.json", () => {
     const muted = await member("p1", "max");
     const listener = await member("p1", "liz");
     expect((await post("/chatroom/user/gag/add.json", { chatroomId: "p1", userId: "max", minute: 5 })).body.code).toBe(200);
-    await expect(muted.room.request(ClientRequest.SEND, { type: "text", content: "me" })).rejects.toMatchObject({ reason: { code: ErrorCode.MUTED } });
-    expect((await post("/message/chatroom/publish.json", { toChatroomId: "p1", ...text("as max", { fromUserId: "max" }) })).body.code).toBe(200);
+    await expect(muted.room.request(ClientRequest.SEND, { type: "text", content: "me" })).rejects.toMatchObject({
+      reason: { code: ErrorCode.MUTED },
+    });
+    expect((await post("/message/chatroom/publish.json", { toChatroomId: "p1", ...text("as max", { fromUserId: "max" }) })).body.code).toBe(
+      200,
+    );
     await waitFor(() => listener.messages.some((m) => m.senderUserID === "max"), 3000, "the operator's message as max");
     await post("/chatroom/user/gag/rollback.json", { chatroomId: "p1", userId: "max" });
   });
@@ -71,12 +92,24 @@ describe("message/chatroom/publish.json", () => {
     expect((await post("/message/chatroom/publish.json", { toChatroomId: "p1", ...text("x", extras) })).body.code).toBe(200);
     const base = { toChatroomId: "p1", fromUserId: "op", objectName: "RC:TxtMsg", content: "{}" };
     await expectError("/message/chatroom/publish.json", { ...base, fromUserId: "" }, ErrorCode.PARAMETER, 400, "fromUserId is required");
-    await expectError("/message/chatroom/publish.json", { ...base, toChatroomId: [] }, ErrorCode.PARAMETER, 400, "toChatroomId is required");
+    await expectError(
+      "/message/chatroom/publish.json",
+      { ...base, toChatroomId: [] },
+      ErrorCode.PARAMETER,
+      400,
+      "toChatroomId is required",
+    );
     await expectError("/message/chatroom/publish.json", { ...base, objectName: "" }, ErrorCode.PARAMETER, 400, "objectName is required");
     await expectError("/message/chatroom/publish.json", { ...base, content: "" }, ErrorCode.PARAMETER, 400, "content is required");
     await expectError("/message/chatroom/publish.json", { ...base, objectName: "X".repeat(33) }, ErrorCode.TOO_LONG, 400, "at most 32");
     expect((await post("/message/chatroom/publish.json", { ...base, objectName: "X".repeat(32) })).body.code).toBe(200);
-    await expectError("/message/chatroom/publish.json", { ...base, content: "é".repeat(501) }, ErrorCode.TOO_LONG, 400, "1002 bytes: at most 1000");
+    await expectError(
+      "/message/chatroom/publish.json",
+      { ...base, content: "é".repeat(501) },
+      ErrorCode.TOO_LONG,
+      400,
+      "1002 bytes: at most 1000",
+    );
     expect((await post("/message/chatroom/publish.json", { ...base, content: "é".repeat(500) })).body.code).toBe(200);
     await expectError("/message/chatroom/publish.json", { ...base, isIncludeSender: "maybe" }, ErrorCode.PARAMETER, 400, "isIncludeSender");
     const rooms = Array.from({ length: 101 }, (_, i) => `r${i}`);
@@ -91,7 +124,16 @@ describe("message/recall.json (conversationType=4)", () => {
     const sent = await post("/message/chatroom/publish.json", { toChatroomId: "rc1", ...text("oops", { fromUserId: "boss" }) });
     const messageUID = sent.body.messageUIDs[0].messageUID as string;
     await waitFor(() => a.messages.length === 1, 3000, "the message");
-    const recall = { conversationType: 4, targetId: "rc1", messageUID, fromUserId: "boss", sentTime: a.messages.at(0)!.timestamp, isAdmin: 1, isDelete: 0, disablePush: "false" };
+    const recall = {
+      conversationType: 4,
+      targetId: "rc1",
+      messageUID,
+      fromUserId: "boss",
+      sentTime: a.messages.at(0)!.timestamp,
+      isAdmin: 1,
+      isDelete: 0,
+      disablePush: "false",
+    };
     expect((await post("/message/recall.json", recall)).body).toEqual({ code: 200 });
     await waitFor(() => notices.length === 1, 3000, "the recall notice");
     expect(notices[0]).toEqual({ messageID: messageUID, seq: a.messages.at(0)!.seq, recalledBy: null });
@@ -103,7 +145,10 @@ describe("message/recall.json (conversationType=4)", () => {
   test("recalls a member's own message; fromUserId must be its sender (24011)", async () => {
     const a = await member("rc1", "sal");
     const mine = await a.room.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: "mine" });
-    const inHistory = async () => ((await post("/chatroom/message/history.json", { chatroomId: "rc1" })).body.messages as { messageUID: string }[]).some((m) => m.messageUID === mine.messageID);
+    const inHistory = async () =>
+      ((await post("/chatroom/message/history.json", { chatroomId: "rc1" })).body.messages as { messageUID: string }[]).some(
+        (m) => m.messageUID === mine.messageID,
+      );
     await waitFor(inHistory, 3000, "the message in the room's history");
     const recall = { conversationType: 4, targetId: "rc1", messageUID: mine.messageID };
     await expectError("/message/recall.json", { ...recall, fromUserId: "someone" }, ErrorCode.NOT_MESSAGE_SENDER, 200, "sent by sal");
@@ -116,7 +161,9 @@ describe("message/recall.json (conversationType=4)", () => {
     const messageUID = sent.body.messageUIDs[0].messageUID as string;
     await post("/chatroom/destroy.json", { chatroomId: "gone1" });
     expect((await post("/chatroom/message/history.json", { chatroomId: "gone1" })).body.messages).toHaveLength(1);
-    expect((await post("/message/recall.json", { conversationType: 4, targetId: "gone1", messageUID, fromUserId: "op" })).body).toEqual({ code: 200 });
+    expect((await post("/message/recall.json", { conversationType: 4, targetId: "gone1", messageUID, fromUserId: "op" })).body).toEqual({
+      code: 200,
+    });
     expect((await post("/chatroom/message/history.json", { chatroomId: "gone1" })).body.messages).toEqual([]);
   });
 
@@ -124,7 +171,13 @@ describe("message/recall.json (conversationType=4)", () => {
     const base = { conversationType: 4, targetId: "rc1", messageUID: "m1", fromUserId: "op" };
     await expectError("/message/recall.json", { ...base, conversationType: 1 }, ErrorCode.PARAMETER, 400, "conversationType must be 4");
     await expectError("/message/recall.json", { ...base, conversationType: 3 }, ErrorCode.PARAMETER, 400, "conversationType must be 4");
-    await expectError("/message/recall.json", { targetId: "rc1", messageUID: "m1", fromUserId: "op" }, ErrorCode.PARAMETER, 400, "conversationType");
+    await expectError(
+      "/message/recall.json",
+      { targetId: "rc1", messageUID: "m1", fromUserId: "op" },
+      ErrorCode.PARAMETER,
+      400,
+      "conversationType",
+    );
     await expectError("/message/recall.json", { ...base, targetId: "" }, ErrorCode.PARAMETER, 400, "targetId");
     await expectError("/message/recall.json", { ...base, messageUID: "" }, ErrorCode.PARAMETER, 400, "messageUID");
     await expectError("/message/recall.json", { ...base, fromUserId: "" }, ErrorCode.PARAMETER, 400, "fromUserId");
@@ -150,7 +203,14 @@ describe("chatroom/message/history.json (our extension)", () => {
       chatroomId: "h1",
       lastSeq: 6,
       messages: [
-        { messageUID: expect.any(String), seq: 6, fromUserId: "op", objectName: "RC:TxtMsg", content: '{"content":"m6"}', sentTime: expect.any(Number) },
+        {
+          messageUID: expect.any(String),
+          seq: 6,
+          fromUserId: "op",
+          objectName: "RC:TxtMsg",
+          content: '{"content":"m6"}',
+          sentTime: expect.any(Number),
+        },
         expect.objectContaining({ seq: 5, content: '{"content":"m5"}' }),
       ],
     });
@@ -160,7 +220,8 @@ describe("chatroom/message/history.json (our extension)", () => {
   });
 
   test("pages by sequence (afterSeq / beforeSeq) and by time (startTime / endTime)", async () => {
-    const seqs = async (params: FormParams) => (await post("/chatroom/message/history.json", { chatroomId: "h1", ...params })).body.messages.map((m: { seq: number }) => m.seq);
+    const seqs = async (params: FormParams) =>
+      (await post("/chatroom/message/history.json", { chatroomId: "h1", ...params })).body.messages.map((m: { seq: number }) => m.seq);
     expect(await seqs({ beforeSeq: 5, count: 2 })).toEqual([4, 3]);
     expect(await seqs({ afterSeq: 2, count: 2, order: 1 })).toEqual([3, 4]);
     expect(await seqs({ afterSeq: 2, beforeSeq: 5, order: 1 })).toEqual([3, 4]);
@@ -169,9 +230,20 @@ describe("chatroom/message/history.json (our extension)", () => {
   });
 
   test("a room id with no history answers an empty page; limits are refused naming the parameter", async () => {
-    expect((await post("/chatroom/message/history.json", { chatroomId: "never-used" })).body).toEqual({ code: 200, chatroomId: "never-used", lastSeq: 0, messages: [] });
+    expect((await post("/chatroom/message/history.json", { chatroomId: "never-used" })).body).toEqual({
+      code: 200,
+      chatroomId: "never-used",
+      lastSeq: 0,
+      messages: [],
+    });
     expect((await post("/chatroom/message/history.json", { chatroomId: "h1", count: 50 })).body.messages).toHaveLength(6);
-    await expectError("/chatroom/message/history.json", { chatroomId: "h1", count: 51 }, ErrorCode.PARAMETER, 400, "count must be an integer in 1..50");
+    await expectError(
+      "/chatroom/message/history.json",
+      { chatroomId: "h1", count: 51 },
+      ErrorCode.PARAMETER,
+      400,
+      "count must be an integer in 1..50",
+    );
     await expectError("/chatroom/message/history.json", { chatroomId: "h1", count: 0 }, ErrorCode.PARAMETER, 400, "count");
     await expectError("/chatroom/message/history.json", { chatroomId: "h1", order: 3 }, ErrorCode.PARAMETER, 400, "order");
     await expectError("/chatroom/message/history.json", { chatroomId: "h1", afterSeq: -1 }, ErrorCode.PARAMETER, 400, "afterSeq");
@@ -184,7 +256,11 @@ describe("admission counters (our extension)", () => {
   test("get.json and message/stats.json show messages delivered and dropped; unknown room 23410", async () => {
     await post("/chatroom/create.json", { "chatroom[st1]": "stats" });
     for (let i = 0; i < 3; i++) await post("/message/chatroom/publish.json", { toChatroomId: "st1", ...text(`s${i}`) });
-    expect((await post("/chatroom/get.json", { chatroomId: "st1" })).body).toMatchObject({ chatroomId: "st1", messageCount: 3, droppedCount: 0 });
+    expect((await post("/chatroom/get.json", { chatroomId: "st1" })).body).toMatchObject({
+      chatroomId: "st1",
+      messageCount: 3,
+      droppedCount: 0,
+    });
     expect((await post("/chatroom/message/stats.json", { chatroomId: "st1" })).body).toEqual({
       code: 200,
       chatroomId: "st1",
@@ -199,24 +275,40 @@ describe("admission counters (our extension)", () => {
 
 describe("message/chatroom/broadcast.json", () => {
   test("refuses bad parameters as publish does", async () => {
-    await expectError("/message/chatroom/broadcast.json", { objectName: "RC:TxtMsg", content: "{}" }, ErrorCode.PARAMETER, 400, "fromUserId");
+    await expectError(
+      "/message/chatroom/broadcast.json",
+      { objectName: "RC:TxtMsg", content: "{}" },
+      ErrorCode.PARAMETER,
+      400,
+      "fromUserId",
+    );
   });
 
   test("reaches every room; a second call within the second is rate limited (1 per second)", async () => {
     const a = await member("p1", "bea");
     const b = await member("p2", "bo");
     // a fresh second: the refused call above spent the last one's budget
-    const [first, again] = await inFreshRateWindow(async () => [await post("/message/chatroom/broadcast.json", text("to all")), await post("/message/chatroom/broadcast.json", text("again"))]);
+    const [first, again] = await inFreshRateWindow(async () => [
+      await post("/message/chatroom/broadcast.json", text("to all")),
+      await post("/message/chatroom/broadcast.json", text("again")),
+    ]);
     expect(first.body).toEqual({ code: 200 });
     expect([again.status, again.body.code]).toEqual([429, ErrorCode.RATE_LIMITED]);
-    await waitFor(() => [a, b].every((m) => m.messages.some((x) => x.content === '{"content":"to all"}')), 3000, "both rooms receive the broadcast");
+    await waitFor(
+      () => [a, b].every((m) => m.messages.some((x) => x.content === '{"content":"to all"}')),
+      3000,
+      "both rooms receive the broadcast",
+    );
   });
 });
 
 describe("publish rate (last: it spends the endpoint's budget)", () => {
   test("each target room counts: 60 rooms twice in one second is over the 100 messages/s budget", async () => {
     const rooms = Array.from({ length: 60 }, (_, i) => `none${i}`);
-    const [first, second] = await inFreshRateWindow(async () => [await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") }), await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") })]);
+    const [first, second] = await inFreshRateWindow(async () => [
+      await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") }),
+      await post("/message/chatroom/publish.json", { toChatroomId: rooms, ...text("x") }),
+    ]);
     expect(first.body.code).toBe(ErrorCode.ROOM_NOT_EXIST);
     expect([second.status, second.body.code]).toEqual([429, ErrorCode.RATE_LIMITED]);
   });

@@ -24,7 +24,9 @@ describe.each([
   ["gag", "/chatroom/user/gag"],
 ])("%s add / list / rollback", (_name, base) => {
   test("add lists each user with its end time (rounded up to the second), rollback removes", async () => {
-    expect((await post(`${base}/add.json`, { userId: ["ua", "ub"], minute: 10, chatroomId: "r1", needNotify: "true", extra: "{}" })).body).toEqual({ code: 200 });
+    expect(
+      (await post(`${base}/add.json`, { userId: ["ua", "ub"], minute: 10, chatroomId: "r1", needNotify: "true", extra: "{}" })).body,
+    ).toEqual({ code: 200 });
     const list = await post(`${base}/list.json`, { chatroomId: "r1" });
     expect(list.body).toEqual({
       code: 200,
@@ -67,7 +69,9 @@ describe("block outlives the room", () => {
     expect((await post("/chatroom/user/block/add.json", { chatroomId: "later", userId: "vic", minute: 5 })).body).toEqual({ code: 200 });
     await post("/chatroom/create.json", { "chatroom[later]": "later" });
     const token = await tokenFor(t.httpUrl, "vic", creds);
-    await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "later", userId: "vic", token })).rejects.toMatchObject({ code: ErrorCode.BANNED });
+    await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "later", userId: "vic", token })).rejects.toMatchObject({
+      code: ErrorCode.BANNED,
+    });
   });
 });
 
@@ -78,7 +82,8 @@ describe("mute all: ban add / rollback / check / query", () => {
     expect((await post("/chatroom/ban/query.json", {})).body).toEqual({ code: 200, chatroomIds: ["r1", "r2", "r3"] });
     expect((await post("/chatroom/ban/query.json", { size: 2, page: 2 })).body).toEqual({ code: 200, chatroomIds: ["r3"] });
     expect((await post("/chatroom/get.json", { chatroomId: "r1" })).body.ban).toBe(true);
-    for (const id of ["r1", "r2", "r3"]) expect((await post("/chatroom/ban/rollback.json", { chatroomId: id })).body).toEqual({ code: 200 });
+    for (const id of ["r1", "r2", "r3"])
+      expect((await post("/chatroom/ban/rollback.json", { chatroomId: id })).body).toEqual({ code: 200 });
     expect((await post("/chatroom/ban/check.json", { chatroomId: "r2" })).body).toEqual({ code: 200, status: 0 });
     expect((await post("/chatroom/ban/query.json", {})).body.chatroomIds).toEqual([]);
   });
@@ -94,12 +99,26 @@ describe("mute all: ban add / rollback / check / query", () => {
 describe("mute exceptions: user/ban/whitelist", () => {
   test("add, query, rollback; the list holds at most 20", async () => {
     expect((await post("/chatroom/user/ban/whitelist/add.json", { chatroomId: "r3", userId: users(15) })).body).toEqual({ code: 200 });
-    await expectParameterError("/chatroom/user/ban/whitelist/add.json", { chatroomId: "r3", userId: ["x1", "x2", "x3", "x4", "x5", "x6"] }, "at most 20");
-    expect((await post("/chatroom/user/ban/whitelist/add.json", { chatroomId: "r3", userId: ["x1", "x2", "x3", "x4", "x5"] })).body).toEqual({ code: 200 });
+    await expectParameterError(
+      "/chatroom/user/ban/whitelist/add.json",
+      { chatroomId: "r3", userId: ["x1", "x2", "x3", "x4", "x5", "x6"] },
+      "at most 20",
+    );
+    expect(
+      (await post("/chatroom/user/ban/whitelist/add.json", { chatroomId: "r3", userId: ["x1", "x2", "x3", "x4", "x5"] })).body,
+    ).toEqual({ code: 200 });
     expect((await post("/chatroom/user/ban/whitelist/query.json", { chatroomId: "r3" })).body.userIds).toHaveLength(20);
     expect((await post("/chatroom/user/ban/whitelist/rollback.json", { chatroomId: "r3", userId: users(15) })).body).toEqual({ code: 200 });
-    expect((await post("/chatroom/user/ban/whitelist/query.json", { chatroomId: "r3" })).body.userIds.sort()).toEqual(["x1", "x2", "x3", "x4", "x5"]);
-    expect((await post("/chatroom/user/ban/whitelist/add.json", { chatroomId: "nowhere", userId: "a" })).body.code).toBe(ErrorCode.ROOM_NOT_EXIST);
+    expect((await post("/chatroom/user/ban/whitelist/query.json", { chatroomId: "r3" })).body.userIds.sort()).toEqual([
+      "x1",
+      "x2",
+      "x3",
+      "x4",
+      "x5",
+    ]);
+    expect((await post("/chatroom/user/ban/whitelist/add.json", { chatroomId: "nowhere", userId: "a" })).body.code).toBe(
+      ErrorCode.ROOM_NOT_EXIST,
+    );
     await expectParameterError("/chatroom/user/ban/whitelist/add.json", { chatroomId: "r3", userId: users(21) }, "at most 20");
   });
 });
@@ -107,7 +126,10 @@ describe("mute exceptions: user/ban/whitelist", () => {
 describe("global mute: user/ban add / remove / query", () => {
   test("add lists end times, remove lifts; limits as for gag", async () => {
     expect((await post("/chatroom/user/ban/add.json", { userId: "g1", minute: 60 })).body).toEqual({ code: 200 });
-    expect((await post("/chatroom/user/ban/query.json", {})).body).toEqual({ code: 200, users: [{ time: "2030-01-01 01:00:01", userId: "g1" }] });
+    expect((await post("/chatroom/user/ban/query.json", {})).body).toEqual({
+      code: 200,
+      users: [{ time: "2030-01-01 01:00:01", userId: "g1" }],
+    });
     expect((await post("/chatroom/user/ban/remove.json", { userId: "g1" })).body).toEqual({ code: 200 });
     expect((await post("/chatroom/user/ban/query.json", {})).body).toEqual({ code: 200, users: [] });
     await expectParameterError("/chatroom/user/ban/add.json", { userId: users(21), minute: 1 }, "at most 20");
@@ -123,7 +145,9 @@ describe("protected users: user/whitelist", () => {
     expect((await post("/chatroom/user/whitelist/query.json", { chatroomId: "r1" })).body.users.sort()).toEqual(["p1", "p2", "p3"]);
     expect((await post("/chatroom/user/whitelist/remove.json", { chatroomId: "r1", userId: ["p1", "p2"] })).body).toEqual({ code: 200 });
     expect((await post("/chatroom/user/whitelist/query.json", { chatroomId: "r1" })).body).toEqual({ code: 200, users: ["p3"] });
-    expect((await post("/chatroom/user/whitelist/add.json", { chatroomId: "nowhere", userId: "p" })).body.code).toBe(ErrorCode.ROOM_NOT_EXIST);
+    expect((await post("/chatroom/user/whitelist/add.json", { chatroomId: "nowhere", userId: "p" })).body.code).toBe(
+      ErrorCode.ROOM_NOT_EXIST,
+    );
     await expectParameterError("/chatroom/user/whitelist/remove.json", { chatroomId: "r1", userId: users(6) }, "at most 5");
   });
 });

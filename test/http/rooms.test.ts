@@ -16,7 +16,17 @@ describe("chatroom/create.json", () => {
   test("creates several rooms (Node encoding); get.json sees them with the server defaults", async () => {
     expect((await post("/chatroom/create.json", { "chatroom[cr1]": "Room 1", "chatroom[cr2]": "Room 2" })).body).toEqual({ code: 200 });
     const got = await post("/chatroom/get.json", { chatroomId: "cr1" });
-    expect(got.body).toEqual({ code: 200, chatroomId: "cr1", createTime: expect.any(Number), memberCount: 0, destroyType: 0, destroyTime: 90, ban: false, messageCount: 0, droppedCount: 0 });
+    expect(got.body).toEqual({
+      code: 200,
+      chatroomId: "cr1",
+      createTime: expect.any(Number),
+      memberCount: 0,
+      destroyType: 0,
+      destroyTime: 90,
+      ban: false,
+      messageCount: 0,
+      droppedCount: 0,
+    });
     const q = await post("/chatroom/query.json", { chatroomId: ["cr1", "cr2", "missing"] });
     expect(q.body).toEqual({
       code: 200,
@@ -30,7 +40,9 @@ describe("chatroom/create.json", () => {
   test("accepts Java's unencoded brackets and + for spaces", async () => {
     const reply = await signedPost(t.httpUrl, "/chatroom/create.json", {}, creds, { rawBody: "chatroom[cr3]=Room+3" });
     expect(reply.body).toEqual({ code: 200 });
-    expect((await post("/chatroom/query.json", { chatroomId: "cr3" })).body.chatRooms).toEqual([{ chrmId: "cr3", name: "Room 3", time: expect.any(String) }]);
+    expect((await post("/chatroom/query.json", { chatroomId: "cr3" })).body.chatRooms).toEqual([
+      { chrmId: "cr3", name: "Room 3", time: expect.any(String) },
+    ]);
   });
 
   test("creating an existing id succeeds and leaves the room as it was", async () => {
@@ -51,12 +63,20 @@ describe("chatroom/create.json", () => {
 
 describe("chatroom/create_new.json", () => {
   test("Go's always-sent defaults (destroyTime=0, isBan=false) give inactivity 60 min, not muted", async () => {
-    expect((await post("/chatroom/create_new.json", { chatroomId: "cn1", destroyType: 0, destroyTime: 0, isBan: "false" })).body).toEqual({ code: 200 });
+    expect((await post("/chatroom/create_new.json", { chatroomId: "cn1", destroyType: 0, destroyTime: 0, isBan: "false" })).body).toEqual({
+      code: 200,
+    });
     expect((await post("/chatroom/get.json", { chatroomId: "cn1" })).body).toMatchObject({ destroyType: 0, destroyTime: 60, ban: false });
   });
 
   test("fixed-time destroy, mute-all and mute exceptions are applied", async () => {
-    const reply = await post("/chatroom/create_new.json", { chatroomId: "cn2", destroyType: 1, destroyTime: 120, isBan: "true", whiteUserIds: ["wa", "wb"] });
+    const reply = await post("/chatroom/create_new.json", {
+      chatroomId: "cn2",
+      destroyType: 1,
+      destroyTime: 120,
+      isBan: "true",
+      whiteUserIds: ["wa", "wb"],
+    });
     expect(reply.body).toEqual({ code: 200 });
     expect((await post("/chatroom/get.json", { chatroomId: "cn2" })).body).toMatchObject({ destroyType: 1, destroyTime: 120, ban: true });
     expect((await post("/chatroom/ban/check.json", { chatroomId: "cn2" })).body).toEqual({ code: 200, status: 1 });
@@ -64,7 +84,9 @@ describe("chatroom/create_new.json", () => {
   });
 
   test("accepts 1/0 for isBan and the documented maxima", async () => {
-    expect((await post("/chatroom/create_new.json", { chatroomId: "cn3", destroyType: 1, destroyTime: 10800, isBan: 1 })).body).toEqual({ code: 200 });
+    expect((await post("/chatroom/create_new.json", { chatroomId: "cn3", destroyType: 1, destroyTime: 10800, isBan: 1 })).body).toEqual({
+      code: 200,
+    });
     expect((await post("/chatroom/get.json", { chatroomId: "cn3" })).body).toMatchObject({ destroyType: 1, destroyTime: 10800, ban: true });
   });
 
@@ -76,7 +98,13 @@ describe("chatroom/create_new.json", () => {
     await expectError("/chatroom/create_new.json", { chatroomId: "bad", isBan: "yes" }, ErrorCode.PARAMETER, 400, "isBan");
     const whites = Array.from({ length: 21 }, (_, i) => `w${i}`);
     await expectError("/chatroom/create_new.json", { chatroomId: "bad", whiteUserIds: whites }, ErrorCode.PARAMETER, 400, "at most 20");
-    await expectError("/chatroom/create_new.json", { chatroomId: "bad", entryOwnerId: "u", entryInfo: "{}" }, ErrorCode.PARAMETER, 400, "entryInfo");
+    await expectError(
+      "/chatroom/create_new.json",
+      { chatroomId: "bad", entryOwnerId: "u", entryInfo: "{}" },
+      ErrorCode.PARAMETER,
+      400,
+      "entryInfo",
+    );
     await expectError("/chatroom/create_new.json", { chatroomId: ["a", "b"] }, ErrorCode.PARAMETER, 400, "given once");
     expect((await post("/chatroom/get.json", { chatroomId: "bad" })).body.code).toBe(ErrorCode.ROOM_NOT_EXIST);
   });
@@ -112,6 +140,12 @@ describe("chatroom/get.json, destroy/set.json, destroy.json", () => {
   });
 
   test("query.json takes at most 20 ids", async () => {
-    await expectError("/chatroom/query.json", { chatroomId: Array.from({ length: 21 }, (_, i) => `q${i}`) }, ErrorCode.PARAMETER, 400, "at most 20");
+    await expectError(
+      "/chatroom/query.json",
+      { chatroomId: Array.from({ length: 21 }, (_, i) => `q${i}`) },
+      ErrorCode.PARAMETER,
+      400,
+      "at most 20",
+    );
   });
 });

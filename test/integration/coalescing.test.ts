@@ -26,7 +26,9 @@ test("a burst of 100 sends arrives in batches, each message once, in seq order",
   const reader = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-burst", userId: "rita" });
   for (const r of [sender, reader]) r.onMessage("*", () => undefined);
   const batches = collect<RoomMessage[]>(reader, ServerMessage.MESSAGES);
-  const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => sender.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: `c${i}` })));
+  const replies = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => sender.request<unknown, RoomMessage>(ClientRequest.SEND, { type: "text", content: `c${i}` })),
+  );
   await waitFor(() => batches.flat().length >= 100, 5000, "100 messages");
   const seqs = batches.flat().map((m) => m.seq);
   expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -49,7 +51,14 @@ test("a joined client is a fast-properties object with its join buffer gone, and
   expect(hasFastProperties(client)).toBe(true);
   // Colyseus reads a missing join buffer as "has joined": the reconnection window opens
   await dropConnection(room, true);
-  await waitFor(() => server.clients.get(room.sessionId)?.ref !== undefined && server.clients.length === 1 && (server.clients.get(room.sessionId)!.ref as unknown as { readyState: number }).readyState === 1, 5000, "reconnected");
+  await waitFor(
+    () =>
+      server.clients.get(room.sessionId)?.ref !== undefined &&
+      server.clients.length === 1 &&
+      (server.clients.get(room.sessionId)!.ref as unknown as { readyState: number }).readyState === 1,
+    5000,
+    "reconnected",
+  );
   const again = collect<number>(room, "n2");
   server.broadcast("n2", 7);
   await waitFor(() => again.length === 1, 3000, "a broadcast after the reconnection");

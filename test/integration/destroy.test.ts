@@ -20,7 +20,8 @@ beforeEach(() => {
 
 const exists = async (roomId: string) => (await t.server.ctx.directory.find(roomId)) !== undefined;
 /** Resolves when room `roomId` is destroyed (its roomDestroyed event), with the reason. */
-const destroyed = (roomId: string, timeoutMs?: number) => nextEvent(t.server.chat.events, "roomDestroyed", (e) => e.roomId === roomId, timeoutMs);
+const destroyed = (roomId: string, timeoutMs?: number) =>
+  nextEvent(t.server.chat.events, "roomDestroyed", (e) => e.roomId === roomId, timeoutMs);
 
 test("an empty room is destroyed at once with the default delay of 0 s", async () => {
   const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "d0", userId: "alice" });

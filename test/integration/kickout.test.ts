@@ -1,7 +1,17 @@
 import { ClientRequest, ServerMessage, type MembersChangedPayload } from "../../src/protocol";
 import { ExitReason } from "../../src/core/exitReasons";
 import { Scope, Topic } from "../../src/service/scopes";
-import { sdkEnter, waitFor, localRoom, dropConnection, collect, nextEvent, roomRechecked, useServer, ROOM_RECHECK_MS } from "../helpers/server";
+import {
+  sdkEnter,
+  waitFor,
+  localRoom,
+  dropConnection,
+  collect,
+  nextEvent,
+  roomRechecked,
+  useServer,
+  ROOM_RECHECK_MS,
+} from "../helpers/server";
 import type { Room } from "@colyseus/sdk";
 
 async function send(room: Room, n: number): Promise<void> {
@@ -22,7 +32,12 @@ describe("RongCloud mode (window 1 s)", () => {
     expect(server.state.members.has("alice")).toBe(true);
     await send(bob, 1);
     await waitFor(() => left.length > 0, 2000, "alice's removal");
-    expect(left[0]).toEqual({ members: [expect.objectContaining({ userId: "alice" })], reasons: { alice: ExitReason.OFFLINE }, count: 1, memberCount: 1 });
+    expect(left[0]).toEqual({
+      members: [expect.objectContaining({ userId: "alice" })],
+      reasons: { alice: ExitReason.OFFLINE },
+      count: 1,
+      memberCount: 1,
+    });
     expect(server.state.members.has("alice")).toBe(false);
     await bob.leave();
   });
@@ -73,7 +88,12 @@ describe("timer mode (window 1 s)", () => {
     const alice = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "tm", userId: "alice" });
     const left = collect<MembersChangedPayload>(bob, ServerMessage.MEMBERS_LEFT);
     const server = await localRoom("tm");
-    const kicked = nextEvent(t.server.chat.events, "memberLeft", (e) => e.roomId === "tm" && e.userId === "alice", 1000 + 2 * ROOM_RECHECK_MS + 1000);
+    const kicked = nextEvent(
+      t.server.chat.events,
+      "memberLeft",
+      (e) => e.roomId === "tm" && e.userId === "alice",
+      1000 + 2 * ROOM_RECHECK_MS + 1000,
+    );
     const droppedAt = Date.now();
     await dropConnection(alice, false);
     await waitFor(() => server.state.members.get("alice")?.online === false, 3000, "alice offline");

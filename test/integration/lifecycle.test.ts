@@ -68,7 +68,11 @@ describe("create / join / enter", () => {
   });
 
   test("a bad body names the field", async () => {
-    const res = await fetch(t.httpUrl + "/chat/enter", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ mode: "fly", roomId: "x", userId: "u" }) });
+    const res = await fetch(t.httpUrl + "/chat/enter", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "fly", roomId: "x", userId: "u" }),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ code: ErrorCode.PARAMETER, message: expect.stringContaining("mode") });
   });

@@ -86,7 +86,13 @@ test("the schema state carries id, name, createdAt, count and members to a plain
   const room = await t.colyseus.sdk.create("chatroom", { roomId: "st", roomName: "State room", userId: "alice", userName: "Alice" });
   room.onMessage("*", () => undefined);
   await waitFor(() => room.state?.members?.size === 1, 2000, "state");
-  const state = room.state as { roomId: string; roomName: string; createdAt: number; memberCount: number; members: Map<string, { userName: string; online: boolean; devices: number }> };
+  const state = room.state as {
+    roomId: string;
+    roomName: string;
+    createdAt: number;
+    memberCount: number;
+    members: Map<string, { userName: string; online: boolean; devices: number }>;
+  };
   expect(state).toMatchObject({ roomId: "st", roomName: "State room", memberCount: 1 });
   expect(state.createdAt).toBeGreaterThanOrEqual(before - 5);
   expect(state.createdAt).toBeLessThanOrEqual(Date.now());

@@ -19,7 +19,8 @@ const post = async (path: string, params: FormParams) => {
   return reply.body;
 };
 const send = (room: Room, content = "hi") => room.request(ClientRequest.SEND, { type: "text", content });
-const isMember = async (roomId: string, userId: string) => (await post("/chatroom/user/exist.json", { chatroomId: roomId, userId })).isInChrm as boolean;
+const isMember = async (roomId: string, userId: string) =>
+  (await post("/chatroom/user/exist.json", { chatroomId: roomId, userId })).isInChrm as boolean;
 
 test("a banned member is removed with BANNED (4103) and refused (23409) until the ban ends", async () => {
   await post("/chatroom/create.json", { "chatroom[ban1]": "ban" });
@@ -30,9 +31,13 @@ test("a banned member is removed with BANNED (4103) and refused (23409) until th
   expect(await closed).toBe(4103);
   expect(await isMember("ban1", "bob")).toBe(true);
   const token = await tokenFor(t.httpUrl, "eve", creds);
-  await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "ban1", userId: "eve", token })).rejects.toMatchObject({ code: ErrorCode.BANNED });
+  await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "ban1", userId: "eve", token })).rejects.toMatchObject({
+    code: ErrorCode.BANNED,
+  });
   clock.advance(59_000);
-  await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "ban1", userId: "eve", token })).rejects.toMatchObject({ code: ErrorCode.BANNED });
+  await expect(requestSeat(t.httpUrl, { mode: "join", roomId: "ban1", userId: "eve", token })).rejects.toMatchObject({
+    code: ErrorCode.BANNED,
+  });
   clock.advance(2_000);
   const back = await enterAs(t.httpUrl, "ban1", "eve", creds);
   expect(await isMember("ban1", "eve")).toBe(true);
@@ -103,7 +108,11 @@ test("a protected user survives the offline kick-out rule; an unprotected one do
   const joe = await enterAs(t.httpUrl, "prot1", "joe", creds);
   const host = await enterAs(t.httpUrl, "prot1", "host", creds);
   await post("/chatroom/user/whitelist/add.json", { chatroomId: "prot1", userId: "vip" });
-  const protectedInRoom = () => t.server.ctx.moderationCaches.snapshot().scopes.get(Scope.protectedUsers("prot1"))?.some((e) => e.member === "vip") === true;
+  const protectedInRoom = () =>
+    t.server.ctx.moderationCaches
+      .snapshot()
+      .scopes.get(Scope.protectedUsers("prot1"))
+      ?.some((e) => e.member === "vip") === true;
   await waitFor(protectedInRoom, 2000, "the room's moderation to hold vip as protected");
   const left: string[] = [];
   const onLeft = ({ roomId, userId }: { roomId: string; userId: string }) => {

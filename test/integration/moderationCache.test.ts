@@ -6,7 +6,16 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
 import { ClientRequest } from "../../src/protocol";
-import { addMuteExceptions, listGloballyMuted, listMuted, muteGlobally, muteUsers, setMuteAll, unmuteGlobally, unmuteUsers } from "../../src/service/moderation";
+import {
+  addMuteExceptions,
+  listGloballyMuted,
+  listMuted,
+  muteGlobally,
+  muteUsers,
+  setMuteAll,
+  unmuteGlobally,
+  unmuteUsers,
+} from "../../src/service/moderation";
 import { sdkEnter, useServer } from "../helpers/server";
 
 // frozen, from the real time: the store prunes long-expired entries by the real clock

@@ -9,7 +9,10 @@ function flakyStore(): { store: ChatStore; failing: { on: boolean } } {
   const failing = { on: false };
   const sets = new Proxy(store.sets, {
     get(target, key: keyof ExpiringSetStore) {
-      return (...args: unknown[]) => (failing.on ? Promise.reject(new Error("store unreachable")) : (target[key] as (...args: unknown[]) => Promise<unknown>).apply(target, args));
+      return (...args: unknown[]) =>
+        failing.on
+          ? Promise.reject(new Error("store unreachable"))
+          : (target[key] as (...args: unknown[]) => Promise<unknown>).apply(target, args);
     },
   });
   return { store: { ...store, sets }, failing };

@@ -40,8 +40,15 @@ test("room events reach the configured webhook URL, signed and in order", async 
   const left = leaveCode(ann);
   await ann.leave();
   await left;
-  await webhookReceiver.until(() => events().some((e) => e.event === "roomDestroyed" && e.roomId === "wired-1"), "the room's roomDestroyed");
-  expect(events().filter((e) => e.roomId === "wired-1").map((e) => e.event)).toEqual(["roomCreated", "memberJoined", "memberLeft", "roomDestroyed"]);
+  await webhookReceiver.until(
+    () => events().some((e) => e.event === "roomDestroyed" && e.roomId === "wired-1"),
+    "the room's roomDestroyed",
+  );
+  expect(
+    events()
+      .filter((e) => e.roomId === "wired-1")
+      .map((e) => e.event),
+  ).toEqual(["roomCreated", "memberJoined", "memberLeft", "roomDestroyed"]);
   expect(webhookReceiver.requests.every((r) => r.signed && r.bodySigned)).toBe(true);
 });
 
@@ -72,7 +79,10 @@ describe("settings that cannot work are refused by name, before anything starts"
   test.each([
     [{ webhookUrls: "http://127.0.0.1:1/hook" }, "webhookUrls (CHAT_WEBHOOK_URLS) needs appKey"],
     [{ beforeSendUrl: "http://127.0.0.1:1/cb", appKey: "k" }, "beforeSendUrl (CHAT_BEFORE_SEND_URL) needs appKey"],
-    [{ ...CREDS, webhookUrls: "http://a.example/h, ftp://b.example/h" }, 'webhookUrls (CHAT_WEBHOOK_URLS) must list http or https URLs, got "ftp://b.example/h"'],
+    [
+      { ...CREDS, webhookUrls: "http://a.example/h, ftp://b.example/h" },
+      'webhookUrls (CHAT_WEBHOOK_URLS) must list http or https URLs, got "ftp://b.example/h"',
+    ],
     [{ ...CREDS, beforeSendUrl: "not a url" }, "beforeSendUrl (CHAT_BEFORE_SEND_URL) must be an http or https URL"],
     [{ ...CREDS, webhookAttempts: 0 }, "webhookAttempts (CHAT_WEBHOOK_ATTEMPTS)"],
   ])("%j", (options, message) => {

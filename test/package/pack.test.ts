@@ -56,7 +56,8 @@ function killGroup(child: ChildProcess): void {
  * Node 24 (jest's own binary) comes first on PATH, for npm and its scripts.
  */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const dropped = (key: string) => key === "NODE_OPTIONS" || key === "INIT_CWD" || /^npm_(package_|lifecycle_|command$|config_local_prefix$)/i.test(key);
+  const dropped = (key: string) =>
+    key === "NODE_OPTIONS" || key === "INIT_CWD" || /^npm_(package_|lifecycle_|command$|config_local_prefix$)/i.test(key);
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !dropped(key)));
   env.PATH = [path.dirname(process.execPath), env.PATH ?? ""].join(path.delimiter);
   return env;
@@ -93,7 +94,9 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): P
 async function runOk(command: string, args: string[], cwd: string, timeoutMs: number): Promise<RunResult> {
   const result = await run(command, args, cwd, timeoutMs);
   if (result.code !== 0) {
-    throw new Error(`${command} ${args.join(" ")} exited with ${result.code ?? result.signal}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(" ")} exited with ${result.code ?? result.signal}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`,
+    );
   }
   return result;
 }
@@ -110,7 +113,8 @@ function reported<T>(result: RunResult, prefix: string): T {
     .split("\n")
     .reverse()
     .find((l) => l.startsWith(prefix));
-  if (line === undefined) throw new Error(`no "${prefix}" line (exit ${result.code ?? result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+  if (line === undefined)
+    throw new Error(`no "${prefix}" line (exit ${result.code ?? result.signal})\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
   return JSON.parse(line.slice(prefix.length)) as T;
 }
 
@@ -168,7 +172,9 @@ function transportWarnings(construct) {
 }
 `;
 
-const CJS = TRANSPORT_WARNINGS + `
+const CJS =
+  TRANSPORT_WARNINGS +
+  `
 const server = require("${PACKAGE}");
 const client = require("${PACKAGE}/client");
 console.log("CJS " + JSON.stringify({
@@ -182,7 +188,8 @@ console.log("CJS " + JSON.stringify({
 }));
 `;
 
-const ESM = `
+const ESM =
+  `
 import { createChatrooms, ChatRoom, ChatError, ExitReason, createChatServer, CoalescingTransport } from "${PACKAGE}";
 import { ChatClient } from "${PACKAGE}/client";
 console.log("ESM " + JSON.stringify({
@@ -265,7 +272,10 @@ const timings: Record<string, number> = {};
 
 beforeAll(async () => {
   const major = Number(process.versions.node.split(".")[0]);
-  if (major < 24) throw new Error(`run this test with Node 24 (npx jest / npm scripts use node_modules/.bin/node); this is Node ${process.versions.node}`);
+  if (major < 24)
+    throw new Error(
+      `run this test with Node 24 (npx jest / npm scripts use node_modules/.bin/node); this is Node ${process.versions.node}`,
+    );
 
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "chatrooms-pack-"));
   const packDir = path.join(tmp, "pack");
@@ -278,9 +288,20 @@ beforeAll(async () => {
   const tarballs = fs.readdirSync(packDir).filter((f) => f.endsWith(".tgz"));
   expect(tarballs).toHaveLength(1);
 
-  fs.writeFileSync(path.join(studio, "package.json"), JSON.stringify({ name: "studio-smoke", version: "1.0.0", private: true }, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(studio, "package.json"),
+    JSON.stringify({ name: "studio-smoke", version: "1.0.0", private: true }, null, 2) + "\n",
+  );
   const specs = STUDIO_PACKAGES.map((name) => `${name}@${installedVersion(name)}`);
-  const install = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", path.join(packDir, tarballs[0]!), ...specs];
+  const install = [
+    "install",
+    "--prefer-offline",
+    "--no-audit",
+    "--no-fund",
+    "--ignore-scripts",
+    path.join(packDir, tarballs[0]!),
+    ...specs,
+  ];
   timings.install = (await runOk("npm", install, studio, 150_000)).ms;
   pkgDir = path.join(studio, "node_modules", PACKAGE);
 
@@ -300,13 +321,23 @@ afterAll(() => {
 });
 
 test("the tarball holds the built JavaScript and declarations of both entries, not the TypeScript sources", () => {
-  for (const file of ["dist/src/index.js", "dist/src/index.d.ts", "dist/src/client/index.js", "dist/src/client/index.d.ts", "dist/rooms/ChatRoom.js", "README.md"]) {
+  for (const file of [
+    "dist/src/index.js",
+    "dist/src/index.d.ts",
+    "dist/src/client/index.js",
+    "dist/src/client/index.d.ts",
+    "dist/rooms/ChatRoom.js",
+    "README.md",
+  ]) {
     expect({ file, exists: fs.existsSync(path.join(pkgDir, file)) }).toEqual({ file, exists: true });
   }
   for (const dir of ["src", "rooms", "test", "client-demo", "bench"]) {
     expect({ dir, exists: fs.existsSync(path.join(pkgDir, dir)) }).toEqual({ dir, exists: false });
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
   expect(Object.keys(manifest.dependencies ?? {})).not.toEqual(expect.arrayContaining(["@colyseus/core"]));
   expect(manifest.peerDependencies).toMatchObject({ "@colyseus/core": expect.any(String), "@colyseus/schema": expect.any(String) });
 });
@@ -329,7 +360,9 @@ test("plain Node: colyseus-chatrooms/client loads no server code", async () => {
   const r = reported<{ exports: string[]; loaded: string[] }>(result, "CLIENT ");
   expect(r.exports).toEqual(expect.arrayContaining(["ChatClient", "ChatClientError", "ErrorCode", "ExitReason"]));
   expect(r.loaded.some((url) => url.includes("/dist/src/client/index.js"))).toBe(true);
-  const server = r.loaded.filter((url) => /@colyseus\/core|\/dist\/rooms\/|\/express\/|\/ioredis\/|\/dist\/src\/(plugin|service|store|http|standalone|transport)\//.test(url));
+  const server = r.loaded.filter((url) =>
+    /@colyseus\/core|\/dist\/rooms\/|\/express\/|\/ioredis\/|\/dist\/src\/(plugin|service|store|http|standalone|transport)\//.test(url),
+  );
   expect(server).toEqual([]);
 }, 60_000);
 
@@ -348,17 +381,27 @@ const ENTRY_EXPORTS = {
 test.each([
   ["CommonJS: require() of both entries", "cjs.cjs", "CJS "],
   ["ESM: import of both entries (named exports)", "esm.mjs", "ESM "],
-])("plain Node, %s", async (_what, script, prefix) => {
-  const result = await node(script);
-  expectExit0(result);
-  expect(reported(result, prefix)).toEqual(ENTRY_EXPORTS);
-}, 60_000);
+])(
+  "plain Node, %s",
+  async (_what, script, prefix) => {
+    const result = await node(script);
+    expectExit0(result);
+    expect(reported(result, prefix)).toEqual(ENTRY_EXPORTS);
+  },
+  60_000,
+);
 
 test("the studio scenario: its own room and a ChatRoom subclass on one server, an SDK client in both", async () => {
   const result = await node("smoke.mjs");
   timings.smoke = result.ms;
   expectExit0(result);
-  const r = reported<{ port: number; echo: unknown; seq: unknown; content: unknown; refusal: { name?: string; reason?: { code?: unknown; message?: unknown } } }>(result, "SMOKE OK ");
+  const r = reported<{
+    port: number;
+    echo: unknown;
+    seq: unknown;
+    content: unknown;
+    refusal: { name?: string; reason?: { code?: unknown; message?: unknown } };
+  }>(result, "SMOKE OK ");
   expect(r.port).toBeGreaterThan(0);
   expect(r.echo).toEqual({ x: 1, y: 2 });
   expect(r.seq).toBe(1);

@@ -4,7 +4,17 @@
  * server exists. No server is started here (createChatServer throws before defineServer).
  */
 import { Room } from "@colyseus/core";
-import { ChatError, ChatRoom, configFromEnv, createChatrooms, createChatServer, ErrorCode, INT_SETTINGS, ROOM_SETTING_KEYS, type Chatrooms } from "../../src/index";
+import {
+  ChatError,
+  ChatRoom,
+  configFromEnv,
+  createChatrooms,
+  createChatServer,
+  ErrorCode,
+  INT_SETTINGS,
+  ROOM_SETTING_KEYS,
+  type Chatrooms,
+} from "../../src/index";
 
 /** The ChatError `build` throws; fails when it does not throw, or throws something else. */
 function thrown(build: () => unknown): ChatError {

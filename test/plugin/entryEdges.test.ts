@@ -5,7 +5,16 @@
  */
 import { defineRoom, defineServer, Room } from "@colyseus/core";
 import { Client } from "@colyseus/sdk";
-import { ChatError, ChatRoom, createChatrooms, ErrorCode, ServerMessage, type ChatMember, type Chatrooms, type MembersChangedPayload } from "../../src/index";
+import {
+  ChatError,
+  ChatRoom,
+  createChatrooms,
+  ErrorCode,
+  ServerMessage,
+  type ChatMember,
+  type Chatrooms,
+  type MembersChangedPayload,
+} from "../../src/index";
 import { waitFor } from "../helpers/server";
 import { ADMIN_PREFIX, firstState, opened, refusal, servePlugin, type PluginServer } from "./helpers";
 

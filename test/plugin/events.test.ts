@@ -20,7 +20,11 @@ beforeAll(async () => {
   for (const name of Object.keys(seen) as (keyof ChatEventMap)[]) {
     chat.events.on(name, (payload: unknown) => void (seen[name] as unknown[]).push(payload));
   }
-  const server = defineServer({ rooms: { chat: chat.defineRoom(ChatRoom) }, express: (app) => void app.use("/chat-admin", chat.router()), greet: false });
+  const server = defineServer({
+    rooms: { chat: chat.defineRoom(ChatRoom) },
+    express: (app) => void app.use("/chat-admin", chat.router()),
+    greet: false,
+  });
   plugin = await servePlugin(server, [chat]);
   sdk = new Client(plugin.httpUrl);
 });
@@ -39,7 +43,10 @@ test("a room's life as events: created by its first member, joins once per membe
   const sent = await bob.request("sendMessage", { type: "text", content: "hi" });
   expect(seen.messageDelivered).toEqual([{ roomId: "ev", message: sent }]);
   // over the send rate (2/s): refused, with the sender's code
-  await Promise.allSettled([bob.request("sendMessage", { type: "text", content: "2" }), bob.request("sendMessage", { type: "text", content: "3" })]);
+  await Promise.allSettled([
+    bob.request("sendMessage", { type: "text", content: "2" }),
+    bob.request("sendMessage", { type: "text", content: "3" }),
+  ]);
   expect(seen.messageRefused).toEqual([expect.objectContaining({ roomId: "ev", userId: "bob", code: ErrorCode.SEND_RATE_LIMITED })]);
 
   await operatorOk(plugin.httpUrl, "/chatroom/user/kick.json", { chatroomId: "ev", userId: "bob" });

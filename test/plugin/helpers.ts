@@ -92,12 +92,24 @@ export async function refusal(call: Promise<unknown>): Promise<Refusal> {
 }
 
 /** POSTs a form to the chat router's operator API (signed when `creds` are given). */
-export function operatorPost(httpUrl: string, path: string, params: FormParams, creds?: OperatorCredentials, prefix = ADMIN_PREFIX): Promise<OperatorReply> {
+export function operatorPost(
+  httpUrl: string,
+  path: string,
+  params: FormParams,
+  creds?: OperatorCredentials,
+  prefix = ADMIN_PREFIX,
+): Promise<OperatorReply> {
   return signedPost(httpUrl + prefix, path, params, creds);
 }
 
 /** POSTs to the operator API and fails unless it answers code 200. */
-export async function operatorOk(httpUrl: string, path: string, params: FormParams, creds?: OperatorCredentials, prefix = ADMIN_PREFIX): Promise<OperatorReply["body"]> {
+export async function operatorOk(
+  httpUrl: string,
+  path: string,
+  params: FormParams,
+  creds?: OperatorCredentials,
+  prefix = ADMIN_PREFIX,
+): Promise<OperatorReply["body"]> {
   const reply = await operatorPost(httpUrl, path, params, creds, prefix);
   if (reply.body?.code !== 200) throw new Error(`${path} answered ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body;

@@ -11,7 +11,17 @@
 import { defineServer, matchMaker, type Server } from "@colyseus/core";
 import { Client, type Room as SdkRoom } from "@colyseus/sdk";
 import { ChatClient, type RoomMessage } from "../../src/client";
-import { ChatError, ChatRoom, createChatrooms, ErrorCode, ExitReason, type ChatMember, type ChatMessageDraft, type Chatrooms, type MemberEnterInfo } from "../../src/index";
+import {
+  ChatError,
+  ChatRoom,
+  createChatrooms,
+  ErrorCode,
+  ExitReason,
+  type ChatMember,
+  type ChatMessageDraft,
+  type Chatrooms,
+  type MemberEnterInfo,
+} from "../../src/index";
 import { ServerMessage, type MembersChangedPayload } from "../../src/protocol";
 import { dropConnection, leaveCode, waitFor } from "../helpers/server";
 import { firstState, opened, operatorOk, refusal, servePlugin, type PluginServer } from "./helpers";
@@ -53,7 +63,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 class HookChat extends ChatRoom {
   protected override async onMemberEnter(member: ChatMember, info: MemberEnterInfo): Promise<void> {
-    enters.push({ roomId: this.roomId, userId: member.userId, member, switchedFrom: info.switchedFrom, options: info.options, listed: this.state.members.has(member.userId) });
+    enters.push({
+      roomId: this.roomId,
+      userId: member.userId,
+      member,
+      switchedFrom: info.switchedFrom,
+      options: info.options,
+      listed: this.state.members.has(member.userId),
+    });
     if (member.userId.startsWith("refused")) throw new ChatError(30002, "not on the guest list");
     if (member.userId.startsWith("crash")) throw new Error("enter hook bug");
     if (this.roomId.startsWith("fields")) {
@@ -79,7 +96,10 @@ class HookChat extends ChatRoom {
         }
       }
       // the limits themselves are accepted: 16 fields, 32-character names, 512-character values
-      this.setMemberFields(member.userId, Object.fromEntries(Array.from({ length: 16 }, (_, i) => [i === 0 ? "n".repeat(32) : `f${i}`, i === 1 ? "x".repeat(512) : "v"])));
+      this.setMemberFields(
+        member.userId,
+        Object.fromEntries(Array.from({ length: 16 }, (_, i) => [i === 0 ? "n".repeat(32) : `f${i}`, i === 1 ? "x".repeat(512) : "v"])),
+      );
     }
   }
 
@@ -141,7 +161,9 @@ function chatClient(userId: string, userName?: string): { client: ChatClient; se
   chatClients.push(client);
   const seen: Seen = { joined: [], left: [], exits: [], messages: [] };
   client.on("roomMemberJoined", (members, roomID) => seen.joined.push(...members.map((m) => `${roomID}:${m.userId}`)));
-  client.on("roomMemberLeft", (members, roomID, reasons) => seen.left.push(...members.map((m) => `${roomID}:${m.userId}:${reasons[m.userId]}`)));
+  client.on("roomMemberLeft", (members, roomID, reasons) =>
+    seen.left.push(...members.map((m) => `${roomID}:${m.userId}:${reasons[m.userId]}`)),
+  );
   client.on("exitRoom", (roomID, reason) => seen.exits.push(`${roomID}:${reason}`));
   client.on("roomMessageReceived", (messages) => seen.messages.push(...messages));
   return { client, seen };
@@ -157,7 +179,12 @@ function serverRoom(roomId: string): HookChat {
 /** userIds the server-side room holds as members; [] when it is gone. */
 function members(roomId: string): string[] {
   const room = matchMaker.getLocalRoomById(roomId) as unknown as HookChat | undefined;
-  return room ? room.info().members.map((m) => m.userId).sort() : [];
+  return room
+    ? room
+        .info()
+        .members.map((m) => m.userId)
+        .sort()
+    : [];
 }
 
 const entersOf = (roomId: string) => enters.filter((c) => c.roomId === roomId);
@@ -171,7 +198,9 @@ async function withErrorLog<T>(run: (lines: () => string) => Promise<T>): Promis
   const spy = jest.spyOn(console, "error").mockImplementation(() => undefined);
   const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
   try {
-    return await run(() => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ")).join("\n"));
+    return await run(() =>
+      spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ")).join("\n"),
+    );
   } finally {
     spy.mockRestore();
     warn.mockRestore();
@@ -184,7 +213,11 @@ describe("onMemberEnter", () => {
     const laptop = await opened(sdk.joinOrCreate("chat", { roomId: "en-1", userId: "alice" }));
     const calls = entersOf("en-1");
     expect(calls.map((c) => c.userId)).toEqual(["alice"]);
-    expect(calls[0]).toMatchObject({ listed: true, switchedFrom: undefined, member: { userId: "alice", userName: "Alice", online: true, devices: 1 } });
+    expect(calls[0]).toMatchObject({
+      listed: true,
+      switchedFrom: undefined,
+      member: { userId: "alice", userName: "Alice", online: true, devices: 1 },
+    });
     // the client's own options reach the hook (app data beside the validated fields)
     expect(calls.at(0)!.options).toMatchObject({ roomId: "en-1", userId: "alice", team: "blue" });
     expect(serverRoom("en-1").state.members.get("alice")?.devices).toBe(2);
@@ -243,7 +276,12 @@ describe("onMemberEnter", () => {
     expect(seen.joined).toEqual(["rf-1:sentinel"]);
     expect(seen.left).toEqual([]);
     expect(leavesOf("rf-1")).toEqual([]);
-    expect(observer.room("rf-1")?.members.map((m) => m.userId).sort()).toEqual(["obs", "sentinel"]);
+    expect(
+      observer
+        .room("rf-1")
+        ?.members.map((m) => m.userId)
+        .sort(),
+    ).toEqual(["obs", "sentinel"]);
     await Promise.all([sentinel.leave(), observer.leaveAllRoom()]);
   });
 
@@ -373,7 +411,8 @@ describe("onBeforeMessage", () => {
     const sent = await sender.client.sendRoomMessage("msg-2", { type: "text", content: "shout:hello" });
     expect(sent).toMatchObject({ seq: 1, type: "shout", content: "HELLO", senderUserID: "sam" });
     await waitFor(() => observer.seen.messages.length === 1 && sender.seen.messages.length === 1, 2000, "delivery");
-    for (const seen of [observer.seen, sender.seen]) expect(seen.messages).toEqual([expect.objectContaining({ seq: 1, type: "shout", content: "HELLO" })]);
+    for (const seen of [observer.seen, sender.seen])
+      expect(seen.messages).toEqual([expect.objectContaining({ seq: 1, type: "shout", content: "HELLO" })]);
     expect(await observer.client.queryRoomHistory("msg-2")).toEqual([expect.objectContaining({ seq: 1, type: "shout", content: "HELLO" })]);
     await Promise.all([sender.client.leaveAllRoom(), observer.client.leaveAllRoom()]);
   });
@@ -458,7 +497,9 @@ describe("setMemberFields", () => {
   test("invalid fields throw PARAMETER naming the limit; a non-member throws NOT_IN_ROOM; the limits themselves are accepted", async () => {
     const member: SdkRoom = await opened(sdk.joinOrCreate("chat", { roomId: "badfields-1", userId: "lee" }));
     await firstState(member);
-    const errors: Partial<Record<string, FieldError>> = Object.fromEntries(fieldErrors.filter((e) => e.roomId === "badfields-1").map((e) => [e.attempt, e]));
+    const errors: Partial<Record<string, FieldError>> = Object.fromEntries(
+      fieldErrors.filter((e) => e.roomId === "badfields-1").map((e) => [e.attempt, e]),
+    );
     expect(errors["17 fields"]).toMatchObject({ code: ErrorCode.PARAMETER });
     expect(errors["17 fields"]!.message).toMatch(/at most 16 fields, got 17/);
     expect(errors["bad name"]).toMatchObject({ code: ErrorCode.PARAMETER });

@@ -69,7 +69,12 @@ function chatClient(userId: string, roomType: string, token?: string): ChatClien
 /** userIds the server-side room holds as members; [] when no such room lives here. */
 function members(roomId: string): string[] {
   const room = matchMaker.getLocalRoomById(roomId) as unknown as ChatRoom | undefined;
-  return room ? room.info().members.map((m) => m.userId).sort() : [];
+  return room
+    ? room
+        .info()
+        .members.map((m) => m.userId)
+        .sort()
+    : [];
 }
 
 /** Live rooms of `type` with this id. */
@@ -232,14 +237,19 @@ describe("limits (maxRoomsPerUser, maxRooms)", () => {
     await waitFor(async () => (await limited.context.directory.listAll()).length === 0, 5000, "earlier limited rooms to close");
     const rooms: SdkRoom[] = [];
     for (let i = 0; i < MAX_ROOMS; i++) rooms.push(await opened(sdk.create("limited", { roomId: `max-${i}`, userId: `owner${i}` })));
-    for (const call of [sdk.create("limited", { roomId: "max-over", userId: "late" }), sdk.joinOrCreate("limited", { roomId: "max-over", userId: "late" })]) {
+    for (const call of [
+      sdk.create("limited", { roomId: "max-over", userId: "late" }),
+      sdk.joinOrCreate("limited", { roomId: "max-over", userId: "late" }),
+    ]) {
       const err = await refusal(call);
       expect(err.code).toBe(403);
       expect(err.message).toMatch(/^\[24002\] /);
       expect(err.message).toContain(`at most ${MAX_ROOMS}`);
     }
     expect(await listings("max-over")).toEqual([]);
-    expect(await clientRefusal(chatClient("late", "limited").createRoom({ roomID: "max-over" }))).toMatchObject({ code: ErrorCode.ROOM_COUNT_LIMIT });
+    expect(await clientRefusal(chatClient("late", "limited").createRoom({ roomID: "max-over" }))).toMatchObject({
+      code: ErrorCode.ROOM_COUNT_LIMIT,
+    });
     rooms.push(await opened(sdk.joinOrCreate("limited", { roomId: "max-0", userId: "late" })));
     expect(members("max-0")).toEqual(["late", "owner0"]);
     await Promise.all(rooms.map((r) => r.leave()));
@@ -300,8 +310,12 @@ describe('ChatClient with roomType "chat"', () => {
     expect(create.code).toBe(ErrorCode.ROOM_ALREADY_EXISTS);
     expect(create.message).not.toMatch(/^\[/);
     expect(await clientRefusal(chatClient("wes", "chat").joinRoom("cc-missing"))).toMatchObject({ code: ErrorCode.ROOM_NOT_EXIST });
-    expect(await clientRefusal(chatClient("wes", "chat").enterRoom({ roomID: "bad id!" }))).toMatchObject({ code: ErrorCode.ILLEGAL_ARGUMENT });
-    expect(await clientRefusal(chatClient("bad user!", "chat").enterRoom({ roomID: "cc-1" }))).toMatchObject({ code: ErrorCode.ILLEGAL_ARGUMENT });
+    expect(await clientRefusal(chatClient("wes", "chat").enterRoom({ roomID: "bad id!" }))).toMatchObject({
+      code: ErrorCode.ILLEGAL_ARGUMENT,
+    });
+    expect(await clientRefusal(chatClient("bad user!", "chat").enterRoom({ roomID: "cc-1" }))).toMatchObject({
+      code: ErrorCode.ILLEGAL_ARGUMENT,
+    });
     await Promise.all([host.leave(), vera.leaveAllRoom()]);
   });
 });
@@ -313,7 +327,9 @@ describe("two chat types with different settings in one server", () => {
     await inGame.enterRoom({ roomID: "set-game" });
     await inChat.enterRoom({ roomID: "set-chat" });
     const seventeen = "x".repeat(17);
-    expect(await clientRefusal(inGame.sendRoomMessage("set-game", { type: "text", content: seventeen }))).toMatchObject({ code: ErrorCode.MESSAGE_TOO_LARGE });
+    expect(await clientRefusal(inGame.sendRoomMessage("set-game", { type: "text", content: seventeen }))).toMatchObject({
+      code: ErrorCode.MESSAGE_TOO_LARGE,
+    });
     expect(await inGame.sendRoomMessage("set-game", { type: "text", content: "x".repeat(16) })).toMatchObject({ seq: 1 });
     expect(await inChat.sendRoomMessage("set-chat", { type: "text", content: seventeen })).toMatchObject({ seq: 1, content: seventeen });
     await Promise.all([inGame.leaveAllRoom(), inChat.leaveAllRoom()]);
@@ -325,7 +341,10 @@ describe("two chat types with different settings in one server", () => {
     await inGame.enterRoom({ roomID: "hist-game" });
     await inChat.enterRoom({ roomID: "hist-chat" });
     for (let i = 1; i <= 15; i++) {
-      await Promise.all([inGame.sendRoomMessage("hist-game", { type: "text", content: `m${i}` }), inChat.sendRoomMessage("hist-chat", { type: "text", content: `m${i}` })]);
+      await Promise.all([
+        inGame.sendRoomMessage("hist-game", { type: "text", content: `m${i}` }),
+        inChat.sendRoomMessage("hist-chat", { type: "text", content: `m${i}` }),
+      ]);
     }
     const seqs = async (client: ChatClient, roomID: string) => (await client.queryRoomHistory(roomID, { limit: 50 })).map((m) => m.seq);
     expect(await seqs(inChat, "hist-chat")).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
@@ -335,12 +354,17 @@ describe("two chat types with different settings in one server", () => {
 
   test("a room id is unique across both types: creating it on the other type fails with 409 [24001]", async () => {
     const owner = await opened(sdk.create("chat", { roomId: "both-1", userId: "owner" }));
-    for (const call of [sdk.create("gamechat", { roomId: "both-1", userId: "rival" }), sdk.joinOrCreate("gamechat", { roomId: "both-1", userId: "rival" })]) {
+    for (const call of [
+      sdk.create("gamechat", { roomId: "both-1", userId: "rival" }),
+      sdk.joinOrCreate("gamechat", { roomId: "both-1", userId: "rival" }),
+    ]) {
       const err = await refusal(call);
       expect(err.code).toBe(409);
       expect(err.message).toMatch(/^\[24001\] /);
     }
-    expect(await clientRefusal(chatClient("rival", "gamechat").createRoom({ roomID: "both-1" }))).toMatchObject({ code: ErrorCode.ROOM_ALREADY_EXISTS });
+    expect(await clientRefusal(chatClient("rival", "gamechat").createRoom({ roomID: "both-1" }))).toMatchObject({
+      code: ErrorCode.ROOM_ALREADY_EXISTS,
+    });
     expect(await listings("both-1")).toEqual([expect.objectContaining({ name: "chat" })]);
     // joinById needs no type: it lands in the one room with that id
     const guest = await opened(sdk.joinById("both-1", { userId: "guest" }));

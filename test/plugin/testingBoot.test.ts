@@ -16,7 +16,16 @@ import { defineRoom, defineServer, matchMaker, Room, type Client as ServerClient
 import { schema, t as types, type SchemaType } from "@colyseus/schema";
 import { ColyseusTestServer } from "@colyseus/testing";
 import { ChatClient } from "../../src/client";
-import { ChatError, ChatRoom, createChatrooms, ErrorCode, type ChatMember, type ChatMessageDraft, type Chatrooms, type MemberEnterInfo } from "../../src/index";
+import {
+  ChatError,
+  ChatRoom,
+  createChatrooms,
+  ErrorCode,
+  type ChatMember,
+  type ChatMessageDraft,
+  type Chatrooms,
+  type MemberEnterInfo,
+} from "../../src/index";
 import { ClientRequest, ServerMessage, type MembersChangedPayload, type RoomMessage } from "../../src/protocol";
 import { collect, waitFor } from "../helpers/server";
 import { leaveTracked, listenOnFreePort, opened, refusal, track } from "./helpers";
@@ -156,13 +165,21 @@ test("chat refusals reach colyseus.sdk as { code: <HTTP status>, message: '[<our
 });
 
 test("ChatClient with roomType 'chat' enters the same room the sdk made", async () => {
-  const dave = new ChatClient(`ws://127.0.0.1:${(colyseus.server.transport.server?.address() as { port: number }).port}`, { userId: "dave", roomType: "chat" });
+  const dave = new ChatClient(`ws://127.0.0.1:${(colyseus.server.transport.server?.address() as { port: number }).port}`, {
+    userId: "dave",
+    roomType: "chat",
+  });
   chatClients.push(dave);
   const info = await dave.joinRoom("lobby");
   expect(info.roomID).toBe("lobby");
   expect(info.members.map((m) => m.userId)).toEqual(expect.arrayContaining(["alice", "dave"]));
   // viewer and bob of the test before are gone once the server has processed their leaves
-  const serverMembers = () => colyseus.getRoomById<GameChat>("lobby").info().members.map((m) => m.userId).sort();
+  const serverMembers = () =>
+    colyseus
+      .getRoomById<GameChat>("lobby")
+      .info()
+      .members.map((m) => m.userId)
+      .sort();
   await waitFor(() => serverMembers().join() === "alice,dave", 2000, "the lobby to hold alice and dave");
   await dave.leaveAllRoom();
 });

@@ -32,7 +32,10 @@ function parseFrames(bytes: Buffer): Buffer[] {
 function fakeConnection(readyState = 1) {
   const writes: Buffer[] = [];
   const events: string[] = [];
-  const socket = { destroyed: false, write: (b: Buffer, cb?: (e?: Error | null) => void) => (writes.push(Buffer.from(b)), events.push("write"), cb?.(null), true) };
+  const socket = {
+    destroyed: false,
+    write: (b: Buffer, cb?: (e?: Error | null) => void) => (writes.push(Buffer.from(b)), events.push("write"), cb?.(null), true),
+  };
   const ws = { readyState, close: (code: number) => events.push(`close ${code}`) };
   registerSocket(ws as unknown as WebSocket, socket as unknown as Socket);
   const client = new CoalescingClient("s1", ws as unknown as WebSocket);

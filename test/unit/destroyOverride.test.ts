@@ -10,7 +10,12 @@ describe("makeDestroyOverride", () => {
     expect(makeDestroyOverride(undefined, undefined)).toEqual({ type: 0, minutes: 60 });
     expect(makeDestroyOverride(1, 0)).toEqual({ type: 1, minutes: 60 });
   });
-  test.each([[0, 59], [0, 10_801], [2, 60], [0, 60.5]])("type %d, time %d is refused with PARAMETER", (type, minutes) => {
+  test.each([
+    [0, 59],
+    [0, 10_801],
+    [2, 60],
+    [0, 60.5],
+  ])("type %d, time %d is refused with PARAMETER", (type, minutes) => {
     expect(() => makeDestroyOverride(type, minutes)).toThrow(expect.objectContaining({ code: ErrorCode.PARAMETER }));
   });
   test("the bounds 60 and 10800 are accepted", () => {
@@ -24,7 +29,14 @@ describe("makeDestroyOverride", () => {
 });
 
 describe("applyDestroyOverride", () => {
-  const activity = (a: Partial<RoomActivity>): RoomActivity => ({ createdAt: 0, lastActivityAt: 0, memberCount: 0, emptySince: null, everJoined: false, ...a });
+  const activity = (a: Partial<RoomActivity>): RoomActivity => ({
+    createdAt: 0,
+    lastActivityAt: 0,
+    memberCount: 0,
+    emptySince: null,
+    everJoined: false,
+    ...a,
+  });
 
   test("type 0: an emptied room lives until the inactivity period, not the empty-room delay", () => {
     const policy = applyDestroyOverride(base, { type: 0, minutes: 90 });

@@ -58,7 +58,12 @@ export class FakeMatchmaker implements Matchmaker {
     return created;
   };
   /** What reserveSeatFor does; by default a seat in the listing. */
-  onReserve: (listing: IRoomCache) => Promise<SeatReservation> = async (room) => ({ name: room.name, roomId: room.roomId, processId: room.processId, sessionId: `s${this.seats.length}` });
+  onReserve: (listing: IRoomCache) => Promise<SeatReservation> = async (room) => ({
+    name: room.name,
+    roomId: room.roomId,
+    processId: room.processId,
+    sessionId: `s${this.seats.length}`,
+  });
 
   async getRoomById(roomId: string): Promise<IRoomCache | undefined> {
     return this.listings.get(roomId);
@@ -89,7 +94,10 @@ export class FakeMatchmaker implements Matchmaker {
  * overridden by `config` (unchecked, so a test may go below a setting's minimum); stop its claims
  * and close its store after the test.
  */
-export function fakeContext(matchmaker: Matchmaker, options: { preferredType?: string; now?: () => number; config?: Partial<ChatConfig> } = {}): ChatContext {
+export function fakeContext(
+  matchmaker: Matchmaker,
+  options: { preferredType?: string; now?: () => number; config?: Partial<ChatConfig> } = {},
+): ChatContext {
   const store = createMemoryStore();
   const now = options.now ?? Date.now;
   return {

@@ -1,7 +1,14 @@
 import { MessageSequencer, type SequencerStep } from "../../src/client/MessageSequencer";
 import type { RoomMessage } from "../../src/protocol";
 
-const msg = (seq: number): RoomMessage => ({ messageID: `m${seq}`, seq, timestamp: 1000 + seq, senderUserID: "u", type: "text", content: `#${seq}` });
+const msg = (seq: number): RoomMessage => ({
+  messageID: `m${seq}`,
+  seq,
+  timestamp: 1000 + seq,
+  senderUserID: "u",
+  type: "text",
+  content: `#${seq}`,
+});
 const msgs = (...seqs: number[]) => seqs.map(msg);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const seqs = (step: SequencerStep) => step.deliver.map((m) => m.seq);
@@ -118,7 +125,7 @@ test("a random interleaving of live batches (with drops) and SYNC replies delive
   const all = msgs(...range(1, 300));
   for (let round = 0; round < 50; round++) {
     let seed = round + 1;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const s = new MessageSequencer();
     const delivered: number[] = [];
     const pendingSyncs: number[] = [];

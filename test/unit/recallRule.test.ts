@@ -5,7 +5,14 @@ import type { ChatContext } from "../../src/service/context";
 import { findRecallable } from "../../src/service/recall";
 import { fakeContext, FakeMatchmaker } from "./fakeMatchmaker";
 
-const message = (seq: number, senderUserID: string): RoomMessage => ({ messageID: `m${seq}`, seq, timestamp: seq, senderUserID, type: "text", content: `#${seq}` });
+const message = (seq: number, senderUserID: string): RoomMessage => ({
+  messageID: `m${seq}`,
+  seq,
+  timestamp: seq,
+  senderUserID,
+  type: "text",
+  content: `#${seq}`,
+});
 
 describe("findRecallable", () => {
   let ctx: ChatContext;

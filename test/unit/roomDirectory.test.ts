@@ -70,7 +70,10 @@ describe("RoomDirectory", () => {
       expect.objectContaining({ code: ErrorCode.INTERNAL, message: expect.stringContaining("no chat room type is registered") }),
     );
     expect(() => fakeContext(mm, { preferredType: "battle" }).directory.operatorRoomType()).toThrow(
-      expect.objectContaining({ code: ErrorCode.INTERNAL, message: 'operatorRoomType "battle" is not registered with chat.defineRoom(...); registered: chatroom' }),
+      expect.objectContaining({
+        code: ErrorCode.INTERNAL,
+        message: 'operatorRoomType "battle" is not registered with chat.defineRoom(...); registered: chatroom',
+      }),
     );
     expect(fakeContext(mm, { preferredType: "chatroom" }).directory.operatorRoomType()).toBe("chatroom");
   });
@@ -93,21 +96,32 @@ describe("RoomDirectory", () => {
       mm.listings.set("match", listing("match", "battle"));
       for (const roomId of ["nowhere", "match"]) {
         const e = await chatErrorOf(ctx.directory.room(roomId).operatorMessageStats());
-        expect({ code: e.code, message: e.message }).toEqual({ code: ErrorCode.ROOM_NOT_EXIST, message: `chatroom ${roomId} does not exist` });
+        expect({ code: e.code, message: e.message }).toEqual({
+          code: ErrorCode.ROOM_NOT_EXIST,
+          message: `chatroom ${roomId} does not exist`,
+        });
       }
       expect(mm.remoteCalls).toEqual([]);
     });
 
     test("calls the interface's method by name with its arguments and unwraps an ok Outcome", async () => {
       mm.answer = () => ({ ok: true, value: ["a", "b"] });
-      await expect(setAttributes(ctx, "lobby", "owner", { a: "1", b: "2" }, { autoDelete: true, isForce: false })).resolves.toEqual(["a", "b"]);
-      expect(mm.remoteCalls).toEqual([{ roomId: "lobby", method: "operatorSetAttributes", args: ["owner", { a: "1", b: "2" }, true, false], timeoutMs: undefined }]);
+      await expect(setAttributes(ctx, "lobby", "owner", { a: "1", b: "2" }, { autoDelete: true, isForce: false })).resolves.toEqual([
+        "a",
+        "b",
+      ]);
+      expect(mm.remoteCalls).toEqual([
+        { roomId: "lobby", method: "operatorSetAttributes", args: ["owner", { a: "1", b: "2" }, true, false], timeoutMs: undefined },
+      ]);
     });
 
     test("a failed Outcome becomes the room's ChatError with its code and message", async () => {
       mm.answer = () => ({ ok: false, code: ErrorCode.ATTRIBUTE_NOT_OWNER, message: "key a belongs to someone else" });
       const e = await chatErrorOf(setAttributes(ctx, "lobby", "owner", { a: "1" }, { autoDelete: false, isForce: false }));
-      expect({ code: e.code, message: e.message }).toEqual({ code: ErrorCode.ATTRIBUTE_NOT_OWNER, message: "key a belongs to someone else" });
+      expect({ code: e.code, message: e.message }).toEqual({
+        code: ErrorCode.ATTRIBUTE_NOT_OWNER,
+        message: "key a belongs to someone else",
+      });
     });
 
     test("a listed room that does not answer is ROOM_NOT_EXIST; an answer that is no Outcome is INTERNAL", async () => {
@@ -115,7 +129,10 @@ describe("RoomDirectory", () => {
       expect((await chatErrorOf(messageStats(ctx, "lobby"))).code).toBe(ErrorCode.ROOM_NOT_EXIST);
       mm.answer = () => "garbage";
       const e = await chatErrorOf(messageStats(ctx, "lobby"));
-      expect({ code: e.code, message: e.message }).toEqual({ code: ErrorCode.INTERNAL, message: "room lobby gave no answer to operatorMessageStats" });
+      expect({ code: e.code, message: e.message }).toEqual({
+        code: ErrorCode.INTERNAL,
+        message: "room lobby gave no answer to operatorMessageStats",
+      });
     });
 
     test("info answers a plain value (no Outcome) and waits at most 2 s", async () => {

@@ -30,7 +30,7 @@ describe("parseInput", () => {
   });
 
   test("a missing field is required; a wrong type says what was expected and what came", () => {
-    const schema = z.object({ limit: intIn(1, 50) , name: z.string() });
+    const schema = z.object({ limit: intIn(1, 50), name: z.string() });
     expect(refusal(() => parseInput(schema, { limit: 1 })).message).toBe("name is required");
     expect(refusal(() => parseInput(schema, { limit: 1, name: 5 })).message).toBe("name must be a string, got 5");
     expect(refusal(() => parseInput(schema, { limit: 1.5, name: "a" })).message).toBe("limit must be an integer in 1..50, got 1.5");
@@ -59,10 +59,21 @@ describe("stringRecord", () => {
   });
 
   test("a bad value is named at its key; too many entries and a non-object are refused", () => {
-    expect(refusal(() => parseInput(stringRecord(), { attributes: { k: 1 } }.attributes, { root: "attributes", subject: (p) => `attributes.${String(p[0])}` })).message).toBe("attributes.k must be a string, got 1");
+    expect(
+      refusal(() =>
+        parseInput(stringRecord(), { attributes: { k: 1 } }.attributes, {
+          root: "attributes",
+          subject: (p) => `attributes.${String(p[0])}`,
+        }),
+      ).message,
+    ).toBe("attributes.k must be a string, got 1");
     const limited = stringRecord({ maxEntries: { max: 1, noun: "fields" } });
-    expect(refusal(() => parseInput(limited, { a: "1", b: "2" }, { root: "member fields" })).message).toBe("member fields may hold at most 1 fields, got 2");
-    expect(refusal(() => parseInput(stringRecord(), ["a"], { root: "attributes" })).message).toBe("attributes must be an object of string values, got an array");
+    expect(refusal(() => parseInput(limited, { a: "1", b: "2" }, { root: "member fields" })).message).toBe(
+      "member fields may hold at most 1 fields, got 2",
+    );
+    expect(refusal(() => parseInput(stringRecord(), ["a"], { root: "attributes" })).message).toBe(
+      "attributes must be an object of string values, got an array",
+    );
   });
 });
 
@@ -72,14 +83,19 @@ describe("the one UTF-8 content limit", () => {
     const http = refusal(() => parseInput(utf8Content(4, ErrorCode.TOO_LONG), "ééé", { root: "content" }));
     expect([http.code, http.message]).toEqual([ErrorCode.TOO_LONG, "content is 6 bytes: at most 4 bytes (CHAT_MAX_MESSAGE_BYTES)"]);
     const room = refusal(() => parseSend({ type: "text", content: "ééé" }, 4));
-    expect([room.code, room.message]).toEqual([ErrorCode.MESSAGE_TOO_LARGE, "content is 6 bytes: at most 4 bytes (CHAT_MAX_MESSAGE_BYTES)"]);
+    expect([room.code, room.message]).toEqual([
+      ErrorCode.MESSAGE_TOO_LARGE,
+      "content is 6 bytes: at most 4 bytes (CHAT_MAX_MESSAGE_BYTES)",
+    ]);
   });
 });
 
 describe("room message schemas", () => {
   test("a send keeps its fields, defaults priority and drops extras", () => {
     expect(parseSend({ type: "text", content: "hi", extra: 1 }, 100)).toEqual({ type: "text", content: "hi", priority: "normal" });
-    expect(refusal(() => parseSend({ type: "text", content: "hi", priority: "urgent" }, 100)).message).toBe('priority must be "low", "normal" or "high", got "urgent"');
+    expect(refusal(() => parseSend({ type: "text", content: "hi", priority: "urgent" }, 100)).message).toBe(
+      'priority must be "low", "normal" or "high", got "urgent"',
+    );
     expect(refusal(() => parseSend(null, 100)).message).toContain("message must be an object");
   });
 
@@ -93,22 +109,32 @@ describe("room message schemas", () => {
 describe("form values", () => {
   test("integers and booleans are read from text", () => {
     expect(parseInput(formInt(1, 10), " 7 ")).toBe(7);
-    expect(refusal(() => parseInput(formInt(1, 10), "7.5", { root: "count" })).message).toBe('count must be an integer in 1..10, got "7.5"');
+    expect(refusal(() => parseInput(formInt(1, 10), "7.5", { root: "count" })).message).toBe(
+      'count must be an integer in 1..10, got "7.5"',
+    );
     expect(parseInput(formBool, "TRUE")).toBe(true);
     expect(refusal(() => parseInput(formBool, "yes", { root: "isBan" })).message).toBe('isBan must be true, false, 1 or 0, got "yes"');
   });
 
   test("a JSON object of strings; text that is not JSON says so", () => {
     expect({ ...parseInput(formStringRecord, '{"k":"v"}') }).toEqual({ k: "v" });
-    expect(refusal(() => parseInput(formStringRecord, "{", { root: "entryInfo" })).message).toBe('entryInfo must be a JSON object such as {"key":"value"}, got text that is not JSON');
+    expect(refusal(() => parseInput(formStringRecord, "{", { root: "entryInfo" })).message).toBe(
+      'entryInfo must be a JSON object such as {"key":"value"}, got text that is not JSON',
+    );
   });
 });
 
 describe("settings: one schema for code and environment", () => {
   test("the same range from both doors, naming the option or the variable", () => {
-    expect(refusal(() => validateConfig({ historySize: 5 })).message).toBe("option historySize (CHAT_HISTORY_SIZE) must be an integer in 10..10000, got 5");
-    expect(refusal(() => configFromEnv({ CHAT_HISTORY_SIZE: "5" })).message).toBe("CHAT_HISTORY_SIZE must be an integer in 10..10000, got 5");
-    expect(refusal(() => configFromEnv({ CHAT_HISTORY_SIZE: "lots" })).message).toBe('CHAT_HISTORY_SIZE must be an integer in 10..10000, got "lots"');
+    expect(refusal(() => validateConfig({ historySize: 5 })).message).toBe(
+      "option historySize (CHAT_HISTORY_SIZE) must be an integer in 10..10000, got 5",
+    );
+    expect(refusal(() => configFromEnv({ CHAT_HISTORY_SIZE: "5" })).message).toBe(
+      "CHAT_HISTORY_SIZE must be an integer in 10..10000, got 5",
+    );
+    expect(refusal(() => configFromEnv({ CHAT_HISTORY_SIZE: "lots" })).message).toBe(
+      'CHAT_HISTORY_SIZE must be an integer in 10..10000, got "lots"',
+    );
   });
 
   test("unset and empty variables keep the defaults; other variables are ignored", () => {

@@ -50,9 +50,15 @@ describe("enter", () => {
 
   test("creates a missing room of the operator type, filtered by its id, and seats the admitted user in it", async () => {
     const seat = await enter(ctx, request("enter"));
-    expect(mm.created).toEqual([{ roomType: "chatroom", options: { roomId: "lobby", roomName: "lobby", userId: "u1", config: {}, [FILTER_KEY]: "lobby" } }]);
+    expect(mm.created).toEqual([
+      { roomType: "chatroom", options: { roomId: "lobby", roomName: "lobby", userId: "u1", config: {}, [FILTER_KEY]: "lobby" } },
+    ]);
     expect(mm.seats).toEqual([
-      { listing: mm.listings.get("lobby"), options: { roomId: "lobby", userId: "u1", userName: "u1" }, auth: { chatAdmitted: true, userId: "u1", userName: "u1" } },
+      {
+        listing: mm.listings.get("lobby"),
+        options: { roomId: "lobby", userId: "u1", userName: "u1" },
+        auth: { chatAdmitted: true, userId: "u1", userName: "u1" },
+      },
     ]);
     expect(seat.roomId).toBe("lobby");
   });

@@ -15,7 +15,8 @@ import { CoalescingTransport } from "../../src/transport/CoalescingTransport";
 import { seamChanges, seamFingerprints, VERIFIED_UPSTREAM } from "../../src/transport/upstreamSeam";
 
 const root = join(__dirname, "..", "..");
-const manifest = (path: string): { version: string; devDependencies?: Record<string, string> } => JSON.parse(readFileSync(join(root, path, "package.json"), "utf8"));
+const manifest = (path: string): { version: string; devDependencies?: Record<string, string> } =>
+  JSON.parse(readFileSync(join(root, path, "package.json"), "utf8"));
 
 test("the installed Colyseus has the seam functions the transport was verified with", () => {
   const changed = seamFingerprints().filter((point) => point.installed !== point.verified);
@@ -53,7 +54,10 @@ async function connectionClass(transport: CoalescingTransport): Promise<{ coales
     const serverRoom = matchMaker.getLocalRoomById(room.roomId);
     const client = serverRoom.clients.get(room.sessionId);
     await room.leave();
-    return { coalescing: client instanceof CoalescingClient, stock: client instanceof WebSocketClient && !(client instanceof CoalescingClient) };
+    return {
+      coalescing: client instanceof CoalescingClient,
+      stock: client instanceof WebSocketClient && !(client instanceof CoalescingClient),
+    };
   } finally {
     await server.gracefullyShutdown(false);
   }
