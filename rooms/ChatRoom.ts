@@ -385,9 +385,23 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** onBeforeMessage for one message, after the sender's earlier ones. */
   private runMessageHook(userId: string, draft: ValidSend): Promise<ValidSend> {
     return this.messageHooks.run(userId, async () => {
-      const result = await runRefusableHook("onBeforeMessage", this.roomId, () =>
-        this.onBeforeMessage(this.members.view(userId), { ...draft }),
-      );
+      const started = performance.now();
+      const timed = (outcome: "pass" | "replace" | "refuse" | "error") => {
+        const seconds = (performance.now() - started) / 1000;
+        this.ctx.events.publish("hookTimed", { roomId: this.roomId, hook: "onBeforeMessage", seconds, outcome });
+      };
+      let result: ChatMessageDraft | undefined;
+      try {
+        result = await runRefusableHook("onBeforeMessage", this.roomId, () =>
+          this.onBeforeMessage(this.members.view(userId), { ...draft }),
+        );
+      } catch (e) {
+        timed(isChatError(e) && e.code !== ErrorCode.INTERNAL ? "refuse" : "error");
+        throw e;
+      }
+      const unchanged =
+        result === undefined || (result.type === draft.type && result.content === draft.content && result.priority === draft.priority);
+      timed(unchanged ? "pass" : "replace");
       return checkHookMessage(result, draft, this.ctx.config.maxMessageBytes);
     });
   }

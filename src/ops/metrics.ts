@@ -342,6 +342,9 @@ export function createMetrics(chat: { readonly events: ChatEvents }, options: Me
     messageRefused({ code }) {
       refused.inc({ code_name: refusalCodeName(code) });
     },
+    hookTimed({ hook, seconds, outcome }) {
+      if (validSeconds(seconds)) hooks.observe({ hook: hookLabel.of(hook), outcome: known(HOOK_OUTCOMES, outcome) }, seconds);
+    },
   };
   const on = chat.events.on.bind(chat.events) as unknown as (event: keyof ChatEventMap, fn: (payload: never) => void) => void;
   const off = chat.events.off.bind(chat.events) as unknown as (event: keyof ChatEventMap, fn: (payload: never) => void) => void;

@@ -19,6 +19,8 @@ export interface ChatEventMap {
   roomDestroyed: [{ roomId: string; reason: ExitReason; at: number }];
   /** A message got its seq and went out to the room's members. */
   messageDelivered: [{ roomId: string; message: RoomMessage }];
+  /** The room's message hook (onBeforeMessage, with the before-send callback when configured) ran for one message. */
+  hookTimed: [{ roomId: string; hook: string; seconds: number; outcome: "pass" | "replace" | "refuse" | "error" }];
   /** A member's message was refused (muted, rate, admission drop, a hook's veto, ...), with the code its sender got. */
   messageRefused: [{ roomId: string; userId: string; code: number; at: number }];
 }

@@ -64,6 +64,11 @@ test("the before-send callback passes, refuses (its code reaches the sender) and
   await waitFor(() => atBob.flat().length === 2, 5000, "two messages at bob's");
   expect(atBob.flat().map((m) => m.content)).toEqual(["hello", "****"]);
   expect(callbackReceiver.requests.filter((r) => r.signed && r.bodySigned)).toHaveLength(3);
+  // each call is timed into the metrics, by outcome
+  const metrics = await (await fetch(`${t.httpUrl}/metrics`)).text();
+  for (const outcome of ["pass", "refuse", "replace"]) {
+    expect(metrics).toContain(`chat_hook_duration_seconds_count{hook="onBeforeMessage",outcome="${outcome}"} 1\n`);
+  }
 });
 
 describe("settings that cannot work are refused by name, before anything starts", () => {

@@ -13,7 +13,15 @@ type Recorded = { [K in keyof ChatEventMap]: ChatEventMap[K][0][] };
 let chat: Chatrooms;
 let plugin: PluginServer;
 let sdk: Client;
-const seen: Recorded = { roomCreated: [], memberJoined: [], memberLeft: [], roomDestroyed: [], messageDelivered: [], messageRefused: [] };
+const seen: Recorded = {
+  roomCreated: [],
+  memberJoined: [],
+  memberLeft: [],
+  roomDestroyed: [],
+  messageDelivered: [],
+  messageRefused: [],
+  hookTimed: [],
+};
 
 beforeAll(async () => {
   chat = createChatrooms({ sendRatePerSecond: 2 });
