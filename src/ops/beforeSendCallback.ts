@@ -12,6 +12,7 @@ import { z } from "zod";
 import { ChatRoom } from "../../rooms/ChatRoom";
 import type { ChatMember, ChatMessageDraft } from "../../rooms/memberHooks";
 import { ChatError, ErrorCode } from "../core/errors";
+import { httpUrl } from "../schemas/fields";
 import { parseInput } from "../schemas/parse";
 import { describeFailure, FailureLog, postSigned } from "./webhooksDelivery";
 
@@ -70,14 +71,7 @@ const replySchema = z.union([
 ]);
 
 const optionsSchema = z.object({
-  url: z.string().refine((value) => {
-    try {
-      const { protocol } = new URL(value);
-      return protocol === "http:" || protocol === "https:";
-    } catch {
-      return false;
-    }
-  }, "must be an http or https URL"),
+  url: httpUrl,
   appKey: z.string().min(1),
   appSecret: z.string().min(1),
   timeoutMs: z.int().min(1).max(60_000).default(1500),

@@ -6,10 +6,11 @@
  * docs/webhooks.md is the receiver's reference.
  */
 import { z } from "zod";
+import { httpUrl, redisKeyPrefix } from "../schemas/fields";
 import { parseInput } from "../schemas/parse";
 import type { ChatEventMap, ChatEvents } from "../service/events";
 import { createBullmqWebhookQueue } from "./webhooksBullmq";
-import { observedFetch, type DeliveryObserver, type RetryPolicy } from "./webhooksDelivery";
+import type { DeliveryObserver, RetryPolicy } from "./webhooksDelivery";
 import { WEBHOOK_EVENTS, webhookEventOf, type WebhookEvent, type WebhookEventName } from "./webhooksPayload";
 import { createMemoryWebhookQueue, type WebhookQueue } from "./webhooksQueue";
 
@@ -71,15 +72,6 @@ export const WEBHOOK_DEFAULTS = {
   closeTimeoutMs: 5000,
 } as const;
 
-const httpUrl = z.string().refine((value) => {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === "http:" || protocol === "https:";
-  } catch {
-    return false;
-  }
-}, "must be an http or https URL");
-
 const int = (min: number, max: number) => z.int().min(min).max(max);
 
 const optionsSchema = z.object({
@@ -87,10 +79,7 @@ const optionsSchema = z.object({
   appKey: z.string().min(1),
   appSecret: z.string().min(1),
   redisUrl: z.string().min(1).optional(),
-  prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_:.{}-]{1,64}$/, "must be 1..64 characters of [A-Za-z0-9_:.{}-]")
-    .default(WEBHOOK_DEFAULTS.prefix),
+  prefix: redisKeyPrefix.default(WEBHOOK_DEFAULTS.prefix),
   batchMs: int(0, 60_000).default(WEBHOOK_DEFAULTS.batchMs),
   maxBatch: int(1, 10_000).default(WEBHOOK_DEFAULTS.maxBatch),
   attempts: int(1, 1000).default(WEBHOOK_DEFAULTS.attempts),
@@ -111,13 +100,13 @@ type Listener<K extends WebhookEventName> = (payload: ChatEventMap[K][0]) => voi
 export function createWebhooks(chat: { readonly events: ChatEvents }, options: WebhooksOptions): Webhooks {
   const o = parseInput(optionsSchema, options, { root: "webhooks options" });
   const policy: RetryPolicy = { attempts: o.attempts, backoffMs: o.backoffMs, maxBackoffMs: o.maxBackoffMs, timeoutMs: o.timeoutMs };
-  const fetchFn = o.fetch ?? globalThis.fetch;
   const queueOptions = {
     urls: [...new Set(o.urls)],
     appKey: o.appKey,
     appSecret: o.appSecret,
     policy,
-    fetch: o.observe ? observedFetch(fetchFn, o.observe) : fetchFn,
+    fetch: o.fetch ?? globalThis.fetch,
+    observe: o.observe,
   };
   const queue: WebhookQueue =
     o.redisUrl === undefined

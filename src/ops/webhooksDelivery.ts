@@ -119,6 +119,8 @@ export interface DeliveryTarget extends SigningCredentials {
   url: string;
   fetch: typeof fetch;
   log: FailureLog;
+  /** Told of every finished try (metrics). */
+  observe?: DeliveryObserver;
 }
 
 /** What one delivery try came to: delivered (2xx), failed and retried later, or failed for good (the batch is given up). */
@@ -126,16 +128,6 @@ export type DeliveryOutcome = "ok" | "retry" | "failed";
 
 /** Told of every finished delivery try (metrics): the URL, its outcome and how long the try took, seconds. */
 export type DeliveryObserver = (url: string, outcome: DeliveryOutcome, seconds: number) => void;
-
-/** Observers by the fetch a {@link DeliveryTarget} sends with: the queues build targets from their options' fetch. */
-const observers = new WeakMap<typeof fetch, DeliveryObserver>();
-
-/** `fetchFn` as a fetch of its own whose deliveries ({@link deliverBatch}) report every try to `observe`. */
-export function observedFetch(fetchFn: typeof fetch, observe: DeliveryObserver): typeof fetch {
-  const observed: typeof fetch = (input, init) => fetchFn(input, init);
-  observers.set(observed, observe);
-  return observed;
-}
 
 /** Reports one try; an observer that throws is logged and never breaks the delivery. */
 function report(observe: DeliveryObserver | undefined, url: string, outcome: DeliveryOutcome, startedAt: number): void {
@@ -155,8 +147,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 /**
  * Delivers one batch to one URL: a try is successful when the receiver answers 2xx within the
  * time limit; any other answer, a timeout or a network error is retried after the backoff, up to
- * `policy.attempts` tries. Every finished try is reported to the observer of `target.fetch`
- * ({@link observedFetch}), if any. Resolves true when delivered, false when every try failed (logged).
+ * `policy.attempts` tries. Every finished try is reported to `target.observe`, if any. Resolves true when delivered, false when every try failed (logged).
  * Rejects with `signal.reason` as soon as `signal` aborts (closing): the batch is then neither
  * delivered nor given up, and the caller keeps it.
  */
@@ -167,7 +158,7 @@ export async function deliverBatch(
   signal: AbortSignal,
 ): Promise<boolean> {
   const body = JSON.stringify(events);
-  const observe = observers.get(target.fetch);
+  const { observe } = target;
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
     let failure: string;

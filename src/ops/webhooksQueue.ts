@@ -8,7 +8,14 @@
  * across batches and failures. The price is head-of-line blocking: while a URL fails, every
  * room's events for that URL wait (other URLs are not held up).
  */
-import { deliverBatch, FailureLog, type DeliveryTarget, type RetryPolicy, type SigningCredentials } from "./webhooksDelivery";
+import {
+  deliverBatch,
+  FailureLog,
+  type DeliveryObserver,
+  type DeliveryTarget,
+  type RetryPolicy,
+  type SigningCredentials,
+} from "./webhooksDelivery";
 import type { WebhookEvent } from "./webhooksPayload";
 
 /** What the webhooks need of a queue. */
@@ -26,11 +33,13 @@ export interface WebhookQueueOptions extends SigningCredentials {
   urls: readonly string[];
   policy: RetryPolicy;
   fetch: typeof fetch;
+  observe?: DeliveryObserver;
 }
 
 /** The delivery target of one URL, with its own failure log. */
 export function targetOf(options: WebhookQueueOptions, url: string): DeliveryTarget {
-  return { url, appKey: options.appKey, appSecret: options.appSecret, fetch: options.fetch, log: new FailureLog(`webhook ${url}`) };
+  const { appKey, appSecret, fetch, observe } = options;
+  return { url, appKey, appSecret, fetch, observe, log: new FailureLog(`webhook ${url}`) };
 }
 
 /** One URL's batches in this process, delivered one at a time, head first. */

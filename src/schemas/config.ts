@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { ChatConfig } from "../config";
 import { DESTROY_LIMITS } from "../core/destroyPolicy";
 import type { KickoutMode } from "../core/kickout";
-import { intIn } from "./fields";
+import { httpUrl, intIn, isHttpUrl, redisKeyPrefix } from "./fields";
 
 /** An integer setting: its environment variable and its accepted range (one table for env and code). */
 export interface IntSetting {
@@ -60,16 +60,6 @@ const BOOLEAN_SETTINGS = {
   beforeSendFailOpen: "CHAT_BEFORE_SEND_FAIL_OPEN",
 } as const satisfies Partial<Record<keyof ChatConfig, string>>;
 
-/** An http or https URL. */
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === "http:" || protocol === "https:";
-  } catch {
-    return false;
-  }
-}
-
 /** The URLs of a comma-separated list (blank entries dropped). */
 export function urlList(value: string): string[] {
   return value
@@ -77,8 +67,6 @@ export function urlList(value: string): string[] {
     .map((url) => url.trim())
     .filter((url) => url !== "");
 }
-
-const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `must be an http or https URL, got ${JSON.stringify(issue.input)}` });
 
 const httpUrls = z.string().superRefine((value, ctx) => {
   const urls = urlList(value);
@@ -110,7 +98,7 @@ const SETTINGS: Record<keyof ChatConfig, Setting> = (() => {
   table.webhookUrls = { env: "CHAT_WEBHOOK_URLS", schema: httpUrls };
   table.webhookPrefix = {
     env: "CHAT_WEBHOOK_PREFIX",
-    schema: z.string().regex(/^[A-Za-z0-9_:.{}-]{1,64}$/, "must be 1..64 characters of [A-Za-z0-9_:.{}-]"),
+    schema: redisKeyPrefix,
   };
   table.beforeSendUrl = { env: "CHAT_BEFORE_SEND_URL", schema: httpUrl };
   return table;

@@ -155,3 +155,19 @@ export function jsonText<T>(schema: z.ZodType<T>, expected: string): z.ZodType<T
     })
     .pipe(schema);
 }
+
+/** True for an http or https URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** An http or https URL (webhook receivers, the before-send callback). */
+export const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `must be an http or https URL, got ${shown(issue.input)}` });
+
+/** A prefix of Redis keys: 1..64 characters that need no quoting (hash tags allowed). */
+export const redisKeyPrefix = z.string().regex(/^[A-Za-z0-9_:.{}-]{1,64}$/, "must be 1..64 characters of [A-Za-z0-9_:.{}-]");
