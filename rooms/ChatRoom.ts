@@ -197,7 +197,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     });
     this.typing = new RoomTyping({
       broadcastExcept: (userId, notice) => {
-        const except = [...this.membership.liveSessions(userId)].flatMap((sessionId) => this.clients.get(sessionId) ?? []);
+        const except = this.membership.liveSessions(userId).flatMap((sessionId) => this.clients.get(sessionId) ?? []);
         this.broadcast(ServerMessage.TYPING, notice, { except });
       },
       memberCount: () => this.membership.size,

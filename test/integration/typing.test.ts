@@ -5,7 +5,7 @@
 import type { Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../src/core/errors";
 import { ClientRequest, ServerMessage, TYPING_REPEAT_MS, type RoomMessage, type TypingNotice } from "../../src/protocol";
-import { TYPING_BURST } from "../../rooms/RoomTyping";
+import { TYPING_BURST } from "../../src/core/typing";
 import { collect, sdkEnter, useServer, waitFor } from "../helpers/server";
 
 const typing = (room: Room, value: unknown) => room.request(ClientRequest.TYPING, { typing: value });

@@ -64,31 +64,14 @@ afterEach(() => {
 });
 
 describe("through a real room, scraped over HTTP", () => {
+  // the server's own chat.metrics, at the standalone server's GET /metrics (what a scraper reads)
   const t = useServer({ maxMessageBytes: 64 });
-  let metrics: ChatMetrics;
-  let http: Server;
-  let metricsUrl: string;
-
-  beforeAll(async () => {
-    // metrics of their own on the server's events (read only), served by a tiny Express app
-    metrics = createMetrics(t.server.chat);
-    const app = express();
-    app.get("/metrics", metrics.handler);
-    http = await new Promise<Server>((resolve) => {
-      const server = app.listen(0, "127.0.0.1", () => resolve(server));
-    });
-    metricsUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/metrics`;
-  });
-  afterAll(async () => {
-    metrics.close();
-    await new Promise<void>((resolve, reject) => http.close((e) => (e ? reject(e) : resolve())));
-  });
 
   let lastText = "";
   async function scrape(): Promise<Sample[]> {
-    const res = await fetch(metricsUrl);
+    const res = await fetch(`${t.httpUrl}/metrics`);
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe(metrics.registry.contentType);
+    expect(res.headers.get("content-type")).toBe(t.server.chat.metrics.registry.contentType);
     lastText = await res.text();
     return parse(lastText);
   }
