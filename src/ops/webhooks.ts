@@ -46,6 +46,8 @@ export interface WebhooksOptions {
    * "failed" when the batch is given up) and duration in seconds, e.g. `metrics.observeWebhook`.
    */
   observe?: DeliveryObserver;
+  /** Redis queue only: told of every error of its Redis connection ("webhooks"), e.g. `metrics.redisError`. */
+  onRedisError?: (connection: string) => void;
 }
 
 /** What {@link createWebhooks} returns. */
@@ -89,6 +91,7 @@ const optionsSchema = z.object({
   closeTimeoutMs: int(0, 600_000).default(WEBHOOK_DEFAULTS.closeTimeoutMs),
   fetch: z.custom<typeof fetch>((value) => typeof value === "function", "must be a function").optional(),
   observe: z.custom<DeliveryObserver>((value) => typeof value === "function", "must be a function").optional(),
+  onRedisError: z.custom<(connection: string) => void>((value) => typeof value === "function", "must be a function").optional(),
 });
 
 type Listener<K extends WebhookEventName> = (payload: ChatEventMap[K][0]) => void;
@@ -107,6 +110,7 @@ export function createWebhooks(chat: { readonly events: ChatEvents }, options: W
     policy,
     fetch: o.fetch ?? globalThis.fetch,
     observe: o.observe,
+    onRedisError: o.onRedisError,
   };
   const queue: WebhookQueue =
     o.redisUrl === undefined

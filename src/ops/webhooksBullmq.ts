@@ -106,7 +106,10 @@ export function createBullmqWebhookQueue(options: WebhookQueueOptions, redisUrl:
   const redisLog = new FailureLog("webhook queue Redis");
   // BullMQ's workers need maxRetriesPerRequest null (commands wait for a reconnection instead of failing)
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  connection.on("error", (e: Error) => redisLog.failed(e.message));
+  connection.on("error", (e: Error) => {
+    options.onRedisError?.("webhooks");
+    redisLog.failed(e.message);
+  });
   connection.on("ready", () => redisLog.succeeded());
   const loaded: Promise<BullStream[]> = import("bullmq").then((bullmq) =>
     options.urls.map((url) => new BullStream(bullmq, connection, prefix, targetOf(options, url), options.policy, redisLog)),

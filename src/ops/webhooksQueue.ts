@@ -34,6 +34,8 @@ export interface WebhookQueueOptions extends SigningCredentials {
   policy: RetryPolicy;
   fetch: typeof fetch;
   observe?: DeliveryObserver;
+  /** Told of every error of a queue's own Redis connection. */
+  onRedisError?: ((connection: string) => void) | undefined;
 }
 
 /** The delivery target of one URL, with its own failure log. */

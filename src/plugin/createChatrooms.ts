@@ -146,9 +146,13 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
   }
   const auditRetention = { maxEntries: config.auditMaxEntries, maxAgeMs: config.auditRetentionDays * 24 * 3600 * 1000 };
   const store =
-    givenStore ?? (config.redisUrl ? createRedisStore({ url: config.redisUrl, auditRetention }) : createMemoryStore({ auditRetention }));
+    givenStore ??
+    (config.redisUrl
+      ? createRedisStore({ url: config.redisUrl, auditRetention, onConnectionError: (connection) => metrics.redisError(connection) })
+      : createMemoryStore({ auditRetention }));
   const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true }) : undefined;
-  if (rateLimitRedis && config.redisUrl) watchRedisConnection(rateLimitRedis, "operator rate limits", config.redisUrl);
+  if (rateLimitRedis && config.redisUrl)
+    watchRedisConnection(rateLimitRedis, "operator rate limits", config.redisUrl, () => metrics.redisError("rate-limits"));
   const processToken = randomUUID();
   const context: ChatContext = {
     config,

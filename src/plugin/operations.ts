@@ -60,6 +60,7 @@ export function startOperations(config: ChatConfig, events: ChatEvents, metrics?
             backoffMs: config.webhookBackoffMs,
             timeoutMs: config.webhookTimeoutMs,
             observe: metrics ? (url, outcome, seconds) => metrics.observeWebhook(url, outcome, seconds) : undefined,
+            onRedisError: metrics ? (connection) => metrics.redisError(connection) : undefined,
           },
         );
   if (webhooks && metrics) metrics.setWebhookQueueDepth(() => webhooks.depth());

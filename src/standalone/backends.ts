@@ -96,7 +96,7 @@ function onReconnect(redis: RedisClient, what: string, republish: () => Promise<
  *   gone, which removes their listings and registration for good (Colyseus itself only does this
  *   when a process starts or a seat reservation fails).
  */
-export function createBackends(config: ChatConfig): Backends {
+export function createBackends(config: ChatConfig, onRedisError?: (connection: string) => void): Backends {
   const url = config.redisUrl;
   if (!url) return { presence: undefined, driver: undefined, start: () => undefined, stop: async () => undefined };
   // optional peers, loaded only when Redis is configured (a studio without Redis does not install them)
@@ -107,7 +107,11 @@ export function createBackends(config: ChatConfig): Backends {
 
   const driverRedis = new Redis(url, { connectionName: "colyseus:driver" });
   const presenceRedis = new Redis(url, { connectionName: "colyseus:presence" });
-  const unwatch = [watchRedisConnection(driverRedis, "room listings", url)];
+  const unwatch = [watchRedisConnection(driverRedis, "room listings", url, () => onRedisError?.("colyseus-driver"))];
+  // counted only: Colyseus' presence reports its own connection's state
+  const countPresenceError = (): void => onRedisError?.("colyseus-presence");
+  presenceRedis.on("error", countPresenceError);
+  unwatch.push(() => presenceRedis.off("error", countPresenceError));
   // when the presence connection last came back after a drop (0: never dropped)
   let presenceReconnectedAt = 0;
   let presenceDropped = false;

@@ -70,7 +70,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const edges = resolveEdges({ host, corsOrigins });
   const chat = createChatrooms(chatOptions);
   const { config } = chat;
-  const backends = createBackends(config);
+  const backends = createBackends(config, (connection) => chat.metrics.redisError(connection));
 
   const colyseus = defineServer({
     rooms: { [DEFAULT_ROOM_TYPE]: chat.defineRoom(roomClass) },

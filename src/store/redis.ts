@@ -60,6 +60,8 @@ export interface RedisStoreOptions extends StoreClockOptions {
   name?: string;
   /** How much audit trail to keep [100,000 entries, 30 days]. */
   auditRetention?: AuditRetention;
+  /** Told of every error a connection reports ("store" or "store-subscriber"), e.g. `metrics.redisError`. */
+  onConnectionError?: (connection: string) => void;
 }
 
 /**
@@ -75,8 +77,8 @@ export function createRedisStore(options: RedisStoreOptions): ChatStore {
   const commands = new Redis(options.url, { connectionName: `${name}:commands` });
   // Lazy: a store that never subscribes never opens its second connection.
   const subscriber = new Redis(options.url, { connectionName: `${name}:subscriber`, lazyConnect: true });
-  watchRedisConnection(commands, "store commands", options.url);
-  watchRedisConnection(subscriber, "store subscriber", options.url);
+  watchRedisConnection(commands, "store commands", options.url, () => options.onConnectionError?.("store"));
+  watchRedisConnection(subscriber, "store subscriber", options.url, () => options.onConnectionError?.("store-subscriber"));
   const bus = new RedisBus(commands, subscriber, prefix, options.onHandlerError ?? reportToConsole);
   const recovery = new RedisRecovery(commands, prefix);
   return {
@@ -446,12 +448,14 @@ function redactUrl(url: string): string {
  * (ioredis retries every 50..2000 ms, and without an "error" listener prints "[ioredis] Unhandled
  * error event" with a stack for each): one warning when it goes down (the first error after it was
  * up, or before it ever was), one line when it is back. Also what keeps an unhandled "error"
- * event from being printed at all. Returns a function that removes the listeners.
+ * event from being printed at all. `onError`, when given, is told of every error (the Redis-errors
+ * metric counts them all, not only the logged ones). Returns a function that removes the listeners.
  */
-export function watchRedisConnection(redis: Redis, role: string, url: string): () => void {
+export function watchRedisConnection(redis: Redis, role: string, url: string, onError?: () => void): () => void {
   let down = false;
   const where = `Redis (${role}, ${redactUrl(url)})`;
-  const onError = (error: Error): void => {
+  const onConnectionError = (error: Error): void => {
+    onError?.();
     if (down) return;
     down = true;
     console.warn(`${where}: ${error.message}; reconnecting (logged once until it is back)`);
@@ -461,10 +465,10 @@ export function watchRedisConnection(redis: Redis, role: string, url: string): (
     down = false;
     console.warn(`${where}: connected again`);
   };
-  redis.on("error", onError);
+  redis.on("error", onConnectionError);
   redis.on("ready", onReady);
   return () => {
-    redis.off("error", onError);
+    redis.off("error", onConnectionError);
     redis.off("ready", onReady);
   };
 }

@@ -12,6 +12,7 @@ import { ChatError, ErrorCode } from "../../src/core/errors";
 import { ExitReason } from "../../src/core/exitReasons";
 import { createMetrics, webhookUrlLabel, type ChatMetrics, type MetricsOptions, type WebhookOutcome } from "../../src/ops/metrics";
 import { createWebhooks } from "../../src/ops/webhooks";
+import { createChatrooms } from "../../src/plugin/createChatrooms";
 import { ChatEvents, type ChatEventMap } from "../../src/service/events";
 import { nextEvent, sdkEnter, useServer, waitFor } from "../helpers/server";
 import { CREDS, startReceiver } from "./receiver";
@@ -434,6 +435,28 @@ describe("webhook tries, timed by createWebhooks' observe option against a real 
       await webhooks.close();
       await receiver.close();
       for (const spy of spies) spy.mockRestore();
+    }
+  });
+});
+
+describe("the chatrooms' own Redis connections feed chat_redis_errors_total", () => {
+  test("a store whose Redis refuses connections: its errors are counted by connection name, logged once", async () => {
+    // a port that was free a moment ago: nothing listens there, so every connection attempt is refused
+    const probe = express().listen(0, "127.0.0.1");
+    await new Promise<void>((resolve) => probe.once("listening", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    const warnings: unknown[][] = [];
+    const spy = jest.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warnings.push(args));
+    const chat = createChatrooms({ redisUrl: `redis://127.0.0.1:${port}` });
+    try {
+      const storeErrors = async () => value(await samplesOf(chat.metrics), "chat_redis_errors_total", [["connection", "store"]]) ?? 0;
+      await waitFor(async () => (await storeErrors()) >= 2, 10_000, "two refused connection attempts counted");
+      expect(warnings.filter((w) => String(w[0]).startsWith("Redis (store commands,"))).toHaveLength(1);
+    } finally {
+      await chat.close();
+      spy.mockRestore();
     }
   });
 });
