@@ -9,6 +9,7 @@ import { ChatError, ErrorCode } from "../src/core/errors";
 import type { ExitReason } from "../src/core/exitReasons";
 import { MAX_MEMBER_PAGE, type MemberList } from "../src/core/memberList";
 import type { MemberRecord, Membership } from "../src/core/membership";
+import { MapSchema } from "@colyseus/schema";
 import { ServerMessage, type MemberInfo, type MemberQueryResult, type MembersChangedPayload } from "../src/protocol";
 import { MemberState, type ChatState } from "./ChatState";
 import { checkMemberFields, type ChatMember } from "./memberHooks";
@@ -138,9 +139,7 @@ export class RoomMembers {
     this.assertMember(userId);
     this.fields.set(userId, checked);
     const member = this.host.state.members.get(userId);
-    if (!member) return;
-    member.fields.clear();
-    for (const [key, value] of Object.entries(checked)) member.fields.set(key, value);
+    if (member) member.fields = fieldsState(checked);
   }
 
   /**
@@ -176,7 +175,7 @@ export class RoomMembers {
     member.userId = record.userId;
     member.userName = record.userName;
     member.joinedAt = record.joinedAt;
-    for (const [key, value] of Object.entries(this.fields.get(userId) ?? {})) member.fields.set(key, value);
+    member.fields = fieldsState(this.fields.get(userId));
     this.host.state.members.set(record.userId, member);
     this.sync(userId);
   }
@@ -231,4 +230,10 @@ export class RoomMembers {
       } satisfies MembersChangedPayload);
     }
   }
+}
+
+/** A member's fields as the state holds them: undefined when there are none. */
+function fieldsState(fields: Record<string, string> | undefined): MapSchema<string> | undefined {
+  const entries = Object.entries(fields ?? {});
+  return entries.length === 0 ? undefined : new MapSchema<string>(new Map(entries));
 }

@@ -516,7 +516,7 @@ describe("setMemberFields", () => {
     expect(errors["member() of a non-member"]).toMatchObject({ code: ErrorCode.NOT_IN_ROOM });
 
     // the valid set after the refused ones is the member's fields, whole
-    const fields = serverRoom("badfields-1").state.members.get("lee")!.fields;
+    const fields = serverRoom("badfields-1").state.members.get("lee")!.fields!;
     expect(fields.size).toBe(16);
     expect(fields.get("n".repeat(32))).toBe("v");
     expect(fields.get("f1")).toBe("x".repeat(512));

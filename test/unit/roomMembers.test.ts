@@ -212,7 +212,17 @@ describe("RoomMembers: custom fields", () => {
     r.join("ann");
     r.members.setFields("ann", { team: "red", rank: "3" });
     r.members.setFields("ann", { team: "blue" });
-    expect(Object.fromEntries(r.state.members.get("ann")!.fields.entries())).toEqual({ team: "blue" });
+    expect(Object.fromEntries(r.state.members.get("ann")!.fields!.entries())).toEqual({ team: "blue" });
+  });
+
+  test("a member without fields has none in the state (no empty map per listed member); clearing them removes it", () => {
+    const r = room(10);
+    r.join("ann");
+    expect(r.state.members.get("ann")!.fields).toBeUndefined();
+    r.members.setFields("ann", { team: "red" });
+    expect(r.state.members.get("ann")!.fields!.get("team")).toBe("red");
+    r.members.setFields("ann", {});
+    expect(r.state.members.get("ann")!.fields).toBeUndefined();
   });
 
   test("a member promoted into the list brings its fields into the state", () => {
@@ -221,7 +231,7 @@ describe("RoomMembers: custom fields", () => {
     r.join("bob");
     r.members.setFields("bob", { team: "red" });
     r.leave("ann-1");
-    expect(r.state.members.get("bob")!.fields.get("team")).toBe("red");
+    expect(r.state.members.get("bob")!.fields!.get("team")).toBe("red");
   });
 
   test("bad fields are refused with PARAMETER before membership is checked; a non-member with NOT_IN_ROOM", () => {
