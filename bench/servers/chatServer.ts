@@ -8,7 +8,7 @@ import { createRooms } from "../../src/service/rooms";
 import { benchPort, serveControl } from "./control";
 
 async function main(): Promise<void> {
-  const server = createChatServer({ port: benchPort(), sendRatePerSecond: 1_000_000, admissionWindow: 1_000_000 });
+  const server = createChatServer({ port: benchPort(), sendRatePerSecond: 10_000, admissionWindow: 1_000_000 });
   const port = await server.listen();
   // the rooms exist before the clients come, as a live room exists before its audience storms in
   await createRooms(server.ctx, [
