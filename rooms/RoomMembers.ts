@@ -9,6 +9,7 @@ import { ChatError, ErrorCode } from "../src/core/errors";
 import type { ExitReason } from "../src/core/exitReasons";
 import { MAX_MEMBER_PAGE, type MemberList } from "../src/core/memberList";
 import type { MemberRecord, Membership } from "../src/core/membership";
+import type { RoomRole } from "../src/core/roles";
 import { ServerMessage, type MemberInfo, type MemberQueryResult, type MembersChangedPayload } from "../src/protocol";
 import { MemberState, type ChatState } from "./ChatState";
 import { checkMemberFields, type ChatMember } from "./memberHooks";
@@ -45,6 +46,8 @@ export interface RoomMembersHost {
   /** Sends a member event to every member. */
   broadcast(type: typeof ServerMessage.MEMBERS_JOINED | typeof ServerMessage.MEMBERS_LEFT, payload: MembersChangedPayload): void;
   schedule: Schedule;
+  /** A member's room role (undefined for a plain member). */
+  roleOf?(userId: string): RoomRole | undefined;
 }
 
 /** The room's member bookkeeping; see the file comment. */
@@ -75,7 +78,10 @@ export class RoomMembers {
   /** Announces a member that joined, in the next member-event batch. */
   announceJoined(userId: string): void {
     const record = this.host.membership.get(userId) ?? unknownMember(userId);
-    this.queue("joined", memberInfo(record, { online: true, devices: this.host.membership.devices(userId) }));
+    this.queue(
+      "joined",
+      memberInfo(record, { online: true, devices: this.host.membership.devices(userId) }, undefined, this.host.roleOf?.(userId)),
+    );
   }
 
   /**
@@ -87,8 +93,9 @@ export class RoomMembers {
   removed(userId: string, reason: ExitReason, removed?: MemberRecord): ChatMember | undefined {
     let member: ChatMember | undefined;
     if (removed) {
-      this.queue("left", memberInfo(removed, GONE), reason);
-      member = chatMember(removed, GONE, this.fields.get(userId));
+      const role = this.host.roleOf?.(userId);
+      this.queue("left", memberInfo(removed, GONE, undefined, role), reason);
+      member = chatMember(removed, GONE, this.fields.get(userId), role);
     }
     const { wasListed, promoted } = this.host.memberList.remove(userId);
     if (wasListed) this.host.state.members.delete(userId);
@@ -109,7 +116,9 @@ export class RoomMembers {
   /** A member as the wire carries it; a user that is not a member reads as offline, named by its id. */
   info(userId: string): MemberInfo {
     const record = this.host.membership.get(userId);
-    return record ? memberInfo(record, this.presenceOf(userId), this.fields.get(userId)) : memberInfo(unknownMember(userId), GONE);
+    return record
+      ? memberInfo(record, this.presenceOf(userId), this.fields.get(userId), this.host.roleOf?.(userId))
+      : memberInfo(unknownMember(userId), GONE);
   }
 
   /** Every member, in join order. */
@@ -119,7 +128,12 @@ export class RoomMembers {
 
   /** A member as the hooks see it (a user that left meanwhile reads as offline, named by its id). */
   view(userId: string): ChatMember {
-    return chatMember(this.host.membership.get(userId) ?? unknownMember(userId), this.presenceOf(userId), this.fields.get(userId));
+    return chatMember(
+      this.host.membership.get(userId) ?? unknownMember(userId),
+      this.presenceOf(userId),
+      this.fields.get(userId),
+      this.host.roleOf?.(userId),
+    );
   }
 
   /** A member as the hooks see it; throws NOT_IN_ROOM when `userId` is not a member. */
