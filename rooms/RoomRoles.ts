@@ -31,6 +31,8 @@ export interface RolesHost {
 export class RoomRoles {
   private roles = new Map<string, RoomRole>();
   private loading: Promise<void> = Promise.resolve();
+  /** The first load (at creation) fills the state without announcing: nobody is in the room yet. */
+  private loaded = false;
 
   constructor(
     private readonly ctx: ChatContext,
@@ -154,6 +156,7 @@ export class RoomRoles {
       changes.push({ userId, role });
     }
     this.roles = next;
-    if (changes.length > 0) this.host.announce(changes);
+    if (changes.length > 0 && this.loaded) this.host.announce(changes);
+    this.loaded = true;
   }
 }
