@@ -6,8 +6,9 @@
  * test/cluster/roles.test.ts.
  */
 import { ChatClient, ErrorCode, ExitReason, type ChatClientEvents, type RecallNotice, type RoleChange } from "../../src/client";
+import { ClientRequest, ServerMessage } from "../../src/protocol";
 import { signedPost } from "../helpers/operator";
-import { useServer, waitFor } from "../helpers/server";
+import { collect, leaveCode, sdkEnter, useServer, waitFor } from "../helpers/server";
 import { chatClient, rejection, serverMembers } from "./helpers";
 
 const t = useServer();
@@ -247,4 +248,41 @@ test("roles outlive the room: a re-created room keeps its owner and moderators",
   await newcomer.enterRoom({ roomID: "keep-1" });
   expect(newcomer.memberRole("keep-1")).toBeNull();
   expect(newcomer.roomRoles("keep-1")).toEqual({ "keep-1-owner": "owner", "keep-1-mo": "moderator" });
+});
+
+test("plain SDK: setMemberRole by request reaches state.roles and roomMemberRoleChanged; kickMember works by send alone", async () => {
+  const owner = t.track(await sdkEnter(t.httpUrl, { mode: "create", roomId: "sdk-1", userId: "sdk-own" }));
+  const bob = t.track(await sdkEnter(t.httpUrl, { mode: "join", roomId: "sdk-1", userId: "sdk-bob" }));
+  const cat = await sdkEnter(t.httpUrl, { mode: "join", roomId: "sdk-1", userId: "sdk-cat" });
+  const heard = collect<RoleChange[]>(bob, ServerMessage.ROLES_CHANGED);
+  for (const room of [owner, bob, cat]) room.onMessage("*", () => undefined);
+  await expect(owner.request(ClientRequest.SET_ROLE, { userId: "sdk-bob", role: "admin" })).resolves.toEqual({});
+  await waitFor(() => heard.length === 1, 3000, "bob hears his role");
+  expect(heard).toEqual([[{ userId: "sdk-bob", role: "admin" }]]);
+  const roles = (bob.state as { roles: Map<string, string> }).roles;
+  expect([roles.get("sdk-own"), roles.get("sdk-bob")]).toEqual(["owner", "admin"]);
+  // an admin's kick sent without waiting for a reply
+  const catLeft = leaveCode(cat);
+  bob.send(ClientRequest.KICK, { userId: "sdk-cat" });
+  expect(await catLeft).toBe(4101);
+  // a refused request answers { code, message } as reason
+  const refused = await bob.request(ClientRequest.KICK, { userId: "sdk-own" }).catch((e: unknown) => (e as { reason?: unknown }).reason);
+  expect(refused).toMatchObject({ code: ErrorCode.ROLE_FORBIDDEN });
+});
+
+test("member events carry the role: a moderator named before entering joins as one, and leaves as one", async () => {
+  const ann = client("ev-ann");
+  await ann.enterRoom({ roomID: "ev-1" });
+  expect(
+    (await signedPost(t.httpUrl, "/chatroom/role/set.json", { chatroomId: "ev-1", userId: "ev-mo", role: "moderator" })).body.code,
+  ).toBe(200);
+  const joined = next(ann, "roomMemberJoined");
+  const mo = new ChatClient(`ws://127.0.0.1:${t.port}`, { userId: "ev-mo" });
+  await mo.enterRoom({ roomID: "ev-1" });
+  const [members] = await joined;
+  expect(members.map((m) => [m.userId, m.role])).toEqual([["ev-mo", "moderator"]]);
+  const left = next(ann, "roomMemberLeft");
+  await mo.leaveRoom("ev-1");
+  const [gone] = await left;
+  expect(gone.map((m) => [m.userId, m.role])).toEqual([["ev-mo", "moderator"]]);
 });
