@@ -33,6 +33,7 @@ import {
 } from "../src/service/entry";
 import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
+import { trackRoomRecord } from "../src/service/restore";
 import { claimOwnership } from "../src/service/roles";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState } from "./ChatState";
@@ -104,6 +105,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private typing!: RoomTyping;
   /** Owner, admins and moderators, and the member requests that act by role. */
   private roles!: RoomRoles;
+  /** Stops the roles' write-back after a store data loss (service/restore). */
+  private untrackRoles: (() => void) | undefined;
   /** The room's accepted state in the store, restored when the room comes back after a crash (rooms/roomSnapshot.ts). */
   private snapshot: RoomSnapshot | undefined;
   private closingReason: ExitReason | undefined;
@@ -239,6 +242,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.unsubscribers.push(await store.bus.subscribe(Topic.room(this.roomId), onCommand));
     this.unsubscribers.push(await store.bus.subscribe(Topic.allRooms, onCommand));
     await Promise.all([this.refreshModeration(), this.refreshLists(), this.roles.reload()]);
+    this.untrackRoles = trackRoomRecord(this.ctx, this.roles);
     this.basePolicy = this.policy;
     this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
     this.snapshot.start(
@@ -482,6 +486,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     // undefined when onCreate failed before the pipeline was built
     (this.pipeline as MessagePipeline | undefined)?.dispose();
     this.unregisterModeration?.();
+    this.untrackRoles?.();
     const { roomId, claimed, closingReason, unsubscribers, snapshot } = this;
     await cleanUpRoom(this.ctx, { roomId, claimed, closingReason, userIds: this.membership.userIds(), unsubscribers, snapshot });
   }

@@ -15,6 +15,9 @@ import { recordAudit } from "../src/service/audit";
 import type { ChatContext } from "../src/service/context";
 import { muteUsers, unmuteUsers } from "../src/service/moderation";
 import { readRoles, removeRoles, setRole } from "../src/service/roles";
+import type { RecordHolder } from "../src/service/restore";
+import { Scope } from "../src/service/scopes";
+import type { ExpiringEntry } from "../src/store/types";
 
 /** What RoomRoles needs from its room. */
 export interface RolesHost {
@@ -28,7 +31,7 @@ export interface RolesHost {
   announce(changes: RoleChange[]): void;
 }
 
-export class RoomRoles {
+export class RoomRoles implements RecordHolder {
   private roles = new Map<string, RoomRole>();
   private loading: Promise<void> = Promise.resolve();
   /** The first load (at creation) fills the state without announcing: nobody is in the room yet. */
@@ -58,6 +61,24 @@ export class RoomRoles {
     const next = this.loading.catch(() => undefined).then(() => this.load());
     this.loading = next;
     return next;
+  }
+
+  /**
+   * The store lost its data (Redis restarted empty): puts this room's roles back as the room holds
+   * them, except where they were changed since the loss (the store's `restore` rule, as for
+   * moderation). Resolves when written; nothing for a store that cannot lose data.
+   */
+  async rewrite(): Promise<void> {
+    const { sets } = this.ctx.store;
+    const restore = sets.restore?.bind(sets);
+    if (!restore) return;
+    const byRole = new Map<RoomRole, ExpiringEntry[]>();
+    for (const [userId, role] of this.roles) {
+      let entries = byRole.get(role);
+      if (!entries) byRole.set(role, (entries = []));
+      entries.push({ member: userId, expiresAt: null });
+    }
+    await Promise.all([...byRole].map(([role, entries]) => restore(Scope.roomRole(this.host.roomId, role), entries)));
   }
 
   /** KICK `{ userId }`: removes the member (KICKED). ROLE_FORBIDDEN, NOT_IN_ROOM, PARAMETER. */

@@ -2,7 +2,8 @@
  * Room roles across processes on Redis: this process (A) and an `npm start` child (B) on a
  * redis-server of the suite's own. A role set through the operator API of the process that does
  * not host the room reaches the room's members at once; a moderator's mute from the client lands
- * in the shared store, so the other process's gag list shows it; the roles outlive the room there.
+ * in the shared store, so the other process's gag list shows it; after Redis restarts empty, the
+ * hosting process puts the room's roles back.
  */
 import { matchMaker } from "@colyseus/core";
 import { ChatClient, ErrorCode, type RoleChange } from "../../src/client";
@@ -87,4 +88,29 @@ describeWithRedisServer("room roles on two processes sharing Redis", () => {
     const audit = await signedPost(hostProcess("rc-room"), "/chatroom/audit/query.json", { chatroomId: "rc-room", userId: "rc-cat" });
     expect(audit.body.entries).toEqual(expect.arrayContaining([expect.objectContaining({ actor: "user:rc-bob", action: "member.mute" })]));
   });
+
+  test("after Redis restarts empty, the process hosting the room puts its roles back", async () => {
+    if (!redis) throw new Error("no redis-server");
+    const roles = async (httpUrl: string): Promise<unknown> =>
+      (await signedPost(httpUrl, "/chatroom/role/query.json", { chatroomId: "rc-room" })).body.users;
+    const expected = [
+      { userId: "rc-ann", role: "owner" },
+      { userId: "rc-bob", role: "moderator" },
+    ];
+    expect(await roles(a.httpUrl)).toEqual(expected);
+    // the store says when it loses and regains Redis: expected here
+    const quiet = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await redis.stop("SIGKILL");
+      await redis.start();
+      await waitFor(
+        async () => JSON.stringify(await roles(a.httpUrl).catch(() => null)) === JSON.stringify(expected),
+        15_000,
+        "the roles back",
+      );
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(await roles(processB().httpUrl)).toEqual(expected);
+  }, 30_000);
 });
