@@ -5,7 +5,8 @@ import { Membership, type MemberRecord } from "../src/core/membership";
 import { MemberList } from "../src/core/memberList";
 import { OfflineKickout } from "../src/core/kickout";
 import { makeDestroyPolicy, type DestroyPolicy, type RoomActivity } from "../src/core/destroyPolicy";
-import { assertName, assertRoomId } from "../src/core/ids";
+import { assertName, assertRoomId, USER_ID_PATTERN } from "../src/core/ids";
+import { isObjectPrototypeName } from "../src/core/objectKeys";
 import type { ValidSend } from "../src/core/messages";
 import {
   ClientRequest,
@@ -32,6 +33,8 @@ import {
 } from "../src/service/entry";
 import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
+import { trackRoomRecord } from "../src/service/restore";
+import { claimOwnership } from "../src/service/roles";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState } from "./ChatState";
 import { fullStateSerializer } from "./FullStateSerializer";
@@ -44,6 +47,7 @@ import { checkHookMessage, runRefusableHook, type ChatMember, type ChatMessageDr
 import { KeyedQueue } from "./keyedQueue";
 import { leaveReason } from "./leaveReason";
 import { RoomMembers } from "./RoomMembers";
+import { RoomRoles } from "./RoomRoles";
 import { RoomTyping } from "./RoomTyping";
 import { DestroyTimer, KickoutTimer } from "./roomTimers";
 import { loadMessageLists } from "./messageLists";
@@ -99,6 +103,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private unregisterModeration: (() => void) | undefined;
   private attributes!: RoomAttributes;
   private typing!: RoomTyping;
+  /** Owner, admins and moderators, and the member requests that act by role. */
+  private roles!: RoomRoles;
+  /** Stops the roles' write-back after a store data loss (service/restore). */
+  private untrackRoles: (() => void) | undefined;
   /** The room's accepted state in the store, restored when the room comes back after a crash (rooms/roomSnapshot.ts). */
   private snapshot: RoomSnapshot | undefined;
   private closingReason: ExitReason | undefined;
@@ -141,6 +149,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     // A room coming back after its process died takes back its name, options and creation time.
     this.snapshot = await RoomSnapshot.open(this.ctx, roomId, options);
     const createdAt = this.snapshot.restored?.createdAt ?? now;
+    // the user whose entry created the room owns it (rooms of the operator API or server code have no creator)
+    const creatorId = options.creatorId;
+    if (!this.snapshot.restored && creatorId !== null && USER_ID_PATTERN.test(creatorId) && !isObjectPrototypeName(creatorId)) {
+      await claimOwnership(this.ctx, roomId, creatorId);
+    }
     this.policy = makeDestroyPolicy(
       { emptyDelayS: options.config.roomDestroyDelayTime },
       { emptyDelayS: config.destroyDelayS, inactivityMin: config.inactivityMin },
@@ -157,6 +170,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       patchIntervalMs: () => this.patchRate ?? 50,
       broadcast: (type, payload) => this.broadcast(type, payload),
       schedule,
+      roleOf: (userId) => this.roles.roleOrNone(userId),
     });
     this.kickout = new OfflineKickout({
       mode: config.kickoutMode,
@@ -195,6 +209,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       beforeMessage:
         this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
     });
+    this.roles = new RoomRoles(this.ctx, {
+      roomId,
+      stateRoles: this.state.roles,
+      isMember: (userId) => this.membership.has(userId),
+      kick: (userId) => this.removeMembers([userId], ExitReason.KICKED),
+      announce: (changes) => this.broadcast(ServerMessage.ROLES_CHANGED, changes, { afterNextPatch: true }),
+    });
     this.typing = new RoomTyping({
       broadcastExcept: (userId, notice) => {
         const except = this.membership.liveSessions(userId).flatMap((sessionId) => this.clients.get(sessionId) ?? []);
@@ -220,7 +241,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     const onCommand = (payload: unknown) => this.onCommand(payload as RoomCommand);
     this.unsubscribers.push(await store.bus.subscribe(Topic.room(this.roomId), onCommand));
     this.unsubscribers.push(await store.bus.subscribe(Topic.allRooms, onCommand));
-    await Promise.all([this.refreshModeration(), this.refreshLists()]);
+    await Promise.all([this.refreshModeration(), this.refreshLists(), this.roles.reload()]);
+    this.untrackRoles = trackRoomRecord(this.ctx, this.roles);
     this.basePolicy = this.policy;
     this.policy = await readRoomPolicy(this.ctx, this.roomId, this.basePolicy);
     this.snapshot.start(
@@ -270,6 +292,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     handle(ClientRequest.QUERY_ATTRIBUTES, () => this.attributes.query());
     handle(ClientRequest.QUERY_MEMBERS, (_userId, body) => this.members.query(body));
     handle(ClientRequest.TYPING, (userId, body) => this.typing.fromRequest(userId, body));
+    handle(ClientRequest.KICK, (userId, body) => this.roles.kick(userId, body));
+    handle(ClientRequest.MUTE, (userId, body) => this.roles.mute(userId, body));
+    handle(ClientRequest.UNMUTE, (userId, body) => this.roles.unmute(userId, body));
+    handle(ClientRequest.SET_ROLE, (userId, body) => this.roles.setRole(userId, body));
     handle(ClientRequest.SWITCH_LEAVE, (_userId, body, client) => {
       const data = client.userData;
       if (data) data.switchingTo = assertRoomId((body as { to?: unknown } | undefined)?.to, "to");
@@ -460,6 +486,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     // undefined when onCreate failed before the pipeline was built
     (this.pipeline as MessagePipeline | undefined)?.dispose();
     this.unregisterModeration?.();
+    this.untrackRoles?.();
     const { roomId, claimed, closingReason, unsubscribers, snapshot } = this;
     await cleanUpRoom(this.ctx, { roomId, claimed, closingReason, userIds: this.membership.userIds(), unsubscribers, snapshot });
   }
@@ -513,10 +540,20 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     return userId;
   }
 
-  /** Recalls a message (by its sender, or by the operator with null) and tells every member. */
+  /**
+   * Recalls a message (by its sender, by a member whose role allows recalling the sender's
+   * messages, or by the operator with null) and tells every member.
+   */
   private async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
-    const message = await this.pipeline.recall(messageID, byUserId);
+    const message = await this.pipeline.recall(
+      messageID,
+      byUserId,
+      byUserId === null ? undefined : (senderUserID, id) => this.roles.assertMayRecall(byUserId, senderUserID, id),
+    );
     this.pipeline.flush();
+    if (byUserId !== null && message.senderUserID !== byUserId) {
+      this.background(this.roles.recalledForOther(byUserId, message.senderUserID, message.messageID), "auditing a recall");
+    }
     this.broadcast(ServerMessage.RECALLED, { messageID: message.messageID, seq: message.seq, recalledBy: byUserId } satisfies RecallNotice);
     return message;
   }
@@ -583,6 +620,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         break;
       case "lists":
         this.background(this.refreshLists(), "reloading the message lists");
+        break;
+      case "roles":
+        this.background(this.roles.reload(), "reloading the roles");
         break;
       case "publish":
         try {

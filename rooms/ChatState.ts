@@ -27,6 +27,8 @@ export const ChatState = schema(
     memberCount: t.uint32(),
     members: t.map(MemberState),
     attributes: t.map("string"),
+    /** Room roles by user id ("owner", "admin", "moderator"), present members or not; members without a role are absent. */
+    roles: t.map("string"),
   },
   "ChatState",
 );

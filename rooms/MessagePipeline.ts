@@ -145,11 +145,16 @@ export class MessagePipeline {
   }
 
   /**
-   * Recalls a message: only its sender may, or the operator (`byUserId` null), by the rule of
-   * service/recall. Removes it from history and returns it. Throws PARAMETER (bad messageID),
-   * MESSAGE_NOT_FOUND or NOT_MESSAGE_SENDER.
+   * Recalls a message: its sender may, or the operator (`byUserId` null), by the rule of
+   * service/recall; another member only when `assertMayRecallOthers` (the room's roles) lets it.
+   * Removes it from history and returns it. Throws PARAMETER (bad messageID), MESSAGE_NOT_FOUND,
+   * NOT_MESSAGE_SENDER or what `assertMayRecallOthers` throws (ROLE_FORBIDDEN).
    */
-  async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
+  async recall(
+    messageID: unknown,
+    byUserId: string | null,
+    assertMayRecallOthers?: (senderUserID: string, messageID: string) => void,
+  ): Promise<RoomMessage> {
     if (typeof messageID !== "string" || messageID.length === 0 || messageID.length > 64) {
       throw new ChatError(ErrorCode.PARAMETER, "messageID must be a string of 1..64 characters");
     }
@@ -157,7 +162,7 @@ export class MessagePipeline {
       this.ctx,
       this.host.roomId,
       messageID,
-      byUserId === null ? { kind: "operator" } : { kind: "member", userId: byUserId },
+      byUserId === null ? { kind: "operator" } : { kind: "member", userId: byUserId, assertMayRecallOthers },
     );
     await this.ctx.store.history.remove(this.host.roomId, messageID);
     return found;

@@ -10,6 +10,7 @@ import type { ExitReason } from "../src/core/exitReasons";
 import { MAX_MEMBER_PAGE, type MemberList } from "../src/core/memberList";
 import type { MemberRecord, Membership } from "../src/core/membership";
 import { MapSchema } from "@colyseus/schema";
+import type { RoomRole } from "../src/core/roles";
 import { ServerMessage, type MemberInfo, type MemberQueryResult, type MembersChangedPayload } from "../src/protocol";
 import { MemberState, type ChatState } from "./ChatState";
 import { checkMemberFields, type ChatMember } from "./memberHooks";
@@ -46,6 +47,8 @@ export interface RoomMembersHost {
   /** Sends a member event to every member. */
   broadcast(type: typeof ServerMessage.MEMBERS_JOINED | typeof ServerMessage.MEMBERS_LEFT, payload: MembersChangedPayload): void;
   schedule: Schedule;
+  /** A member's room role (undefined for a plain member). */
+  roleOf?(userId: string): RoomRole | undefined;
 }
 
 /** The room's member bookkeeping; see the file comment. */
@@ -76,7 +79,10 @@ export class RoomMembers {
   /** Announces a member that joined, in the next member-event batch. */
   announceJoined(userId: string): void {
     const record = this.host.membership.get(userId) ?? unknownMember(userId);
-    this.queue("joined", memberInfo(record, { online: true, devices: this.host.membership.devices(userId) }));
+    this.queue(
+      "joined",
+      memberInfo(record, { online: true, devices: this.host.membership.devices(userId) }, undefined, this.host.roleOf?.(userId)),
+    );
   }
 
   /**
@@ -88,8 +94,9 @@ export class RoomMembers {
   removed(userId: string, reason: ExitReason, removed?: MemberRecord): ChatMember | undefined {
     let member: ChatMember | undefined;
     if (removed) {
-      this.queue("left", memberInfo(removed, GONE), reason);
-      member = chatMember(removed, GONE, this.fields.get(userId));
+      const role = this.host.roleOf?.(userId);
+      this.queue("left", memberInfo(removed, GONE, undefined, role), reason);
+      member = chatMember(removed, GONE, this.fields.get(userId), role);
     }
     const { wasListed, promoted } = this.host.memberList.remove(userId);
     if (wasListed) this.host.state.members.delete(userId);
@@ -110,7 +117,9 @@ export class RoomMembers {
   /** A member as the wire carries it; a user that is not a member reads as offline, named by its id. */
   info(userId: string): MemberInfo {
     const record = this.host.membership.get(userId);
-    return record ? memberInfo(record, this.presenceOf(userId), this.fields.get(userId)) : memberInfo(unknownMember(userId), GONE);
+    return record
+      ? memberInfo(record, this.presenceOf(userId), this.fields.get(userId), this.host.roleOf?.(userId))
+      : memberInfo(unknownMember(userId), GONE);
   }
 
   /** Every member, in join order. */
@@ -120,7 +129,12 @@ export class RoomMembers {
 
   /** A member as the hooks see it (a user that left meanwhile reads as offline, named by its id). */
   view(userId: string): ChatMember {
-    return chatMember(this.host.membership.get(userId) ?? unknownMember(userId), this.presenceOf(userId), this.fields.get(userId));
+    return chatMember(
+      this.host.membership.get(userId) ?? unknownMember(userId),
+      this.presenceOf(userId),
+      this.fields.get(userId),
+      this.host.roleOf?.(userId),
+    );
   }
 
   /** A member as the hooks see it; throws NOT_IN_ROOM when `userId` is not a member. */

@@ -8,6 +8,7 @@ import { ChatError, ErrorCode, isChatError } from "../src/core/errors";
 import type { ExitReason } from "../src/core/exitReasons";
 import { parseSend } from "../src/core/messages";
 import { parseMemberFields } from "../src/schemas/memberFields";
+import type { RoomRole } from "../src/core/roles";
 
 /** A member as the hooks see it: one user, whatever its number of connections. */
 export interface ChatMember {
@@ -21,6 +22,8 @@ export interface ChatMember {
   readonly devices: number;
   /** The app's custom fields ({@link ChatRoom.setMemberFields}); other members see them too. */
   readonly fields: Readonly<Record<string, string>>;
+  /** The member's room role (owner, admin, moderator); absent for a plain member. */
+  readonly role?: RoomRole;
 }
 
 /** Second argument of `onMemberEnter`. */

@@ -1,8 +1,9 @@
 /**
- * The member shape (userId, userName, joinedAt, online, devices, fields), built in one place for
+ * The member shape (userId, userName, joinedAt, online, devices, fields, role), built in one place for
  * every server-side view of a member: room info, member pages, member events and the hooks.
  */
 import type { MemberRecord } from "../src/core/membership";
+import type { RoomRole } from "../src/core/roles";
 import type { MemberInfo } from "../src/protocol";
 import type { ChatMember } from "./memberHooks";
 
@@ -28,6 +29,7 @@ export function memberInfo(
   record: MemberRecord,
   presence: Readonly<MemberPresence>,
   fields?: Readonly<Record<string, string>>,
+  role?: RoomRole,
 ): MemberInfo {
   const info: MemberInfo = {
     userId: record.userId,
@@ -37,6 +39,7 @@ export function memberInfo(
     devices: presence.devices,
   };
   if (fields) info.fields = { ...fields };
+  if (role !== undefined) info.role = role;
   return info;
 }
 
@@ -45,6 +48,7 @@ export function chatMember(
   record: MemberRecord,
   presence: Readonly<MemberPresence>,
   fields?: Readonly<Record<string, string>>,
+  role?: RoomRole,
 ): ChatMember {
-  return { ...memberInfo(record, presence), fields: { ...fields } };
+  return { ...memberInfo(record, presence, undefined, role), fields: { ...fields } };
 }

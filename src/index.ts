@@ -27,6 +27,7 @@ export {
 } from "../rooms/memberHooks";
 export { ChatError, ErrorCode, httpStatusOf, type ChatErrorCode } from "./core/errors";
 export { ExitReason, CloseCodeOf, exitReasonName, exitReasonOfCloseCode } from "./core/exitReasons";
+export { isStaff, ROOM_ROLES, ROLE_LIMITS, type RoleOrMember } from "./core/roles";
 export { configFromEnv, DEFAULT_CONFIG, INT_SETTINGS, validateConfig, type ChatConfig } from "./config";
 export { createChatServer, type ChatServer, type ChatServerOptions } from "./standalone/server";
 export { CoalescingTransport } from "./transport/CoalescingTransport";

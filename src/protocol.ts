@@ -3,6 +3,9 @@
  * @colyseus/sdk clients. Renaming anything here breaks the build, not production.
  */
 import type { ExitReason } from "./core/exitReasons";
+import type { RoomRole } from "./core/roles";
+
+export type { RoomRole } from "./core/roles";
 
 /**
  * Name the standalone server registers the chat room type under, and ChatClient's default
@@ -115,6 +118,8 @@ export interface MemberInfo {
   devices: number;
   /** The app's custom member fields (set by the room's hooks; absent when none). */
   fields?: Record<string, string>;
+  /** The member's room role; absent for a plain member. */
+  role?: RoomRole;
 }
 
 /** Room info: what the INFO request and ChatClient's entering calls resolve with. */
@@ -142,6 +147,11 @@ export const ServerMessage = {
   ATTRIBUTES_UPDATED: "roomAttributesUpdated",
   /** {@link TypingNotice}: a member started or stopped typing (not sent in rooms over {@link MEMBER_LIST_CAP} members). */
   TYPING: "roomTyping",
+  /**
+   * {@link RoleChange}[]: users' room roles changed (through a member's SET_ROLE or the operator
+   * API). Sent after the state patch that carries the new roles (`state.roles`).
+   */
+  ROLES_CHANGED: "roomMemberRoleChanged",
 } as const;
 
 /** Client -> server request names (room.request / onRequest style, answered with a reply). */
@@ -174,7 +184,38 @@ export const ClientRequest = {
    * types) or stopped. The room tells the other members with {@link ServerMessage.TYPING}.
    */
   TYPING: "typing",
+  /** {@link MemberActionRequest} -> {}: removes a member (every connection, exit reason KICKED). Owner and admins. */
+  KICK: "kickMember",
+  /** {@link MuteMemberRequest} -> {}: mutes a user in this room (as the operator's mute: sends refused MUTED). Owner, admins, moderators. */
+  MUTE: "muteMember",
+  /** {@link MemberActionRequest} -> {}: lifts a user's room mute. Owner, admins, moderators. */
+  UNMUTE: "unmuteMember",
+  /** {@link SetRoleRequest} -> {}: gives a user a role or takes it. The owner sets admins and moderators, admins set moderators. */
+  SET_ROLE: "setMemberRole",
 } as const;
+
+/** Body of KICK and UNMUTE. */
+export interface MemberActionRequest {
+  userId: string;
+}
+
+/** Body of MUTE: `minutes` 1..43200, as the operator's mute. */
+export interface MuteMemberRequest {
+  userId: string;
+  minutes: number;
+}
+
+/** Body of SET_ROLE: `role` null makes the user a plain member. */
+export interface SetRoleRequest {
+  userId: string;
+  role: Exclude<RoomRole, "owner"> | null;
+}
+
+/** One entry of {@link ServerMessage.ROLES_CHANGED}: the user's role now (null: a plain member). */
+export interface RoleChange {
+  userId: string;
+  role: RoomRole | null;
+}
 
 /** Body of {@link ClientRequest.TYPING}. */
 export interface TypingRequest {
@@ -231,7 +272,7 @@ export interface HistorySync {
   lastSeq: number;
 }
 
-/** Payload of RECALLED. `recalledBy` is the sender, or null for the operator API. */
+/** Payload of RECALLED. `recalledBy` is who recalled it (the sender, or a member whose role allows it), or null for the operator API. */
 export interface RecallNotice {
   messageID: string;
   seq: number;

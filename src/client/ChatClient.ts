@@ -10,15 +10,19 @@ import {
   type EnterMode,
   type HistoryRequest,
   type JoinOptions,
+  type MemberActionRequest,
   type MemberInfo,
   type MemberQueryRequest,
   type MemberQueryResult,
   type MembersChangedPayload,
+  type MuteMemberRequest,
   type RoomConfig,
   type RoomInfo,
   type RoomMessage,
+  type RoomRole,
   type SendMessageRequest,
   type SetAttributesRequest,
+  type SetRoleRequest,
   type TypingRequest,
 } from "../protocol";
 import { ChatClientError, ClientErrorCode, toClientError } from "./errors";
@@ -345,10 +349,12 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   }
 
   /**
-   * Recalls a message this user sent: it leaves the room's history and every member gets
-   * `roomMessageRecalled`. Resolves with the recalled message. Rejects with NOT_IN_ROOM,
-   * NOT_MESSAGE_SENDER (someone else's message), MESSAGE_NOT_FOUND (unknown, already recalled or
-   * no longer kept) or PARAMETER.
+   * Recalls a message: one this user sent, or another's when this user's role outranks the
+   * sender's (owner, admin, moderator: see {@link memberRole}). It leaves the room's history and
+   * every member gets `roomMessageRecalled` (`recalledBy` this user). Resolves with the recalled
+   * message. Rejects with NOT_IN_ROOM, NOT_MESSAGE_SENDER (someone else's message, and this user
+   * has no role), ROLE_FORBIDDEN (a role that may not recall that sender's messages),
+   * MESSAGE_NOT_FOUND (unknown, already recalled or no longer kept) or PARAMETER.
    */
   async recallRoomMessage(roomID: string, messageID: string): Promise<RoomMessage> {
     return this.joinedSession(roomID, "recall in").request<RoomMessage>(ClientRequest.RECALL, { messageID });
@@ -421,6 +427,55 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   async queryRoomMemberList(roomID: string, config: MemberQueryRequest = {}): Promise<RoomMemberQueriedResult> {
     const reply = await this.joinedSession(roomID, "query the members of").request<MemberQueryResult>(ClientRequest.QUERY_MEMBERS, config);
     return { roomID, memberList: reply.members, nextFlag: reply.nextFlag, memberCount: reply.memberCount };
+  }
+
+  /**
+   * The room role of `userId` (this user by default) in room `roomID` as the room's state shows it
+   * now: "owner", "admin", "moderator", or null for a plain member (and when this client is not in
+   * the room). Roles are kept for users who are not in the room too.
+   */
+  memberRole(roomID: string, userId: string = this.userId): RoomRole | null {
+    return this.sessions.get(roomID)?.roleOf(userId) ?? null;
+  }
+
+  /** Every room role of room `roomID` by user id ({} when this client is not in it). */
+  roomRoles(roomID: string): Record<string, RoomRole> {
+    return this.sessions.get(roomID)?.roles() ?? (Object.create(null) as Record<string, RoomRole>);
+  }
+
+  /**
+   * Removes member `userId` from room `roomID`: every connection of theirs closes and they exit
+   * with KICKED (they may enter again; a ban is the operator's). The owner and admins may, on a
+   * member of a lower role. Rejects with NOT_IN_ROOM (this client, or `userId`, is not in the
+   * room), ROLE_FORBIDDEN or PARAMETER.
+   */
+  async kickMember(roomID: string, userId: string): Promise<void> {
+    await this.joinedSession(roomID, "kick from").request(ClientRequest.KICK, { userId } satisfies MemberActionRequest);
+  }
+
+  /**
+   * Mutes `userId` in room `roomID` for `minutes` (1..43200): their sends are refused with MUTED,
+   * as with the operator's mute (the same mute: listed by `/chatroom/user/gag/list.json`, ends on
+   * time, lifted by either). The owner, admins and moderators may, on a user of a lower role,
+   * present in the room or not. Rejects with NOT_IN_ROOM, ROLE_FORBIDDEN or PARAMETER.
+   */
+  async muteMember(roomID: string, userId: string, minutes: number): Promise<void> {
+    await this.joinedSession(roomID, "mute in").request(ClientRequest.MUTE, { userId, minutes } satisfies MuteMemberRequest);
+  }
+
+  /** Lifts the room mute of `userId` in room `roomID` (whoever set it). Who may, and errors: as {@link muteMember}. */
+  async unmuteMember(roomID: string, userId: string): Promise<void> {
+    await this.joinedSession(roomID, "unmute in").request(ClientRequest.UNMUTE, { userId } satisfies MemberActionRequest);
+  }
+
+  /**
+   * Gives `userId` the role `role` in room `roomID`, or takes their role with null. The owner sets
+   * and unsets admins and moderators; an admin sets and unsets moderators; the owner changes only
+   * through the operator API. Every member gets `roomMemberRoleChanged`. Rejects with NOT_IN_ROOM,
+   * ROLE_FORBIDDEN, PARAMETER (bad role, or the room already has 50 of that role).
+   */
+  async setMemberRole(roomID: string, userId: string, role: Exclude<RoomRole, "owner"> | null): Promise<void> {
+    await this.joinedSession(roomID, "set roles in").request(ClientRequest.SET_ROLE, { userId, role } satisfies SetRoleRequest);
   }
 
   /** The session of a room this client is in (for features layered on ChatClient). */
@@ -591,6 +646,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         break;
       case "attributesUpdated":
         this.emit("roomAttributesUpdated", event.update, roomID);
+        break;
+      case "rolesChanged":
+        this.emit("roomMemberRoleChanged", event.changes, roomID);
         break;
     }
   }

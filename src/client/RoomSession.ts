@@ -10,7 +10,9 @@ import {
   type MemberInfo,
   type MembersChangedPayload,
   type RecallNotice,
+  type RoleChange,
   type RoomInfo,
+  type RoomRole,
   type RoomMessage,
   type TypingNotice,
 } from "../protocol";
@@ -41,6 +43,8 @@ export interface ChatStateView {
   memberCount: number;
   members?: MapView<MemberView>;
   attributes?: MapView<string>;
+  /** Room roles by user id (absent: a plain member). */
+  roles?: MapView<string>;
 }
 
 /** An SDK room carrying the chat state. */
@@ -59,7 +63,9 @@ export type SessionEvent =
   | { type: "recalled"; notice: RecallNotice }
   | { type: "attributesUpdated"; update: AttributesUpdate }
   /** A member started or stopped typing (a hint: never held, never queued). */
-  | { type: "typing"; notice: TypingNotice };
+  | { type: "typing"; notice: TypingNotice }
+  /** Users' room roles changed; the state shows them already. */
+  | { type: "rolesChanged"; changes: RoleChange[] };
 
 /** Events about the room's content: held until {@link RoomSession.start}, so none is lost while joining. */
 type ContentEvent = Extract<SessionEvent, { type: "messages" | "recalled" | "attributesUpdated" }>;
@@ -69,6 +75,18 @@ type ReceivedMembers = Partial<MembersChangedPayload> | undefined;
 
 /** A received member batch with its `members` (none when it came without). */
 const membersBatch = (payload: ReceivedMembers): MembersChangedPayload => ({ ...payload, members: payload?.members ?? [] });
+
+const ROLES: ReadonlySet<unknown> = new Set<RoomRole>(["owner", "admin", "moderator"]);
+
+/** The role changes of a ROLES_CHANGED payload that are well formed (a payload is not trusted to be). */
+function roleChanges(payload: unknown): RoleChange[] {
+  if (!Array.isArray(payload)) return [];
+  return payload.flatMap((item: unknown) => {
+    const { userId, role } = (item ?? {}) as { userId?: unknown; role?: unknown };
+    if (typeof userId !== "string" || (role !== null && !ROLES.has(role))) return [];
+    return [{ userId, role: role as RoomRole | null }];
+  });
+}
 
 /** How long a consented leave waits for the server's close before closing the socket itself. */
 const LEAVE_TIMEOUT_MS = 5000;
@@ -158,6 +176,10 @@ export class RoomSession {
       if (typeof notice?.userId === "string")
         this.sink({ type: "typing", notice: { userId: notice.userId, typing: notice.typing === true } });
     });
+    room.onMessage(ServerMessage.ROLES_CHANGED, (payload: unknown) => {
+      const changes = roleChanges(payload);
+      if (changes.length > 0) this.sink({ type: "rolesChanged", changes });
+    });
     // messages this client version has no handler for are ignored rather than logged
     room.onMessage("*", () => undefined);
   }
@@ -194,6 +216,8 @@ export class RoomSession {
     const members: MemberInfo[] = [];
     state?.members?.forEach((m, userId) => {
       const member: MemberInfo = { userId, userName: m.userName, joinedAt: m.joinedAt, online: m.online, devices: m.devices };
+      const role = this.roleOf(userId);
+      if (role !== null) member.role = role;
       if (m.fields && m.fields.size > 0) {
         const fields = Object.create(null) as Record<string, string>;
         m.fields.forEach((value, key) => (fields[key] = value));
@@ -208,6 +232,21 @@ export class RoomSession {
       memberCount: state?.memberCount ?? members.length,
       members,
     };
+  }
+
+  /** A user's room role as the schema state holds it now (null: a plain member), present in the room or not. */
+  roleOf(userId: string): RoomRole | null {
+    const role = (this.room.state as ChatStateView | undefined)?.roles?.get(userId);
+    return ROLES.has(role) ? (role as RoomRole) : null;
+  }
+
+  /** Every room role as the schema state holds it now, by user id (null prototype). */
+  roles(): Record<string, RoomRole> {
+    const result = Object.create(null) as Record<string, RoomRole>;
+    (this.room.state as ChatStateView | undefined)?.roles?.forEach((role, userId) => {
+      if (ROLES.has(role)) result[userId] = role as RoomRole;
+    });
+    return result;
   }
 
   /** The room's attributes as the schema state holds them now. */

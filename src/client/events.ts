@@ -1,5 +1,5 @@
 import type { ExitReason } from "../core/exitReasons";
-import type { AttributesUpdate, MemberInfo, RecallNotice, RoomMessage } from "../protocol";
+import type { AttributesUpdate, MemberInfo, RecallNotice, RoleChange, RoomMessage } from "../protocol";
 
 /** Connection state of one room, as in ZIM's ZIMRoomState. */
 export type RoomState = "connecting" | "connected" | "disconnected";
@@ -61,6 +61,12 @@ export interface ChatClientEvents {
    * its message arrives or when it leaves. Not sent in rooms above 500 members.
    */
   roomTypingChanged: (userIDs: string[], roomID: string) => void;
+  /**
+   * Users' room roles changed (a member's setMemberRole or the operator API): each change is the
+   * user's role now, null for a plain member. `memberRole` and `room(roomID).members` show the new
+   * roles already when this fires.
+   */
+  roomMemberRoleChanged: (changes: RoleChange[], roomID: string) => void;
 }
 
 /** Listener type of event `E` of the map `M`. */

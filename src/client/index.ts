@@ -25,9 +25,11 @@ export type {
   MemberInfo,
   MemberQueryRequest,
   RecallNotice,
+  RoleChange,
   RoomConfig,
   RoomInfo,
   RoomMessage,
+  RoomRole,
   SendMessageRequest,
   TypingNotice,
 } from "../protocol";

@@ -40,6 +40,8 @@ export const ErrorCode = {
   MESSAGE_NOT_FOUND: 24010,
   NOT_MESSAGE_SENDER: 24011,
   SHUTTING_DOWN: 24012,
+  /** A member's role does not allow the action on that target (src/core/roles.ts). */
+  ROLE_FORBIDDEN: 24015,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

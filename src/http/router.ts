@@ -19,6 +19,7 @@ import { messageRoutes } from "./routes/messages";
 import { memberRoutes } from "./routes/members";
 import { moderationRoutes } from "./routes/moderation";
 import type { OperatorRoute } from "./routes/route";
+import { roleRoutes } from "./routes/roles";
 import { roomRoutes } from "./routes/rooms";
 import { userRoutes } from "./routes/users";
 import { nonceRegistry, requireSignature, signatureHeaders } from "./signature";
@@ -34,6 +35,7 @@ export const OPERATOR_ROUTES: readonly OperatorRoute[] = [
   ...messageListRoutes,
   ...attributeRoutes,
   ...auditRoutes,
+  ...roleRoutes,
 ];
 
 /** Options of {@link createOperatorRouter}. */

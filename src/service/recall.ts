@@ -3,11 +3,15 @@ import type { RoomMessage } from "../protocol";
 import type { ChatContext } from "./context";
 
 /**
- * Who asks to recall a message: a member (its own messages only), the operator acting in the room
+ * Who asks to recall a message: a member (its own messages, and others' when
+ * `assertMayRecallOthers` - the room's role rule - lets it), the operator acting in the room
  * (any message), or the operator API on behalf of the sender it names (RongCloud's fromUserId:
  * that sender's messages only).
  */
-export type Recaller = { kind: "member"; userId: string } | { kind: "operator" } | { kind: "operatorAs"; senderUserID: string };
+export type Recaller =
+  | { kind: "member"; userId: string; assertMayRecallOthers?: ((senderUserID: string, messageID: string) => void) | undefined }
+  | { kind: "operator" }
+  | { kind: "operatorAs"; senderUserID: string };
 
 /**
  * The one rule of recalling: the message must be among the room's kept history (the last
@@ -26,7 +30,9 @@ export async function findRecallable(ctx: ChatContext, roomId: string, messageID
     );
   }
   if (by.kind === "member" && found.senderUserID !== by.userId) {
-    throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `only the sender (${found.senderUserID}) may recall message ${messageID}`);
+    if (!by.assertMayRecallOthers)
+      throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `only the sender (${found.senderUserID}) may recall message ${messageID}`);
+    by.assertMayRecallOthers(found.senderUserID, messageID);
   }
   if (by.kind === "operatorAs" && found.senderUserID !== by.senderUserID) {
     throw new ChatError(

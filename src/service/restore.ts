@@ -8,7 +8,8 @@
  *    - the moderation its rooms hold (bans, mutes, global mutes, mute-all, mute exceptions,
  *      protected users), as it was when the connection dropped, by ModerationCaches.writeBack's
  *      rule: unexpired entries with their original expiry, never over a change made since the loss;
- *    - its rooms' records (rooms/roomSnapshot.ts), written again in full.
+ *    - its rooms' records (rooms/roomSnapshot.ts), written again in full, and their roles
+ *      (rooms/RoomRoles.ts, by the store's restore rule: never over a change made since the loss).
  * Room listings and the process's registration are Colyseus' and are put back by the standalone
  * server's backends (src/standalone/backends.ts) on their own connections' reconnect.
  *

@@ -2,6 +2,8 @@
  * Names of the {@link ExpiringSetStore} scopes and bus topics, in one place so the rooms, the
  * services and the HTTP API cannot drift apart.
  */
+import type { RoomRole } from "../core/roles";
+
 export const Scope = {
   /** Room ids that are never auto-destroyed. */
   keepAlive: "keepalive",
@@ -27,6 +29,8 @@ export const Scope = {
   distributionStopped: "distribution-stopped",
   /** At most one member: the room's destroy type and time set by the operator API (core/destroyOverride). */
   destroyOverride: (roomId: string) => `destroy-override:${roomId}`,
+  /** Users holding `role` in a room (src/core/roles.ts): one scope per role, so each is capped on its own. */
+  roomRole: (roomId: string, role: RoomRole) => `role-${role}:${roomId}`,
 } as const;
 
 export const Topic = {
@@ -42,6 +46,8 @@ export type RoomCommand =
   | { type: "destroy"; reason: number }
   | { type: "moderation" }
   | { type: "policy" }
+  /** the room's roles changed (service/roles) */
+  | { type: "roles" }
   /** message settings changed: low-priority/protected types or the distribution switch */
   | { type: "lists" }
   /** a message from the operator API */

@@ -15,7 +15,8 @@ describe("createRoom", () => {
       roomName: "Create one",
       createdAt: expect.any(Number),
       memberCount: 1,
-      members: [{ userId: "alice", userName: "Alice", joinedAt: expect.any(Number), online: true, devices: 1 }],
+      // the creator owns the room (docs/client-api.md "Roles")
+      members: [{ userId: "alice", userName: "Alice", joinedAt: expect.any(Number), online: true, devices: 1, role: "owner" }],
     });
     expect(info.createdAt).toBeGreaterThanOrEqual(before - 5);
     expect(seen.states).toEqual(["cr1 connecting/activeCreate", "cr1 connected/success"]);

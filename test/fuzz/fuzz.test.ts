@@ -79,6 +79,7 @@ const PARAMS = [
   "objectNames",
   "chatroom[fz1]",
   "chatroom[toString]",
+  "role",
 ];
 const form = fc.dictionary(
   fc.oneof(fc.constantFrom(...PARAMS), fc.string({ maxLength: 6 })),
@@ -105,6 +106,8 @@ const ENDPOINTS = [
   "/message/chatroom/publish.json",
   "/message/recall.json",
   "/user/getToken.json",
+  "/chatroom/role/set.json",
+  "/chatroom/role/remove.json",
 ];
 
 async function postForm(
@@ -128,9 +131,16 @@ async function snapshot(): Promise<string> {
   const now = Date.now();
   const rooms = (await t.server.ctx.directory.listAll()).map((r) => r.roomId).sort();
   const lists = await Promise.all(
-    ["global-muted", "keepalive", "banned:fz1", "muted:fz1", "low-priority-types"].map(async (scope) =>
-      (await sets.list(scope, now)).map((e) => e.member).sort(),
-    ),
+    [
+      "global-muted",
+      "keepalive",
+      "banned:fz1",
+      "muted:fz1",
+      "low-priority-types",
+      "role-owner:fz1",
+      "role-admin:fz1",
+      "role-moderator:fz1",
+    ].map(async (scope) => (await sets.list(scope, now)).map((e) => e.member).sort()),
   );
   const attributes = await fetch(t.httpUrl + "/chatroom/entry/query.json", {
     method: "POST",
@@ -256,6 +266,15 @@ test("room requests: random bodies to every ClientRequest are answered or refuse
         nextFlag: nasty,
         messageID: nasty,
         to: nasty,
+      },
+      { requiredKeys: [] },
+    ),
+    // role requests: the fuzzer created the room, so it is its owner and may act on others (never on itself)
+    fc.record(
+      {
+        userId: fc.oneof(nasty, fc.constantFrom("fuzzer", "ghost")),
+        minutes: fc.oneof(fc.integer({ min: -5, max: 50_000 }), nasty),
+        role: fc.oneof(fc.constantFrom("admin", "moderator", "owner", null), nasty),
       },
       { requiredKeys: [] },
     ),
