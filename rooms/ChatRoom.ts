@@ -192,6 +192,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         this.ctx.events.publish("messageDelivered", { roomId: this.roomId, message });
       },
       isProtectedUser: (userId) => this.protectedUsers.has(userId),
+      slowModeSeconds: () => this.moderation.slowModeSeconds(),
+      isSlowModeExempt: (userId) => this.isSlowModeExempt(userId),
+      wordFilters: () => this.moderation.wordFilters(),
+      isShadowBanned: (userId, now) => this.moderation.isShadowBanned(userId, now),
+      sendToMember: (userId, messages) => {
+        for (const sessionId of this.membership.liveSessions(userId)) this.clients.get(sessionId)?.send(ServerMessage.MESSAGES, messages);
+      },
       beforeMessage:
         this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
     });
@@ -377,6 +384,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.members.setFields(userId, fields);
   }
 
+  /**
+   * True when slow mode does not apply to `userId`: the one place that decides it. Today: the
+   * room's protected users (the operator API's user whitelist, `/chatroom/user/whitelist/add.json`).
+   */
+  protected isSlowModeExempt(userId: string): boolean {
+    return this.protectedUsers.has(userId);
+  }
+
   /** A member as the hooks see it; NOT_IN_ROOM when `userId` is not a member. */
   protected member(userId: string): ChatMember {
     return this.members.member(userId);
@@ -476,6 +491,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       createdAt: this.state.createdAt,
       memberCount: this.membership.size,
       members: this.members.all(),
+      slowModeSeconds: this.state.slowModeSeconds,
     };
   }
 
@@ -515,6 +531,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
 
   /** Recalls a message (by its sender, or by the operator with null) and tells every member. */
   private async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
+    const shadow = byUserId === null ? undefined : this.pipeline.recallShadow(messageID, byUserId);
+    if (shadow) {
+      // only its sender ever saw it, so only its sender hears of the recall
+      const notice: RecallNotice = { messageID: shadow.messageID, seq: shadow.seq, recalledBy: byUserId };
+      for (const sessionId of this.membership.liveSessions(shadow.senderUserID))
+        this.clients.get(sessionId)?.send(ServerMessage.RECALLED, notice);
+      return shadow;
+    }
     const message = await this.pipeline.recall(messageID, byUserId);
     this.pipeline.flush();
     this.broadcast(ServerMessage.RECALLED, { messageID: message.messageID, seq: message.seq, recalledBy: byUserId } satisfies RecallNotice);
@@ -597,6 +621,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private async refreshModeration(): Promise<void> {
     // the cache reads the protected users with the rest of the room's moderation
     await this.moderation.reload();
+    // synchronized to every client (ChatClient: roomSlowModeChanged)
+    this.state.slowModeSeconds = this.moderation.slowModeSeconds();
     this.protectedUsers.clear();
     for (const userId of this.moderation.protectedUserIds()) {
       this.protectedUsers.add(userId);

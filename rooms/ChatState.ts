@@ -24,6 +24,8 @@ export const ChatState = schema(
     memberCount: t.uint32(),
     members: t.map(MemberState),
     attributes: t.map("string"),
+    /** Slow mode: seconds between one member's messages (0 = off; docs/moderation.md). */
+    slowModeSeconds: t.uint8(),
   },
   "ChatState",
 );

@@ -592,6 +592,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
       case "attributesUpdated":
         this.emit("roomAttributesUpdated", event.update, roomID);
         break;
+      case "slowModeChanged":
+        this.emit("roomSlowModeChanged", event.seconds, roomID);
+        break;
     }
   }
 

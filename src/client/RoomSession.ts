@@ -41,6 +41,8 @@ export interface ChatStateView {
   memberCount: number;
   members?: MapView<MemberView>;
   attributes?: MapView<string>;
+  /** Slow mode seconds (0 = off; absent from servers without slow mode). */
+  slowModeSeconds?: number;
 }
 
 /** An SDK room carrying the chat state. */
@@ -59,7 +61,9 @@ export type SessionEvent =
   | { type: "recalled"; notice: RecallNotice }
   | { type: "attributesUpdated"; update: AttributesUpdate }
   /** A member started or stopped typing (a hint: never held, never queued). */
-  | { type: "typing"; notice: TypingNotice };
+  | { type: "typing"; notice: TypingNotice }
+  /** The room's slow mode changed (seconds between one member's messages, 0 = off). */
+  | { type: "slowModeChanged"; seconds: number };
 
 /** Events about the room's content: held until {@link RoomSession.start}, so none is lost while joining. */
 type ContentEvent = Extract<SessionEvent, { type: "messages" | "recalled" | "attributesUpdated" }>;
@@ -94,6 +98,8 @@ export class RoomSession {
   private readonly feed: MessageFeed;
   /** Content events waiting for {@link start}; null once started. */
   private contentQueue: ContentEvent[] | null = [];
+  /** The slow mode last reported (the first state's, then each change). */
+  private slowModeSeconds = 0;
 
   constructor(
     /** The room id (the server's Colyseus roomId). */
@@ -109,7 +115,14 @@ export class RoomSession {
     this.ready = new Promise<void>((resolve, reject) => {
       room.onStateChange.once((state: ChatStateView | undefined) => {
         state?.members?.forEach((m, userId) => this.initialMembers.set(userId, m.joinedAt));
+        this.slowModeSeconds = state?.slowModeSeconds ?? 0;
         resolve();
+      });
+      room.onStateChange((state: ChatStateView | undefined) => {
+        const seconds = state?.slowModeSeconds ?? 0;
+        if (seconds === this.slowModeSeconds || this.ended) return;
+        this.slowModeSeconds = seconds;
+        this.sink({ type: "slowModeChanged", seconds });
       });
       this.endWaiters.push(() =>
         reject(new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed before its state arrived`)),
@@ -207,6 +220,7 @@ export class RoomSession {
       createdAt: state?.createdAt ?? 0,
       memberCount: state?.memberCount ?? members.length,
       members,
+      slowModeSeconds: state?.slowModeSeconds ?? 0,
     };
   }
 

@@ -40,6 +40,8 @@ export const ErrorCode = {
   MESSAGE_NOT_FOUND: 24010,
   NOT_MESSAGE_SENDER: 24011,
   SHUTTING_DOWN: 24012,
+  SLOW_MODE: 24013,
+  CONTENT_BLOCKED: 24014,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

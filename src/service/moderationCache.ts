@@ -16,9 +16,11 @@
  * {@link ModerationCaches.writeBack}; the rule is at writeBack).
  */
 import { assertMaySend } from "../core/moderation";
+import { compileWordFilter, type CompiledWordFilter } from "../core/wordFilter";
 import { isLive } from "../store/expiry";
 import type { ExpiringEntry, ExpiringSetStore } from "../store/types";
 import type { ChatContext } from "./context";
+import { filterEntriesOf, slowModeSecondsOf } from "./liveModeration";
 import { Scope, Topic } from "./scopes";
 
 type Expiries = ReadonlyMap<string, number | null>;
@@ -37,6 +39,13 @@ export class ModerationCache {
   private exceptions: Expiries = new Map();
   private banned: Expiries = new Map();
   private protectedUsers: Expiries = new Map();
+  private shadowBanned: Expiries = new Map();
+  private globallyShadowBanned: Expiries = new Map();
+  private slowMode: ExpiringEntry[] = [];
+  private appFilter: ExpiringEntry[] = [];
+  private roomFilter: ExpiringEntry[] = [];
+  /** The filters compiled, with the lists they were compiled from, so a reload that changed neither compiles nothing. */
+  private compiled: { key: string; filters: CompiledWordFilter[] } = { key: "", filters: [] };
   /** The last reload requested; sends wait for it. */
   private loading: Promise<void> | undefined;
 
@@ -72,13 +81,41 @@ export class ModerationCache {
    * room, muted globally, or the room is in mute-all and the user is not excepted.
    */
   async assertMaySend(userId: string, now: number): Promise<void> {
-    if (this.loading) await this.loading.catch(() => this.load());
+    await this.settled();
     assertMaySend(userId, this.roomId, {
       muted: present(this.muted, userId, now),
       globallyMuted: present(this.globallyMuted, userId, now),
       muteAll: present(this.muteAll, this.roomId, now),
       excepted: present(this.exceptions, userId, now),
     });
+  }
+
+  /** The room's slow-mode seconds as of the last reload (0 = off). */
+  slowModeSeconds(): number {
+    return slowModeSecondsOf(this.slowMode);
+  }
+
+  /** True while `userId` is shadow-banned in this room or in every room at `now`. */
+  isShadowBanned(userId: string, now: number): boolean {
+    return present(this.shadowBanned, userId, now) || present(this.globallyShadowBanned, userId, now);
+  }
+
+  /** The app-wide and the room's word filters, compiled once per change of either list. */
+  wordFilters(): readonly CompiledWordFilter[] {
+    const members = (entries: readonly ExpiringEntry[]) => entries.map((e) => e.member).sort();
+    const key = JSON.stringify([members(this.appFilter), members(this.roomFilter)]);
+    if (key !== this.compiled.key) {
+      this.compiled = {
+        key,
+        filters: [compileWordFilter(filterEntriesOf(this.appFilter)), compileWordFilter(filterEntriesOf(this.roomFilter))],
+      };
+    }
+    return this.compiled.filters;
+  }
+
+  /** Resolves once a reload under way (if any) is applied, so a send decides on the latest copy. */
+  async settled(): Promise<void> {
+    if (this.loading) await this.loading.catch(() => this.load());
   }
 
   /**
@@ -93,6 +130,12 @@ export class ModerationCache {
       [Scope.muteExceptions(this.roomId), entries(this.exceptions)],
       [Scope.protectedUsers(this.roomId), entries(this.protectedUsers)],
       [Scope.muteAllRooms, entries(this.muteAll)],
+      [Scope.shadowBanned(this.roomId), entries(this.shadowBanned)],
+      [Scope.slowMode(this.roomId), this.slowMode],
+      [Scope.roomWordFilter(this.roomId), this.roomFilter],
+      // the same in every room; the write-back skips what is present, so repeats cost nothing
+      [Scope.globallyShadowBanned, entries(this.globallyShadowBanned)],
+      [Scope.appWordFilter, this.appFilter],
     ]);
     return { rooms, global: entries(this.globallyMuted) };
   }
@@ -100,13 +143,30 @@ export class ModerationCache {
   private async load(): Promise<void> {
     const { sets } = this.ctx.store;
     const now = this.ctx.now();
-    const [muted, globallyMuted, muteAll, exceptions, banned, protectedUsers] = await Promise.all([
+    const [
+      muted,
+      globallyMuted,
+      muteAll,
+      exceptions,
+      banned,
+      protectedUsers,
+      shadowBanned,
+      globallyShadowBanned,
+      slowMode,
+      appFilter,
+      roomFilter,
+    ] = await Promise.all([
       sets.list(Scope.muted(this.roomId), now),
       sets.list(Scope.globallyMuted, now),
       sets.list(Scope.muteAllRooms, now),
       sets.list(Scope.muteExceptions(this.roomId), now),
       sets.list(Scope.banned(this.roomId), now),
       sets.list(Scope.protectedUsers(this.roomId), now),
+      sets.list(Scope.shadowBanned(this.roomId), now),
+      sets.list(Scope.globallyShadowBanned, now),
+      sets.list(Scope.slowMode(this.roomId), now),
+      sets.list(Scope.appWordFilter, now),
+      sets.list(Scope.roomWordFilter(this.roomId), now),
     ]);
     this.muted = expiries(muted);
     this.globallyMuted = expiries(globallyMuted);
@@ -115,6 +175,11 @@ export class ModerationCache {
     this.exceptions = expiries(exceptions);
     this.banned = expiries(banned);
     this.protectedUsers = expiries(protectedUsers);
+    this.shadowBanned = expiries(shadowBanned);
+    this.globallyShadowBanned = expiries(globallyShadowBanned);
+    this.slowMode = slowMode;
+    this.appFilter = appFilter;
+    this.roomFilter = roomFilter;
   }
 }
 
