@@ -79,6 +79,13 @@ const PARAMS = [
   "objectNames",
   "chatroom[fz1]",
   "chatroom[toString]",
+  "seconds",
+  "word",
+  "words",
+  "action",
+  "isRegex",
+  "replaceWord",
+  "type",
 ];
 const form = fc.dictionary(
   fc.oneof(fc.constantFrom(...PARAMS), fc.string({ maxLength: 6 })),
@@ -105,6 +112,12 @@ const ENDPOINTS = [
   "/message/chatroom/publish.json",
   "/message/recall.json",
   "/user/getToken.json",
+  "/chatroom/slowmode/set.json",
+  "/sensitiveword/add.json",
+  "/sensitiveword/batch/delete.json",
+  "/chatroom/filter/add.json",
+  "/chatroom/user/shadowban/add.json",
+  "/chatroom/user/shadowban/global/add.json",
 ];
 
 async function postForm(
@@ -128,9 +141,18 @@ async function snapshot(): Promise<string> {
   const now = Date.now();
   const rooms = (await t.server.ctx.directory.listAll()).map((r) => r.roomId).sort();
   const lists = await Promise.all(
-    ["global-muted", "keepalive", "banned:fz1", "muted:fz1", "low-priority-types"].map(async (scope) =>
-      (await sets.list(scope, now)).map((e) => e.member).sort(),
-    ),
+    [
+      "global-muted",
+      "keepalive",
+      "banned:fz1",
+      "muted:fz1",
+      "low-priority-types",
+      "slow-mode:fz1",
+      "word-filter",
+      "word-filter:fz1",
+      "shadow-banned:fz1",
+      "global-shadow-banned",
+    ].map(async (scope) => (await sets.list(scope, now)).map((e) => e.member).sort()),
   );
   const attributes = await fetch(t.httpUrl + "/chatroom/entry/query.json", {
     method: "POST",
