@@ -16,6 +16,7 @@ describe("createRoom", () => {
       createdAt: expect.any(Number),
       memberCount: 1,
       members: [{ userId: "alice", userName: "Alice", joinedAt: expect.any(Number), online: true, devices: 1 }],
+      slowModeSeconds: 0,
     });
     expect(info.createdAt).toBeGreaterThanOrEqual(before - 5);
     expect(seen.states).toEqual(["cr1 connecting/activeCreate", "cr1 connected/success"]);
