@@ -204,6 +204,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     });
     this.typing = new RoomTyping({
       broadcastExcept: (userId, notice) => {
+        // a shadow-banned member's typing would announce messages that never come
+        if (this.moderation.isShadowBanned(userId, this.ctx.now())) return;
         const except = this.membership.liveSessions(userId).flatMap((sessionId) => this.clients.get(sessionId) ?? []);
         this.broadcast(ServerMessage.TYPING, notice, { except });
       },

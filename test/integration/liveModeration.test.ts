@@ -144,6 +144,18 @@ describe("shadow ban", () => {
     await expect(eve!.chat.recallRoomMessage("sb1", hidden.messageID)).resolves.toMatchObject({ messageID: hidden.messageID });
     expect((await rejection(bob!.chat.recallRoomMessage("sb1", hidden.messageID))).code).toBe(ErrorCode.MESSAGE_NOT_FOUND);
 
+    // nor do her typing notices reach anyone: bob hears cal, who typed after her, and never eve
+    const typing: string[][] = [];
+    bob!.chat.on("roomTypingChanged", (userIDs) => typing.push(userIDs));
+    const { chat: cal } = chatClient(t, "cal");
+    await cal.enterRoom({ roomID: "sb1" });
+    eve!.chat.setTyping("sb1", true);
+    await eve!.chat.queryRoomHistory("sb1"); // answered after the typing notice on the same connection
+    cal.setTyping("sb1", true);
+    await waitFor(() => typing.length > 0, 5000, "bob hears cal typing");
+    expect(typing).toEqual([["cal"]]);
+    await cal.leaveAllRoom();
+
     await post("/chatroom/user/shadowban/rollback.json", { chatroomId: "sb1", userId: "eve" });
     const visible = await eve!.chat.sendRoomMessage("sb1", text("back"));
     await waitFor(() => bob!.received.some((m) => m.messageID === visible.messageID), 5000, "bob receives eve again");
