@@ -6,7 +6,7 @@
 import { ErrorCode } from "../../src/core/errors";
 import { FILTER_LIMITS } from "../../src/core/wordFilter";
 import { signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
-import { useServer } from "../helpers/server";
+import { useServer, waitFor } from "../helpers/server";
 
 const creds: OperatorCredentials = { appKey: "lmKey", appSecret: "lmSecret" };
 /** A frozen clock: 2030-01-01 00:00:00.500 UTC, so end times are predictable. */
@@ -155,6 +155,24 @@ describe("shadow ban", () => {
     expect(await ok("/chatroom/user/shadowban/list.json", { chatroomId: "lm2" })).toEqual({ code: 200, users: [] });
     expect(await ok("/chatroom/user/shadowban/global/query.json", {})).toEqual({ code: 200, users: [] });
   });
+});
+
+test("destroying a room forgets its slow mode and its word filter; its shadow bans stay until they end", async () => {
+  await ok("/chatroom/create.json", { "chatroom[lmd]": "doomed" });
+  await ok("/chatroom/slowmode/set.json", { chatroomId: "lmd", seconds: 9 });
+  await ok("/chatroom/filter/add.json", { chatroomId: "lmd", word: "gone" });
+  await ok("/chatroom/user/shadowban/add.json", { chatroomId: "lmd", userId: "stays", minute: 5 });
+  await ok("/chatroom/destroy.json", { chatroomId: "lmd" });
+  await waitFor(
+    async () =>
+      (await ok("/chatroom/slowmode/query.json", { chatroomId: "lmd" })).seconds === 0 &&
+      ((await ok("/chatroom/filter/list.json", { chatroomId: "lmd" })).words as unknown[]).length === 0,
+    5000,
+    "the destroyed room's slow mode and filter to be forgotten",
+  );
+  expect((await ok("/chatroom/user/shadowban/list.json", { chatroomId: "lmd" })).users).toEqual([
+    { time: "2030-01-01 00:05:01", userId: "stays" },
+  ]);
 });
 
 test("every change is in the audit trail with its result, refusals included; queries are not", async () => {
