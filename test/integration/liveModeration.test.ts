@@ -175,3 +175,27 @@ describe("shadow ban", () => {
     await Promise.all([zed!.chat.leaveAllRoom(), amy!.chat.leaveAllRoom()]);
   });
 });
+
+test("what a room holds of slow mode, its filter and shadow bans is in the snapshot it writes back after a Redis data loss", async () => {
+  const [kim] = await viewers("snap1", "kim");
+  await post("/chatroom/slowmode/set.json", { chatroomId: "snap1", seconds: 15 });
+  await post("/chatroom/filter/add.json", { chatroomId: "snap1", word: "kept", action: "mask" });
+  await post("/chatroom/user/shadowban/add.json", { chatroomId: "snap1", userId: "kim", minute: 2 });
+  await post("/chatroom/user/shadowban/global/add.json", { userId: "everywhere", minute: 2 });
+  const members = (scope: string) =>
+    t.server.ctx.moderationCaches
+      .snapshot()
+      .scopes.get(scope)
+      ?.map((e) => e.member) ?? [];
+  await waitFor(
+    () =>
+      members("slow-mode:snap1").includes("15") &&
+      members("word-filter:snap1").includes("mask:w:kept") &&
+      members("shadow-banned:snap1").includes("kim") &&
+      members("global-shadow-banned").includes("everywhere"),
+    5000,
+    "the room's copy to hold every live-moderation scope",
+  );
+  await post("/chatroom/user/shadowban/global/remove.json", { userId: "everywhere" });
+  await kim!.chat.leaveAllRoom();
+});
