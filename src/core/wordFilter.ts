@@ -34,8 +34,16 @@ export const FILTER_LIMITS = {
   maxWordLength: 64,
   /** characters of a regex */
   maxRegexLength: 256,
-  /** RE2 program size of one regex (its compiled instructions: `[a-z]{1000}` is about 1000) */
-  maxRegexProgramSize: 1000,
+  /**
+   * RE2 program size of one regex (its compiled instructions: `(?i)fr[e3]{2}\s*coins` is 13,
+   * `[a-z]{100}` about 100). Matching costs up to program size x text length, so these bound the
+   * time one message can take (docs/moderation.md "Limits").
+   */
+  maxRegexProgramSize: 100,
+  /** RE2 instructions of all the regexes of the app-wide list together */
+  appRegexProgramSize: 200,
+  /** RE2 instructions of all the regexes of one room's list together */
+  roomRegexProgramSize: 100,
   /** patterns one batch delete may name */
   patternsPerDelete: 50,
 } as const;
@@ -96,6 +104,16 @@ export function assertValidFilterEntry(entry: FilterEntry, field: string): void 
   }
 }
 
+/** The RE2 program size of an entry: its instructions for a regex, 0 for a word or a regex RE2 refuses (never stored). */
+export function regexProgramSize(entry: FilterEntry): number {
+  if (!entry.isRegex) return 0;
+  try {
+    return RE2JS.compile(entry.pattern).programSize();
+  } catch {
+    return 0;
+  }
+}
+
 /** The lists compiled: per action one RE2 program for the words and one for the regexes. */
 export interface CompiledWordFilter {
   readonly empty: boolean;
@@ -110,7 +128,13 @@ export function compileWordFilter(entries: readonly FilterEntry[]): CompiledWord
     const words = mine.filter((e) => !e.isRegex).map((e) => RE2JS.quote(e.pattern));
     const regexes = mine.filter((e) => e.isRegex).map((e) => e.pattern);
     const compiled: RE2JS[] = [];
-    if (words.length > 0) compiled.push(RE2JS.compile(words.join("|"), RE2JS.CASE_INSENSITIVE));
+    if (words.length > 0) {
+      try {
+        compiled.push(RE2JS.compile(words.join("|"), RE2JS.CASE_INSENSITIVE));
+      } catch (e) {
+        console.error(`word filter: left out the ${action} words RE2 cannot compile:`, e instanceof Error ? e.message : e);
+      }
+    }
     const valid = regexes.filter((pattern) => {
       try {
         RE2JS.compile(pattern);
@@ -120,7 +144,11 @@ export function compileWordFilter(entries: readonly FilterEntry[]): CompiledWord
         return false;
       }
     });
-    if (valid.length > 0) compiled.push(RE2JS.compile(valid.map((p) => `(?:${p})`).join("|")));
+    try {
+      if (valid.length > 0) compiled.push(RE2JS.compile(valid.map((p) => `(?:${p})`).join("|")));
+    } catch (e) {
+      console.error(`word filter: left out the ${action} regexes RE2 cannot compile together:`, e instanceof Error ? e.message : e);
+    }
     if (compiled.length > 0) programs.set(action, compiled);
   }
   return { empty: programs.size === 0, programs };

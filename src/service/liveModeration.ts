@@ -9,7 +9,14 @@
 import { ChatError, ErrorCode } from "../core/errors";
 import { expiryAfterMinutes } from "../core/moderation";
 import { SLOW_MODE_LIMITS } from "../core/slowMode";
-import { assertValidFilterEntry, decodeFilterEntry, encodeFilterEntry, FILTER_LIMITS, type FilterEntry } from "../core/wordFilter";
+import {
+  assertValidFilterEntry,
+  decodeFilterEntry,
+  encodeFilterEntry,
+  FILTER_LIMITS,
+  regexProgramSize,
+  type FilterEntry,
+} from "../core/wordFilter";
 import type { ExpiringEntry } from "../store/types";
 import type { ChatContext } from "./context";
 import { announce } from "./moderation";
@@ -76,13 +83,24 @@ export async function addFilterEntries(
     const entry = decodeFilterEntry(p.member);
     return entry === undefined || adding.has(key(entry));
   });
+  const which = roomId === null ? "app-wide word filter" : `word filter of chatroom ${roomId}`;
   const max = roomId === null ? FILTER_LIMITS.appEntries : FILTER_LIMITS.roomEntries;
   const after = present.length - replaced.length + adding.size;
   if (after > max) {
-    const which = roomId === null ? "app-wide word filter" : `word filter of chatroom ${roomId}`;
     throw new ChatError(
       ErrorCode.PARAMETER,
       `the ${which} holds at most ${max} entries: it has ${present.length}, this call would make it ${after}`,
+    );
+  }
+  // matching costs up to the regexes' program size per character: their total is bounded too
+  const size = (list: readonly FilterEntry[]) => list.reduce((sum, e) => sum + regexProgramSize(e), 0);
+  const sizeBefore = size(filterEntriesOf(present));
+  const sizeAfter = size(filterEntriesOf(present).filter((e) => !adding.has(key(e)))) + size([...adding.values()]);
+  const maxSize = roomId === null ? FILTER_LIMITS.appRegexProgramSize : FILTER_LIMITS.roomRegexProgramSize;
+  if (sizeAfter > maxSize && sizeAfter > sizeBefore) {
+    throw new ChatError(
+      ErrorCode.PARAMETER,
+      `the regexes of the ${which} may hold at most ${maxSize} RE2 instructions in all: they have ${sizeBefore}, this call would make it ${sizeAfter}`,
     );
   }
   const stale = replaced.map((p) => p.member).filter((member) => ![...adding.values()].some((e) => encodeFilterEntry(e) === member));

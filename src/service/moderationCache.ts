@@ -31,6 +31,31 @@ const present = (map: Expiries, key: string, now: number): boolean => {
   return expiresAt !== undefined && isLive(expiresAt, now);
 };
 
+/**
+ * Compiled filters by their store members, shared by the rooms of this process: every room holds
+ * the same app-wide list, which is compiled once per change, not once per room. The last
+ * {@link COMPILED_KEPT} lists are kept.
+ */
+const compiledByKey = new Map<string, CompiledWordFilter>();
+const COMPILED_KEPT = 64;
+
+function compiledFilter(members: readonly string[]): CompiledWordFilter {
+  const key = JSON.stringify(members);
+  let compiled = compiledByKey.get(key);
+  if (compiled) {
+    // most recently used last
+    compiledByKey.delete(key);
+  } else {
+    compiled = compileWordFilter(filterEntriesOf(members.map((member) => ({ member, expiresAt: null }))));
+  }
+  compiledByKey.set(key, compiled);
+  for (const oldest of compiledByKey.keys()) {
+    if (compiledByKey.size <= COMPILED_KEPT) break;
+    compiledByKey.delete(oldest);
+  }
+  return compiled;
+}
+
 /** Mute state of one room, loaded from the store; see the module comment for its contract. */
 export class ModerationCache {
   private muted: Expiries = new Map();
@@ -44,8 +69,7 @@ export class ModerationCache {
   private slowMode: ExpiringEntry[] = [];
   private appFilter: ExpiringEntry[] = [];
   private roomFilter: ExpiringEntry[] = [];
-  /** The filters compiled, with the lists they were compiled from, so a reload that changed neither compiles nothing. */
-  private compiled: { key: string; filters: CompiledWordFilter[] } = { key: "", filters: [] };
+  private filters: readonly CompiledWordFilter[] = [];
   /** The last reload requested; sends wait for it. */
   private loading: Promise<void> | undefined;
 
@@ -100,17 +124,9 @@ export class ModerationCache {
     return present(this.shadowBanned, userId, now) || present(this.globallyShadowBanned, userId, now);
   }
 
-  /** The app-wide and the room's word filters, compiled once per change of either list. */
+  /** The app-wide and the room's word filters as of the last reload, compiled once per change of either list. */
   wordFilters(): readonly CompiledWordFilter[] {
-    const members = (entries: readonly ExpiringEntry[]) => entries.map((e) => e.member).sort();
-    const key = JSON.stringify([members(this.appFilter), members(this.roomFilter)]);
-    if (key !== this.compiled.key) {
-      this.compiled = {
-        key,
-        filters: [compileWordFilter(filterEntriesOf(this.appFilter)), compileWordFilter(filterEntriesOf(this.roomFilter))],
-      };
-    }
-    return this.compiled.filters;
+    return this.filters;
   }
 
   /** Resolves once a reload under way (if any) is applied, so a send decides on the latest copy. */
@@ -180,6 +196,8 @@ export class ModerationCache {
     this.slowMode = slowMode;
     this.appFilter = appFilter;
     this.roomFilter = roomFilter;
+    const members = (entries: readonly ExpiringEntry[]) => entries.map((e) => e.member).sort();
+    this.filters = [compiledFilter(members(appFilter)), compiledFilter(members(roomFilter))];
   }
 }
 

@@ -118,6 +118,22 @@ describe("word filter", () => {
   });
 });
 
+test(`the regexes of a list hold at most ${FILTER_LIMITS.roomRegexProgramSize} RE2 instructions per room (${FILTER_LIMITS.appRegexProgramSize} app-wide) in all`, async () => {
+  await ok("/chatroom/create.json", { "chatroom[lmrx]": "regexes" });
+  // [a-z]{40}q is 43 instructions (the 100 per regex allow it): two fit in a room, a third does not
+  await ok("/chatroom/filter/add.json", { chatroomId: "lmrx", word: "[a-z]{40}q", isRegex: 1 });
+  await ok("/chatroom/filter/add.json", { chatroomId: "lmrx", word: "[a-z]{40}r", isRegex: 1 });
+  await refused(
+    "/chatroom/filter/add.json",
+    { chatroomId: "lmrx", word: "[a-z]{40}s", isRegex: 1 },
+    "the regexes of the word filter of chatroom lmrx may hold at most 100 RE2 instructions in all: they have 86, this call would make it 129",
+  );
+  await refused("/chatroom/filter/add.json", { chatroomId: "lmrx", word: "[a-z]{120}", isRegex: 1 }, "at most 100");
+  // words do not count
+  await ok("/chatroom/filter/add.json", { chatroomId: "lmrx", word: "plain" });
+  expect(((await ok("/chatroom/filter/list.json", { chatroomId: "lmrx" })).words as unknown[]).length).toBe(3);
+});
+
 describe("shadow ban", () => {
   test("room: add lists each user with its end time, rollback removes", async () => {
     await ok("/chatroom/user/shadowban/add.json", { chatroomId: "lm1", userId: ["ua", "ub"], minute: 10 });
