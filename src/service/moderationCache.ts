@@ -136,9 +136,9 @@ export class ModerationCache {
 
   /**
    * What this copy holds, scope by scope, as store entries with their expiries (the room's own
-   * scopes; global mutes separately, since every room holds the same ones).
+   * scopes; the app-wide ones (global mutes and shadow bans, the app-wide filter) separately, since every room holds the same).
    */
-  snapshot(): { rooms: Map<string, ExpiringEntry[]>; global: ExpiringEntry[] } {
+  snapshot(): { rooms: Map<string, ExpiringEntry[]>; global: Map<string, ExpiringEntry[]> } {
     const entries = (map: Expiries): ExpiringEntry[] => [...map].map(([member, expiresAt]) => ({ member, expiresAt }));
     const rooms = new Map<string, ExpiringEntry[]>([
       [Scope.banned(this.roomId), entries(this.banned)],
@@ -149,11 +149,13 @@ export class ModerationCache {
       [Scope.shadowBanned(this.roomId), entries(this.shadowBanned)],
       [Scope.slowMode(this.roomId), this.slowMode],
       [Scope.roomWordFilter(this.roomId), this.roomFilter],
-      // the same in every room; the write-back skips what is present, so repeats cost nothing
+    ]);
+    const global = new Map<string, ExpiringEntry[]>([
+      [Scope.globallyMuted, entries(this.globallyMuted)],
       [Scope.globallyShadowBanned, entries(this.globallyShadowBanned)],
       [Scope.appWordFilter, this.appFilter],
     ]);
-    return { rooms, global: entries(this.globallyMuted) };
+    return { rooms, global };
   }
 
   private async load(): Promise<void> {
@@ -203,7 +205,7 @@ export class ModerationCache {
 
 /** What the rooms of a process held when the store's connection dropped ({@link ModerationCaches.snapshot}). */
 export interface ModerationSnapshot {
-  /** Entries by store scope; global mutes merged over every room (the latest expiry of each user). */
+  /** Entries by store scope; app-wide scopes (global mutes and shadow bans, the app-wide filter) merged over every room (the latest expiry of each member). */
   scopes: Map<string, ExpiringEntry[]>;
 }
 
@@ -249,22 +251,29 @@ export class ModerationCaches {
    */
   snapshot(): ModerationSnapshot {
     const scopes = new Map<string, ExpiringEntry[]>();
-    const global = new Map<string, number | null>();
+    /** App-wide scopes, merged over every room: each member once, with the latest expiry held. */
+    const global = new Map<string, Map<string, number | null>>();
     for (const cache of this.byTopic.get(Topic.allRooms) ?? []) {
       const held = cache.snapshot();
       for (const [scope, entries] of held.rooms) {
         if (entries.length > 0) scopes.set(scope, [...(scopes.get(scope) ?? []), ...entries]);
       }
-      for (const { member, expiresAt } of held.global) {
-        const known = global.get(member);
-        if (known === undefined || (known !== null && (expiresAt === null || expiresAt > known))) global.set(member, expiresAt);
+      for (const [scope, entries] of held.global) {
+        let merged = global.get(scope);
+        if (!merged) global.set(scope, (merged = new Map<string, number | null>()));
+        for (const { member, expiresAt } of entries) {
+          const known = merged.get(member);
+          if (known === undefined || (known !== null && (expiresAt === null || expiresAt > known))) merged.set(member, expiresAt);
+        }
       }
     }
-    if (global.size > 0)
-      scopes.set(
-        Scope.globallyMuted,
-        [...global].map(([member, expiresAt]) => ({ member, expiresAt })),
-      );
+    for (const [scope, merged] of global) {
+      if (merged.size > 0)
+        scopes.set(
+          scope,
+          [...merged].map(([member, expiresAt]) => ({ member, expiresAt })),
+        );
+    }
     return { scopes };
   }
 

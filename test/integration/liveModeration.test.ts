@@ -178,6 +178,7 @@ describe("shadow ban", () => {
 
 test("what a room holds of slow mode, its filter and shadow bans is in the snapshot it writes back after a Redis data loss", async () => {
   const [kim] = await viewers("snap1", "kim");
+  await kim!.chat.enterRoom({ roomID: "snap2" });
   await post("/chatroom/slowmode/set.json", { chatroomId: "snap1", seconds: 15 });
   await post("/chatroom/filter/add.json", { chatroomId: "snap1", word: "kept", action: "mask" });
   await post("/chatroom/user/shadowban/add.json", { chatroomId: "snap1", userId: "kim", minute: 2 });
@@ -196,6 +197,11 @@ test("what a room holds of slow mode, its filter and shadow bans is in the snaps
     5000,
     "the room's copy to hold every live-moderation scope",
   );
+  // both rooms hold the app-wide entries: the write-back carries each once
+  // a later change in snap2 (its reloads run in order) shows snap2's copy holds the app-wide ones too
+  await post("/chatroom/slowmode/set.json", { chatroomId: "snap2", seconds: 3 });
+  await waitFor(() => members("slow-mode:snap2").includes("3"), 5000, "snap2's copy reloaded");
+  expect(members("global-shadow-banned").filter((m) => m === "everywhere")).toEqual(["everywhere"]);
   await post("/chatroom/user/shadowban/global/remove.json", { userId: "everywhere" });
   await kim!.chat.leaveAllRoom();
 });
