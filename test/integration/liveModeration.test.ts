@@ -104,6 +104,9 @@ describe("word filter", () => {
     const promo = await ann!.chat.sendRoomMessage("wf1", text("big promo today"));
     expect(promo.content).toBe("big promo today");
     expect(await flaggedEvent).toMatchObject({ userId: "ann", message: promo, flagged: ["promo"], shadowBanned: false });
+    // counted for Prometheus (the standalone server's GET /metrics)
+    const scrape = await (await fetch(`${t.httpUrl}/metrics`)).text();
+    expect(scrape).toMatch(/^chat_messages_flagged_total 1$/m);
     await waitFor(() => bob!.received.length === 2, 5000, "bob receives the two delivered messages");
     expect(bob!.received.map((m) => m.content)).toEqual(["oh **** it", "big promo today"]);
     await Promise.all([ann!.chat.leaveAllRoom(), bob!.chat.leaveAllRoom()]);
