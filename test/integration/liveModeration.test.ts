@@ -5,9 +5,9 @@
  * else does, history leaves it out).
  */
 import { ErrorCode } from "../../src/core/errors";
-import type { RoomMessage } from "../../src/protocol";
+import { ClientRequest, type RoomMessage } from "../../src/protocol";
 import { signedPost, TestClock, type FormParams } from "../helpers/operator";
-import { nextEvent, useServer, waitFor } from "../helpers/server";
+import { nextEvent, sdkEnter, useServer, waitFor } from "../helpers/server";
 import { chatClient, receivedMessages, rejection } from "../client/helpers";
 
 const clock = new TestClock();
@@ -60,6 +60,15 @@ describe("slow mode", () => {
     await ann!.chat.sendRoomMessage("slow1", text("off 1"));
     await expect(ann!.chat.sendRoomMessage("slow1", text("off 2"))).resolves.toBeDefined();
     await Promise.all([ann!.chat.leaveAllRoom(), bob!.chat.leaveAllRoom()]);
+  });
+
+  test("plain SDK clients read slow mode from the synchronized state and the info request", async () => {
+    const room = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "slow4", userId: "plain" });
+    room.onMessage("*", () => undefined);
+    await post("/chatroom/slowmode/set.json", { chatroomId: "slow4", seconds: 42 });
+    await waitFor(() => (room.state as { slowModeSeconds?: number }).slowModeSeconds === 42, 5000, "the state's slowModeSeconds");
+    await expect(room.request(ClientRequest.INFO)).resolves.toMatchObject({ roomID: "slow4", slowModeSeconds: 42 });
+    await room.leave();
   });
 
   test("users on the room's allowlist (protected users) are exempt", async () => {
