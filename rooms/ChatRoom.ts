@@ -35,6 +35,7 @@ import { ModerationCache } from "../src/service/moderationCache";
 import { readRoomPolicy } from "../src/service/roomPolicy";
 import { trackRoomRecord } from "../src/service/restore";
 import { claimOwnership } from "../src/service/roles";
+import { isStaff } from "../src/core/roles";
 import { Scope, Topic, type RoomCommand } from "../src/service/scopes";
 import { ChatState } from "./ChatState";
 import { fullStateSerializer } from "./FullStateSerializer";
@@ -206,6 +207,13 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         this.ctx.events.publish("messageDelivered", { roomId: this.roomId, message });
       },
       isProtectedUser: (userId) => this.protectedUsers.has(userId),
+      slowModeSeconds: () => this.moderation.slowModeSeconds(),
+      isSlowModeExempt: (userId) => this.isSlowModeExempt(userId),
+      wordFilters: () => this.moderation.wordFilters(),
+      isShadowBanned: (userId, now) => this.moderation.isShadowBanned(userId, now),
+      sendToMember: (userId, messages) => {
+        for (const sessionId of this.membership.liveSessions(userId)) this.clients.get(sessionId)?.send(ServerMessage.MESSAGES, messages);
+      },
       beforeMessage:
         this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
     });
@@ -218,6 +226,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     });
     this.typing = new RoomTyping({
       broadcastExcept: (userId, notice) => {
+        // a shadow-banned member's typing would announce messages that never come
+        if (this.moderation.isShadowBanned(userId, this.ctx.now())) return;
         const except = this.membership.liveSessions(userId).flatMap((sessionId) => this.clients.get(sessionId) ?? []);
         this.broadcast(ServerMessage.TYPING, notice, { except });
       },
@@ -403,6 +413,15 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.members.setFields(userId, fields);
   }
 
+  /**
+   * True when slow mode does not apply to `userId`: the one place that decides it. The room's staff
+   * (owner, admins, moderators) and its protected users (the operator API's user whitelist,
+   * `/chatroom/user/whitelist/add.json`).
+   */
+  protected isSlowModeExempt(userId: string): boolean {
+    return isStaff(this.roles.roleOf(userId)) || this.protectedUsers.has(userId);
+  }
+
   /** A member as the hooks see it; NOT_IN_ROOM when `userId` is not a member. */
   protected member(userId: string): ChatMember {
     return this.members.member(userId);
@@ -503,6 +522,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       createdAt: this.state.createdAt,
       memberCount: this.membership.size,
       members: this.members.all(),
+      slowModeSeconds: this.state.slowModeSeconds,
     };
   }
 
@@ -545,6 +565,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
    * messages, or by the operator with null) and tells every member.
    */
   private async recall(messageID: unknown, byUserId: string | null): Promise<RoomMessage> {
+    const shadow = byUserId === null ? undefined : this.pipeline.recallShadow(messageID, byUserId);
+    if (shadow) {
+      // only its sender ever saw it, so only its sender hears of the recall
+      const notice: RecallNotice = { messageID: shadow.messageID, seq: shadow.seq, recalledBy: byUserId };
+      for (const sessionId of this.membership.liveSessions(shadow.senderUserID))
+        this.clients.get(sessionId)?.send(ServerMessage.RECALLED, notice);
+      return shadow;
+    }
     const message = await this.pipeline.recall(
       messageID,
       byUserId,
@@ -637,6 +665,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private async refreshModeration(): Promise<void> {
     // the cache reads the protected users with the rest of the room's moderation
     await this.moderation.reload();
+    // synchronized to every client (ChatClient: roomSlowModeChanged)
+    this.state.slowModeSeconds = this.moderation.slowModeSeconds();
     this.protectedUsers.clear();
     for (const userId of this.moderation.protectedUserIds()) {
       this.protectedUsers.add(userId);

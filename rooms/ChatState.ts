@@ -29,6 +29,8 @@ export const ChatState = schema(
     attributes: t.map("string"),
     /** Room roles by user id ("owner", "admin", "moderator"), present members or not; members without a role are absent. */
     roles: t.map("string"),
+    /** Slow mode: seconds between one member's messages (0 = off; docs/moderation.md). */
+    slowModeSeconds: t.uint8(),
   },
   "ChatState",
 );

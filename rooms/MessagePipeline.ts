@@ -2,6 +2,8 @@ import { generateId } from "@colyseus/core";
 import { RoomAdmission, SendRateLimiter, type Priority } from "../src/core/admission";
 import { ChatError, ErrorCode } from "../src/core/errors";
 import { parseHistoryQuery, parseSend, type ValidSend } from "../src/core/messages";
+import { SlowModeGate } from "../src/core/slowMode";
+import { applyWordFilter, contentBlocked, type CompiledWordFilter } from "../src/core/wordFilter";
 import { syncSchema } from "../src/schemas/messages";
 import { parseInput } from "../src/schemas/parse";
 import type { HistorySync, RoomMessage } from "../src/protocol";
@@ -21,6 +23,16 @@ export interface PipelineHost {
   assertMaySend(userId: string, now: number): Promise<void>;
   /** Protected users are never dropped by admission. */
   isProtectedUser(userId: string): boolean;
+  /** The room's slow-mode seconds now (0 = off; the moderation cache, after assertMaySend). */
+  slowModeSeconds(): number;
+  /** True when slow mode does not apply to the user (the room's one exemption rule, ChatRoom.isSlowModeExempt). */
+  isSlowModeExempt(userId: string): boolean;
+  /** The app-wide and room word filters, compiled (the moderation cache). */
+  wordFilters(): readonly CompiledWordFilter[];
+  /** True while the user is shadow-banned here or everywhere: its messages reach only itself. */
+  isShadowBanned(userId: string, now: number): boolean;
+  /** Sends messages to the live connections of one member only (a shadow-banned sender's own messages). */
+  sendToMember(userId: string, messages: RoomMessage[]): void;
   /**
    * The app's veto or change of a member's message (the room's onBeforeMessage), when it has one:
    * resolves with the message to send, or throws the ChatError the sender gets.
@@ -49,6 +61,12 @@ export class MessagePipeline {
   private readonly admission: RoomAdmission;
   private readonly rate: SendRateLimiter;
   private readonly batcher: MessageBatcher;
+  private readonly slowMode = new SlowModeGate();
+  /**
+   * Recent messages of shadow-banned senders (never in history), by id, so their sender can
+   * recall them as if they were real; the oldest go first past the room's history size.
+   */
+  private readonly shadowMessages = new Map<string, RoomMessage>();
   private lists: MessageLists = { lowPriorityTypes: new Set(), protectedTypes: new Set(), distributionStopped: false };
 
   constructor(
@@ -76,8 +94,11 @@ export class MessagePipeline {
   }
 
   /**
-   * A member's send. Throws ChatError: PARAMETER / MESSAGE_TOO_LARGE (bad message),
-   * SEND_RATE_LIMITED, MUTED, DISTRIBUTION_STOPPED, MESSAGE_DROPPED (room over its admission window).
+   * A member's send, checked in this order (docs/moderation.md "Order of checks"): PARAMETER /
+   * MESSAGE_TOO_LARGE (bad message), SEND_RATE_LIMITED, MUTED, DISTRIBUTION_STOPPED, SLOW_MODE,
+   * the word filter (CONTENT_BLOCKED, or the content masked), the app's hooks (onBeforeMessage,
+   * the before-send callback), MESSAGE_DROPPED (room over its admission window). A shadow-banned
+   * sender's message then goes to its own connections only (see {@link deliverShadow}).
    */
   async sendFromMember(userId: string, body: unknown): Promise<RoomMessage> {
     const parsed = parseSend(body, this.ctx.config.maxMessageBytes);
@@ -90,9 +111,32 @@ export class MessagePipeline {
     }
     await this.host.assertMaySend(userId, now);
     this.assertDistributing();
-    const { type, content, priority } = this.host.beforeMessage ? await this.host.beforeMessage(userId, parsed) : parsed;
-    this.admit(type, priority, this.host.isProtectedUser(userId));
-    return this.deliver(userId, type, content);
+    const seconds = this.host.isSlowModeExempt(userId) ? 0 : this.host.slowModeSeconds();
+    const undoSlowMode = this.slowMode.pass(userId, this.host.roomId, now, seconds);
+    try {
+      const filtered = applyWordFilter(this.host.wordFilters(), parsed.content);
+      if (filtered.action === "block") throw contentBlocked("content", this.host.roomId);
+      const draft = { ...parsed, content: filtered.content };
+      const { type, content, priority } = this.host.beforeMessage ? await this.host.beforeMessage(userId, draft) : draft;
+      this.admit(type, priority, this.host.isProtectedUser(userId));
+      const shadow = this.host.isShadowBanned(userId, this.ctx.now());
+      const message = shadow ? this.deliverShadow(userId, type, content) : this.deliver(userId, type, content);
+      if (filtered.flagged.length > 0) {
+        this.ctx.events.publish("messageFlagged", {
+          roomId: this.host.roomId,
+          userId,
+          message,
+          flagged: filtered.flagged,
+          shadowBanned: shadow,
+          at: message.timestamp,
+        });
+      }
+      return message;
+    } catch (e) {
+      // a refused message costs the sender no slow-mode wait
+      undoSlowMode();
+      throw e;
+    }
   }
 
   /**
@@ -141,6 +185,37 @@ export class MessagePipeline {
     });
     this.batcher.push(message);
     this.host.onDelivered(message);
+    return message;
+  }
+
+  /**
+   * A shadow-banned member's message: it takes the next seq (so the sender's own stream stays
+   * gap-free) but goes to the sender's connections only, is never stored in history and counts for
+   * no room rule; other members' clients see a seq gap, which their next SYNC closes, as after a
+   * recall. Kept briefly so its sender may recall it ({@link recallShadow}).
+   */
+  private deliverShadow(senderUserID: string, type: string, content: string): RoomMessage {
+    const message: RoomMessage = { messageID: generateId(), seq: ++this.seq, timestamp: this.ctx.now(), senderUserID, type, content };
+    // what was queued before it reaches the sender first, so its stream stays in seq order
+    this.batcher.flush();
+    this.host.sendToMember(senderUserID, [message]);
+    this.shadowMessages.set(message.messageID, message);
+    for (const id of this.shadowMessages.keys()) {
+      if (this.shadowMessages.size <= this.ctx.config.historySize) break;
+      this.shadowMessages.delete(id);
+    }
+    return message;
+  }
+
+  /**
+   * Recalls a shadow message for its sender (`byUserId`): undefined when `messageID` is none of
+   * the kept shadow messages of that sender, so the caller goes on with {@link recall}.
+   */
+  recallShadow(messageID: unknown, byUserId: string): RoomMessage | undefined {
+    if (typeof messageID !== "string") return undefined;
+    const message = this.shadowMessages.get(messageID);
+    if (message?.senderUserID !== byUserId) return undefined;
+    this.shadowMessages.delete(messageID);
     return message;
   }
 
@@ -214,5 +289,6 @@ export class MessagePipeline {
 
   forgetUser(userId: string): void {
     this.rate.forget(userId);
+    this.slowMode.forget(userId);
   }
 }

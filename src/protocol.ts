@@ -129,6 +129,8 @@ export interface RoomInfo {
   createdAt: number;
   memberCount: number;
   members: MemberInfo[];
+  /** Slow mode: seconds between one member's messages (0 = off). */
+  slowModeSeconds: number;
 }
 
 /** Server -> client message names. */

@@ -22,6 +22,8 @@ const REFUSALS: Partial<Record<number, string>> = {
   [ErrorCode.MESSAGE_NOT_FOUND]: "That message is no longer in the room's history.",
   [ErrorCode.NOT_MESSAGE_SENDER]: "Only the sender can recall a message.",
   [ErrorCode.SHUTTING_DOWN]: "The server is shutting down.",
+  [ErrorCode.SLOW_MODE]: "This room is in slow mode: wait a little before your next message.",
+  [ErrorCode.CONTENT_BLOCKED]: "That message was refused by the room's word filter.",
   [ClientErrorCode.CONNECT_FAILED]: "The server could not be reached.",
   [ClientErrorCode.CONNECT_TIMEOUT]: "The server took too long to answer.",
 };

@@ -339,8 +339,10 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    * included, also receives it through `roomMessageReceived`. `priority` ["normal"] decides
    * what a flooded room drops first. Rejects with NOT_IN_ROOM (not in the room, or its
    * connection is down: nothing is sent), MUTED, MESSAGE_TOO_LARGE, SEND_RATE_LIMITED,
-   * DISTRIBUTION_STOPPED, MESSAGE_DROPPED (the room is over its admission window) or PARAMETER
-   * (bad type, content or priority). A refused message never costs the connection.
+   * DISTRIBUTION_STOPPED, SLOW_MODE (24013: sent again too soon in a room in slow mode, see
+   * `roomSlowModeChanged`), CONTENT_BLOCKED (24014: the room's word filter), MESSAGE_DROPPED (the
+   * room is over its admission window) or PARAMETER (bad type, content or priority). A word filter
+   * may also deliver the content masked: the resolved message is what the room delivered. A refused message never costs the connection.
    */
   async sendRoomMessage(roomID: string, message: SendMessageRequest): Promise<RoomMessage> {
     const sent = await this.joinedSession(roomID, "send to").request<RoomMessage>(ClientRequest.SEND, message);
@@ -649,6 +651,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         break;
       case "rolesChanged":
         this.emit("roomMemberRoleChanged", event.changes, roomID);
+        break;
+      case "slowModeChanged":
+        this.emit("roomSlowModeChanged", event.seconds, roomID);
         break;
     }
   }

@@ -45,6 +45,8 @@ export interface ChatStateView {
   attributes?: MapView<string>;
   /** Room roles by user id (absent: a plain member). */
   roles?: MapView<string>;
+  /** Slow mode seconds (0 = off; absent from servers without slow mode). */
+  slowModeSeconds?: number;
 }
 
 /** An SDK room carrying the chat state. */
@@ -65,7 +67,9 @@ export type SessionEvent =
   /** A member started or stopped typing (a hint: never held, never queued). */
   | { type: "typing"; notice: TypingNotice }
   /** Users' room roles changed; the state shows them already. */
-  | { type: "rolesChanged"; changes: RoleChange[] };
+  | { type: "rolesChanged"; changes: RoleChange[] }
+  /** The room's slow mode changed (seconds between one member's messages, 0 = off). */
+  | { type: "slowModeChanged"; seconds: number };
 
 /** Events about the room's content: held until {@link RoomSession.start}, so none is lost while joining. */
 type ContentEvent = Extract<SessionEvent, { type: "messages" | "recalled" | "attributesUpdated" }>;
@@ -112,6 +116,8 @@ export class RoomSession {
   private readonly feed: MessageFeed;
   /** Content events waiting for {@link start}; null once started. */
   private contentQueue: ContentEvent[] | null = [];
+  /** The slow mode last reported (the first state's, then each change). */
+  private slowModeSeconds = 0;
 
   constructor(
     /** The room id (the server's Colyseus roomId). */
@@ -127,7 +133,14 @@ export class RoomSession {
     this.ready = new Promise<void>((resolve, reject) => {
       room.onStateChange.once((state: ChatStateView | undefined) => {
         state?.members?.forEach((m, userId) => this.initialMembers.set(userId, m.joinedAt));
+        this.slowModeSeconds = state?.slowModeSeconds ?? 0;
         resolve();
+      });
+      room.onStateChange((state: ChatStateView | undefined) => {
+        const seconds = state?.slowModeSeconds ?? 0;
+        if (seconds === this.slowModeSeconds || this.ended) return;
+        this.slowModeSeconds = seconds;
+        this.sink({ type: "slowModeChanged", seconds });
       });
       this.endWaiters.push(() =>
         reject(new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed before its state arrived`)),
@@ -231,6 +244,7 @@ export class RoomSession {
       createdAt: state?.createdAt ?? 0,
       memberCount: state?.memberCount ?? members.length,
       members,
+      slowModeSeconds: state?.slowModeSeconds ?? 0,
     };
   }
 

@@ -67,6 +67,11 @@ export interface ChatClientEvents {
    * roles already when this fires.
    */
   roomMemberRoleChanged: (changes: RoleChange[], roomID: string) => void;
+  /**
+   * The room's slow mode changed: `seconds` between one member's messages (0 = off; a send too soon
+   * is refused with SLOW_MODE, 24013). The current value is `room(roomID).slowModeSeconds`.
+   */
+  roomSlowModeChanged: (seconds: number, roomID: string) => void;
 }
 
 /** Listener type of event `E` of the map `M`. */

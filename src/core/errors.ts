@@ -40,6 +40,8 @@ export const ErrorCode = {
   MESSAGE_NOT_FOUND: 24010,
   NOT_MESSAGE_SENDER: 24011,
   SHUTTING_DOWN: 24012,
+  SLOW_MODE: 24013,
+  CONTENT_BLOCKED: 24014,
   /** A member's role does not allow the action on that target (src/core/roles.ts). */
   ROLE_FORBIDDEN: 24015,
 } as const;

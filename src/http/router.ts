@@ -14,6 +14,7 @@ import { asChatError, bodyParserError, echoRequestId, sendFailure, sendOk, type 
 import { auditRoutes } from "./routes/audit";
 import { attributeRoutes } from "./routes/attributes";
 import { keepAliveRoutes } from "./routes/keepAlive";
+import { liveModerationRoutes } from "./routes/liveModeration";
 import { messageListRoutes } from "./routes/messageLists";
 import { messageRoutes } from "./routes/messages";
 import { memberRoutes } from "./routes/members";
@@ -29,6 +30,7 @@ export const OPERATOR_ROUTES: readonly OperatorRoute[] = [
   ...roomRoutes,
   ...memberRoutes,
   ...moderationRoutes,
+  ...liveModerationRoutes,
   ...keepAliveRoutes,
   ...userRoutes,
   ...messageRoutes,

@@ -220,6 +220,11 @@ export function createMetrics(chat: { readonly events: ChatEvents }, options: Me
     labelNames: ["code_name"] as const,
     registers,
   });
+  const flagged = new Counter({
+    name: named("messages_flagged_total"),
+    help: "Members' messages that matched a flag entry of the word filter (delivered, and reported as messageFlagged).",
+    registers,
+  });
   /** Timestamps of messages delivered this turn, observed once the turn's broadcast is out. */
   let pendingLags: number[] = [];
   let lagTimer: NodeJS.Immediate | undefined;
@@ -341,6 +346,9 @@ export function createMetrics(chat: { readonly events: ChatEvents }, options: Me
     },
     messageRefused({ code }) {
       refused.inc({ code_name: refusalCodeName(code) });
+    },
+    messageFlagged() {
+      flagged.inc();
     },
     hookTimed({ hook, seconds, outcome }) {
       if (validSeconds(seconds)) hooks.observe({ hook: hookLabel.of(hook), outcome: known(HOOK_OUTCOMES, outcome) }, seconds);

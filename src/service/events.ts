@@ -21,6 +21,12 @@ export interface ChatEventMap {
   messageDelivered: [{ roomId: string; message: RoomMessage }];
   /** The room's message hook (onBeforeMessage, with the before-send callback when configured) ran for one message. */
   hookTimed: [{ roomId: string; hook: string; seconds: number; outcome: "pass" | "replace" | "refuse" | "error" }];
+  /**
+   * A member's message matched a "flag" entry of the word filter and went out (unchanged, or masked
+   * by "mask" entries): `flagged` holds the matched texts (at most 10, each cut at 64 characters).
+   * `shadowBanned`: the sender is shadow-banned, so only the sender received it.
+   */
+  messageFlagged: [{ roomId: string; userId: string; message: RoomMessage; flagged: string[]; shadowBanned: boolean; at: number }];
   /** A member's message was refused (muted, rate, admission drop, a hook's veto, ...), with the code its sender got. */
   messageRefused: [{ roomId: string; userId: string; code: number; at: number }];
 }

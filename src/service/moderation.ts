@@ -12,7 +12,8 @@ import type { ChatContext } from "./context";
 import { assertRoomExists } from "./roomExists";
 import { Scope, Topic, type RoomCommand } from "./scopes";
 
-async function announce(ctx: ChatContext, topic: string, command: RoomCommand): Promise<void> {
+/** Tells the rooms on `topic` (this process's at once, others over the bus) that moderation changed. */
+export async function announce(ctx: ChatContext, topic: string, command: RoomCommand): Promise<void> {
   // this process's rooms reload now, so the change holds for the very next send; others on the notice
   if (command.type === "moderation") ctx.moderationCaches.reload(topic);
   await ctx.store.bus.publish(topic, command);
@@ -143,7 +144,8 @@ export async function listProtectedUsers(ctx: ChatContext, roomId: string): Prom
 }
 
 /**
- * Forgets the moderation state that dies with a room (mute-all, mute exceptions, protected users).
+ * Forgets the moderation state that dies with a room (mute-all, mute exceptions, protected users,
+ * slow mode, the room's word filter).
  * Bans and mutes are kept: they outlive the room, as RongCloud documents.
  */
 export async function clearRoomModeration(ctx: ChatContext, roomId: string): Promise<void> {
@@ -151,5 +153,7 @@ export async function clearRoomModeration(ctx: ChatContext, roomId: string): Pro
     ctx.store.sets.remove(Scope.muteAllRooms, [roomId]),
     ctx.store.sets.clear(Scope.muteExceptions(roomId)),
     ctx.store.sets.clear(Scope.protectedUsers(roomId)),
+    ctx.store.sets.clear(Scope.slowMode(roomId)),
+    ctx.store.sets.clear(Scope.roomWordFilter(roomId)),
   ]);
 }

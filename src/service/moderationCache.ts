@@ -16,9 +16,11 @@
  * {@link ModerationCaches.writeBack}; the rule is at writeBack).
  */
 import { assertMaySend } from "../core/moderation";
+import { compileWordFilter, type CompiledWordFilter } from "../core/wordFilter";
 import { isLive } from "../store/expiry";
 import type { ExpiringEntry, ExpiringSetStore } from "../store/types";
 import type { ChatContext } from "./context";
+import { filterEntriesOf, slowModeSecondsOf } from "./liveModeration";
 import { Scope, Topic } from "./scopes";
 
 type Expiries = ReadonlyMap<string, number | null>;
@@ -29,6 +31,31 @@ const present = (map: Expiries, key: string, now: number): boolean => {
   return expiresAt !== undefined && isLive(expiresAt, now);
 };
 
+/**
+ * Compiled filters by their store members, shared by the rooms of this process: every room holds
+ * the same app-wide list, which is compiled once per change, not once per room. The last
+ * {@link COMPILED_KEPT} lists are kept.
+ */
+const compiledByKey = new Map<string, CompiledWordFilter>();
+const COMPILED_KEPT = 64;
+
+function compiledFilter(members: readonly string[]): CompiledWordFilter {
+  const key = JSON.stringify(members);
+  let compiled = compiledByKey.get(key);
+  if (compiled) {
+    // most recently used last
+    compiledByKey.delete(key);
+  } else {
+    compiled = compileWordFilter(filterEntriesOf(members.map((member) => ({ member, expiresAt: null }))));
+  }
+  compiledByKey.set(key, compiled);
+  for (const oldest of compiledByKey.keys()) {
+    if (compiledByKey.size <= COMPILED_KEPT) break;
+    compiledByKey.delete(oldest);
+  }
+  return compiled;
+}
+
 /** Mute state of one room, loaded from the store; see the module comment for its contract. */
 export class ModerationCache {
   private muted: Expiries = new Map();
@@ -37,6 +64,12 @@ export class ModerationCache {
   private exceptions: Expiries = new Map();
   private banned: Expiries = new Map();
   private protectedUsers: Expiries = new Map();
+  private shadowBanned: Expiries = new Map();
+  private globallyShadowBanned: Expiries = new Map();
+  private slowMode: ExpiringEntry[] = [];
+  private appFilter: ExpiringEntry[] = [];
+  private roomFilter: ExpiringEntry[] = [];
+  private filters: readonly CompiledWordFilter[] = [];
   /** The last reload requested; sends wait for it. */
   private loading: Promise<void> | undefined;
 
@@ -72,7 +105,7 @@ export class ModerationCache {
    * room, muted globally, or the room is in mute-all and the user is not excepted.
    */
   async assertMaySend(userId: string, now: number): Promise<void> {
-    if (this.loading) await this.loading.catch(() => this.load());
+    await this.settled();
     assertMaySend(userId, this.roomId, {
       muted: present(this.muted, userId, now),
       globallyMuted: present(this.globallyMuted, userId, now),
@@ -81,11 +114,31 @@ export class ModerationCache {
     });
   }
 
+  /** The room's slow-mode seconds as of the last reload (0 = off). */
+  slowModeSeconds(): number {
+    return slowModeSecondsOf(this.slowMode);
+  }
+
+  /** True while `userId` is shadow-banned in this room or in every room at `now`. */
+  isShadowBanned(userId: string, now: number): boolean {
+    return present(this.shadowBanned, userId, now) || present(this.globallyShadowBanned, userId, now);
+  }
+
+  /** The app-wide and the room's word filters as of the last reload, compiled once per change of either list. */
+  wordFilters(): readonly CompiledWordFilter[] {
+    return this.filters;
+  }
+
+  /** Resolves once a reload under way (if any) is applied, so a send decides on the latest copy. */
+  async settled(): Promise<void> {
+    if (this.loading) await this.loading.catch(() => this.load());
+  }
+
   /**
    * What this copy holds, scope by scope, as store entries with their expiries (the room's own
-   * scopes; global mutes separately, since every room holds the same ones).
+   * scopes; the app-wide ones (global mutes and shadow bans, the app-wide filter) separately, since every room holds the same).
    */
-  snapshot(): { rooms: Map<string, ExpiringEntry[]>; global: ExpiringEntry[] } {
+  snapshot(): { rooms: Map<string, ExpiringEntry[]>; global: Map<string, ExpiringEntry[]> } {
     const entries = (map: Expiries): ExpiringEntry[] => [...map].map(([member, expiresAt]) => ({ member, expiresAt }));
     const rooms = new Map<string, ExpiringEntry[]>([
       [Scope.banned(this.roomId), entries(this.banned)],
@@ -93,20 +146,45 @@ export class ModerationCache {
       [Scope.muteExceptions(this.roomId), entries(this.exceptions)],
       [Scope.protectedUsers(this.roomId), entries(this.protectedUsers)],
       [Scope.muteAllRooms, entries(this.muteAll)],
+      [Scope.shadowBanned(this.roomId), entries(this.shadowBanned)],
+      [Scope.slowMode(this.roomId), this.slowMode],
+      [Scope.roomWordFilter(this.roomId), this.roomFilter],
     ]);
-    return { rooms, global: entries(this.globallyMuted) };
+    const global = new Map<string, ExpiringEntry[]>([
+      [Scope.globallyMuted, entries(this.globallyMuted)],
+      [Scope.globallyShadowBanned, entries(this.globallyShadowBanned)],
+      [Scope.appWordFilter, this.appFilter],
+    ]);
+    return { rooms, global };
   }
 
   private async load(): Promise<void> {
     const { sets } = this.ctx.store;
     const now = this.ctx.now();
-    const [muted, globallyMuted, muteAll, exceptions, banned, protectedUsers] = await Promise.all([
+    const [
+      muted,
+      globallyMuted,
+      muteAll,
+      exceptions,
+      banned,
+      protectedUsers,
+      shadowBanned,
+      globallyShadowBanned,
+      slowMode,
+      appFilter,
+      roomFilter,
+    ] = await Promise.all([
       sets.list(Scope.muted(this.roomId), now),
       sets.list(Scope.globallyMuted, now),
       sets.list(Scope.muteAllRooms, now),
       sets.list(Scope.muteExceptions(this.roomId), now),
       sets.list(Scope.banned(this.roomId), now),
       sets.list(Scope.protectedUsers(this.roomId), now),
+      sets.list(Scope.shadowBanned(this.roomId), now),
+      sets.list(Scope.globallyShadowBanned, now),
+      sets.list(Scope.slowMode(this.roomId), now),
+      sets.list(Scope.appWordFilter, now),
+      sets.list(Scope.roomWordFilter(this.roomId), now),
     ]);
     this.muted = expiries(muted);
     this.globallyMuted = expiries(globallyMuted);
@@ -115,12 +193,19 @@ export class ModerationCache {
     this.exceptions = expiries(exceptions);
     this.banned = expiries(banned);
     this.protectedUsers = expiries(protectedUsers);
+    this.shadowBanned = expiries(shadowBanned);
+    this.globallyShadowBanned = expiries(globallyShadowBanned);
+    this.slowMode = slowMode;
+    this.appFilter = appFilter;
+    this.roomFilter = roomFilter;
+    const members = (entries: readonly ExpiringEntry[]) => entries.map((e) => e.member).sort();
+    this.filters = [compiledFilter(members(appFilter)), compiledFilter(members(roomFilter))];
   }
 }
 
 /** What the rooms of a process held when the store's connection dropped ({@link ModerationCaches.snapshot}). */
 export interface ModerationSnapshot {
-  /** Entries by store scope; global mutes merged over every room (the latest expiry of each user). */
+  /** Entries by store scope; app-wide scopes (global mutes and shadow bans, the app-wide filter) merged over every room (the latest expiry of each member). */
   scopes: Map<string, ExpiringEntry[]>;
 }
 
@@ -166,22 +251,29 @@ export class ModerationCaches {
    */
   snapshot(): ModerationSnapshot {
     const scopes = new Map<string, ExpiringEntry[]>();
-    const global = new Map<string, number | null>();
+    /** App-wide scopes, merged over every room: each member once, with the latest expiry held. */
+    const global = new Map<string, Map<string, number | null>>();
     for (const cache of this.byTopic.get(Topic.allRooms) ?? []) {
       const held = cache.snapshot();
       for (const [scope, entries] of held.rooms) {
         if (entries.length > 0) scopes.set(scope, [...(scopes.get(scope) ?? []), ...entries]);
       }
-      for (const { member, expiresAt } of held.global) {
-        const known = global.get(member);
-        if (known === undefined || (known !== null && (expiresAt === null || expiresAt > known))) global.set(member, expiresAt);
+      for (const [scope, entries] of held.global) {
+        let merged = global.get(scope);
+        if (!merged) global.set(scope, (merged = new Map<string, number | null>()));
+        for (const { member, expiresAt } of entries) {
+          const known = merged.get(member);
+          if (known === undefined || (known !== null && (expiresAt === null || expiresAt > known))) merged.set(member, expiresAt);
+        }
       }
     }
-    if (global.size > 0)
-      scopes.set(
-        Scope.globallyMuted,
-        [...global].map(([member, expiresAt]) => ({ member, expiresAt })),
-      );
+    for (const [scope, merged] of global) {
+      if (merged.size > 0)
+        scopes.set(
+          scope,
+          [...merged].map(([member, expiresAt]) => ({ member, expiresAt })),
+        );
+    }
     return { scopes };
   }
 

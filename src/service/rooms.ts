@@ -151,9 +151,9 @@ export async function kickMembers(ctx: ChatContext, roomId: string, userIds: rea
 }
 
 /**
- * Forgets what dies with a destroyed room: mute-all, mute exceptions, protected users, destroy
- * override, keep-alive and the distribution switch. Bans and mutes stay (they are keyed by room id
- * and outlive the room), and so does message history. The room calls this from onDispose after a
+ * Forgets what dies with a destroyed room: mute-all, mute exceptions, protected users, slow mode,
+ * the room's word filter, destroy override, keep-alive and the distribution switch. Bans, mutes and
+ * shadow bans stay (they are keyed by room id and outlive the room), and so does message history. The room calls this from onDispose after a
  * destroy (not on shutdown).
  */
 export async function forgetDestroyedRoom(ctx: ChatContext, roomId: string): Promise<void> {

@@ -27,6 +27,16 @@ export const Scope = {
   protectedTypes: "protected-types",
   /** Room ids whose message distribution is stopped. */
   distributionStopped: "distribution-stopped",
+  /** At most one member: the room's slow-mode interval in seconds (core/slowMode); none = off. */
+  slowMode: (roomId: string) => `slow-mode:${roomId}`,
+  /** Users shadow-banned in a room: their messages reach only themselves. */
+  shadowBanned: (roomId: string) => `shadow-banned:${roomId}`,
+  /** Users shadow-banned in every room. */
+  globallyShadowBanned: "global-shadow-banned",
+  /** The app-wide word filter: encoded entries (core/wordFilter). */
+  appWordFilter: "word-filter",
+  /** A room's own word filter: encoded entries (core/wordFilter). */
+  roomWordFilter: (roomId: string) => `word-filter:${roomId}`,
   /** At most one member: the room's destroy type and time set by the operator API (core/destroyOverride). */
   destroyOverride: (roomId: string) => `destroy-override:${roomId}`,
   /** Users holding `role` in a room (src/core/roles.ts): one scope per role, so each is capped on its own. */

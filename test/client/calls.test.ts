@@ -17,6 +17,7 @@ describe("createRoom", () => {
       memberCount: 1,
       // the creator owns the room (docs/client-api.md "Roles")
       members: [{ userId: "alice", userName: "Alice", joinedAt: expect.any(Number), online: true, devices: 1, role: "owner" }],
+      slowModeSeconds: 0,
     });
     expect(info.createdAt).toBeGreaterThanOrEqual(before - 5);
     expect(seen.states).toEqual(["cr1 connecting/activeCreate", "cr1 connected/success"]);

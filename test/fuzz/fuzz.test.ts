@@ -80,6 +80,13 @@ const PARAMS = [
   "chatroom[fz1]",
   "chatroom[toString]",
   "role",
+  "seconds",
+  "word",
+  "words",
+  "action",
+  "isRegex",
+  "replaceWord",
+  "type",
 ];
 const form = fc.dictionary(
   fc.oneof(fc.constantFrom(...PARAMS), fc.string({ maxLength: 6 })),
@@ -108,6 +115,12 @@ const ENDPOINTS = [
   "/user/getToken.json",
   "/chatroom/role/set.json",
   "/chatroom/role/remove.json",
+  "/chatroom/slowmode/set.json",
+  "/sensitiveword/add.json",
+  "/sensitiveword/batch/delete.json",
+  "/chatroom/filter/add.json",
+  "/chatroom/user/shadowban/add.json",
+  "/chatroom/user/shadowban/global/add.json",
 ];
 
 async function postForm(
@@ -140,6 +153,11 @@ async function snapshot(): Promise<string> {
       "role-owner:fz1",
       "role-admin:fz1",
       "role-moderator:fz1",
+      "slow-mode:fz1",
+      "word-filter",
+      "word-filter:fz1",
+      "shadow-banned:fz1",
+      "global-shadow-banned",
     ].map(async (scope) => (await sets.list(scope, now)).map((e) => e.member).sort()),
   );
   const attributes = await fetch(t.httpUrl + "/chatroom/entry/query.json", {

@@ -21,6 +21,7 @@ const seen: Recorded = {
   messageDelivered: [],
   messageRefused: [],
   hookTimed: [],
+  messageFlagged: [],
 };
 
 beforeAll(async () => {

@@ -8,7 +8,9 @@ import { resolveConfig, type ChatConfig } from "../../src/config";
 import { ChatError, ErrorCode } from "../../src/core/errors";
 import type { RoomMessage } from "../../src/protocol";
 import type { ChatContext } from "../../src/service/context";
+import { ChatEvents } from "../../src/service/events";
 import { createMemoryStore } from "../../src/store/memory";
+import { compileWordFilter, type CompiledWordFilter, type FilterEntry } from "../../src/core/wordFilter";
 
 const T0 = 1_700_000_000_000;
 /** 8 per window: low up to 2, normal up to 4, high up to 8 (core/admission). */
@@ -16,7 +18,8 @@ const WINDOW = 8;
 
 /** What the pipeline reads of its context: the settings, the store's history and the clock. */
 function context(clock: { now: number }, config: Partial<ChatConfig> = {}): ChatContext {
-  const partial: Pick<ChatContext, "config" | "store" | "now"> = {
+  const partial: Pick<ChatContext, "config" | "store" | "now" | "events"> = {
+    events: new ChatEvents(),
     config: resolveConfig({ admissionWindow: WINDOW, sendRatePerSecond: 5, historySize: 20, maxMessageBytes: 64, ...config }),
     store: createMemoryStore({ clock: () => clock.now }),
     now: () => clock.now,
@@ -31,6 +34,8 @@ function pipeline(options: { config?: Partial<ChatConfig>; beforeMessage?: Pipel
   const delivered: RoomMessage[] = [];
   const muted = new Set<string>();
   const protectedUsers = new Set<string>();
+  const live = { slowModeSeconds: 0, filters: [] as CompiledWordFilter[], shadowBanned: new Set<string>() };
+  const privately: { userId: string; messages: RoomMessage[] }[] = [];
   const host: PipelineHost = {
     roomId: "lobby",
     broadcastMessages: (messages) => batches.push(messages),
@@ -39,6 +44,11 @@ function pipeline(options: { config?: Partial<ChatConfig>; beforeMessage?: Pipel
       if (muted.has(userId)) throw new ChatError(ErrorCode.MUTED, `${userId} is muted`);
     },
     isProtectedUser: (userId) => protectedUsers.has(userId),
+    slowModeSeconds: () => live.slowModeSeconds,
+    isSlowModeExempt: (userId) => protectedUsers.has(userId),
+    wordFilters: () => live.filters,
+    isShadowBanned: (userId) => live.shadowBanned.has(userId),
+    sendToMember: (userId, messages) => privately.push({ userId, messages }),
     beforeMessage: options.beforeMessage,
   };
   const p = new MessagePipeline(ctx, host);
@@ -46,7 +56,7 @@ function pipeline(options: { config?: Partial<ChatConfig>; beforeMessage?: Pipel
     p.setLists({ lowPriorityTypes: new Set(), protectedTypes: new Set(), distributionStopped: false, ...changes });
   const send = (userId: string, content: string, extra: Record<string, unknown> = {}) =>
     p.sendFromMember(userId, { type: "text", content, ...extra });
-  return { clock, ctx, p, batches, delivered, muted, protectedUsers, lists, send };
+  return { clock, ctx, p, batches, delivered, muted, protectedUsers, lists, send, live, privately };
 }
 
 /** The ChatError code a promise rejects with. */
@@ -92,6 +102,11 @@ describe("MessagePipeline: sending", () => {
       onDelivered: () => {},
       assertMaySend: async () => {},
       isProtectedUser: () => false,
+      slowModeSeconds: () => 0,
+      isSlowModeExempt: () => false,
+      wordFilters: () => [],
+      isShadowBanned: () => false,
+      sendToMember: () => {},
     });
     disposables.push(b);
     await b.init();
@@ -256,5 +271,89 @@ describe("MessagePipeline: history and sync", () => {
     const join = await p.joinHistory();
     expect(seqs(join.messages)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(join.lastSeq).toBe(12);
+  });
+});
+
+describe("MessagePipeline: slow mode, word filter, shadow ban", () => {
+  const filter = (...entries: FilterEntry[]) => compileWordFilter(entries);
+
+  test("slow mode refuses a member's second message inside the interval with SLOW_MODE naming the wait; protected users are exempt", async () => {
+    const { clock, live, protectedUsers, send } = track(pipeline());
+    live.slowModeSeconds = 10;
+    protectedUsers.add("host");
+    await send("ann", "one");
+    clock.now += 4000;
+    const refused = await send("ann", "two").catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: ErrorCode.SLOW_MODE, message: expect.stringContaining("wait 6000 ms") as unknown });
+    await send("host", "one");
+    await expect(send("host", "two")).resolves.toBeDefined();
+    clock.now += 6000;
+    await expect(send("ann", "two")).resolves.toMatchObject({ content: "two" });
+  });
+
+  test("a message refused after the slow-mode check (blocked, dropped, a hook's veto) costs no wait", async () => {
+    const { live, send } = track(pipeline());
+    live.slowModeSeconds = 30;
+    live.filters = [filter({ pattern: "spam", isRegex: false, action: "block" })];
+    expect(await codeOf(send("ann", "SPAM here"))).toBe(ErrorCode.CONTENT_BLOCKED);
+    await expect(send("ann", "fine")).resolves.toBeDefined();
+  });
+
+  test("block refuses with CONTENT_BLOCKED naming the field, not the word; mask replaces; flag reports messageFlagged", async () => {
+    const { ctx, live, send } = track(pipeline());
+    live.filters = [
+      filter({ pattern: "secret", isRegex: false, action: "block" }),
+      filter({ pattern: "d[a4]rn", isRegex: true, action: "mask" }, { pattern: "promo", isRegex: false, action: "flag" }),
+    ];
+    const flagged: unknown[] = [];
+    ctx.events.on("messageFlagged", (event) => flagged.push(event));
+    const blocked = await send("ann", "the SeCrEt is out").catch((e: unknown) => e);
+    expect(blocked).toMatchObject({ code: ErrorCode.CONTENT_BLOCKED, message: expect.stringContaining("content") as unknown });
+    expect((blocked as Error).message).not.toMatch(/secret/i);
+    await expect(send("ann", "oh d4rn it")).resolves.toMatchObject({ content: "oh **** it" });
+    const promo = await send("bob", "big PROMO today");
+    expect(promo.content).toBe("big PROMO today");
+    expect(flagged).toEqual([
+      { roomId: "lobby", userId: "bob", message: promo, flagged: ["PROMO"], shadowBanned: false, at: promo.timestamp },
+    ]);
+  });
+
+  test("the filter runs before the app's hook: the hook sees the masked text", async () => {
+    const seen: string[] = [];
+    const { live, send } = track(
+      pipeline({
+        beforeMessage: async (_userId, draft) => {
+          seen.push(draft.content);
+          return draft;
+        },
+      }),
+    );
+    live.filters = [filter({ pattern: "darn", isRegex: false, action: "mask" })];
+    await send("ann", "darn");
+    expect(seen).toEqual(["****"]);
+  });
+
+  test("a shadow-banned sender's message takes a seq, goes to the sender only, and stays out of history and the room's rules", async () => {
+    const { p, live, batches, delivered, privately, send } = track(pipeline());
+    const first = await send("bob", "visible");
+    live.shadowBanned.add("ann");
+    const hidden = await send("ann", "only I see this");
+    expect(hidden).toMatchObject({ seq: 2, senderUserID: "ann" });
+    expect(privately).toEqual([{ userId: "ann", messages: [hidden] }]);
+    const next = await send("bob", "after");
+    p.flush();
+    expect(batches.flat()).toEqual([first, next]);
+    expect(delivered).toEqual([first, next]);
+    expect((await p.history({})).map((m) => m.messageID)).toEqual([first.messageID, next.messageID]);
+    expect(await p.sync({ afterSeq: 1 })).toEqual({ messages: [next], lastSeq: 3 });
+  });
+
+  test("a shadow message can be recalled by its sender only", async () => {
+    const { p, live, send } = track(pipeline());
+    live.shadowBanned.add("ann");
+    const hidden = await send("ann", "oops");
+    expect(p.recallShadow(hidden.messageID, "bob")).toBeUndefined();
+    expect(p.recallShadow(hidden.messageID, "ann")).toEqual(hidden);
+    expect(p.recallShadow(hidden.messageID, "ann")).toBeUndefined();
   });
 });
