@@ -42,8 +42,9 @@ describeWithRedis("live moderation with two processes on Redis", () => {
     const slowMode: number[] = [];
     ann.on("roomSlowModeChanged", (seconds) => slowMode.push(seconds));
     const bobReceived = receivedMessages(bob, roomID);
-    await ann.enterRoom({ roomID });
+    // bob creates the room and owns it: ann, a plain member, is not exempt from slow mode
     await bob.enterRoom({ roomID });
+    await ann.enterRoom({ roomID });
     const hostedHere = (matchMaker.getLocalRoomById(roomID) as unknown) !== undefined;
     otherUrl = hostedHere ? b.httpUrl : a.httpUrl;
     try {
