@@ -27,6 +27,8 @@ export const Scope = {
   distributionStopped: "distribution-stopped",
   /** At most one member: the room's destroy type and time set by the operator API (core/destroyOverride). */
   destroyOverride: (roomId: string) => `destroy-override:${roomId}`,
+  /** Colyseus process ids that are draining (chat.drain()): new rooms go elsewhere. Each expires unless renewed. */
+  drainingProcesses: "draining-processes",
 } as const;
 
 export const Topic = {
