@@ -1,0 +1,78 @@
+import { chooseProcess, leastLoaded } from "../../src/core/drain";
+import { drainingProcesses, ProcessDrain, DRAIN_MARK_TTL_MS } from "../../src/service/drain";
+import { ErrorCode } from "../../src/core/errors";
+import { createMemoryStore } from "../../src/store/memory";
+
+const loads = [
+  { processId: "a", roomCount: 1 },
+  { processId: "b", roomCount: 5 },
+  { processId: "c", roomCount: 3 },
+];
+
+describe("room placement while processes drain (core/drain)", () => {
+  test("leastLoaded picks the fewest rooms outside the excluded ones; undefined when none is left", () => {
+    expect(leastLoaded(loads, new Set())).toBe("a");
+    expect(leastLoaded(loads, new Set(["a"]))).toBe("c");
+    expect(leastLoaded(loads, new Set(["a", "b", "c"]))).toBeUndefined();
+    expect(leastLoaded([], new Set())).toBeUndefined();
+  });
+
+  test("the preferred process stands unless it drains; then the least loaded live one takes the room", () => {
+    expect(chooseProcess("b", loads, new Set())).toBe("b");
+    expect(chooseProcess("b", loads, new Set(["a"]))).toBe("b");
+    expect(chooseProcess("a", loads, new Set(["a"]))).toBe("c");
+    expect(chooseProcess("a", loads, new Set(["a", "c"]))).toBe("b");
+  });
+
+  test("when every process drains the preferred one stands (its entry rule refuses with SHUTTING_DOWN)", () => {
+    expect(chooseProcess("a", loads, new Set(["a", "b", "c"]))).toBe("a");
+    expect(chooseProcess(undefined, loads, new Set(["a", "b", "c"]))).toBeUndefined();
+  });
+});
+
+describe("ProcessDrain (service/drain)", () => {
+  test("drain marks the process with a TTL, refuses new rooms, closes every tracked room and resolves once they are untracked", async () => {
+    const store = createMemoryStore();
+    let now = Date.now();
+    const drain = new ProcessDrain(
+      store.sets,
+      () => now,
+      () => "proc-a",
+    );
+    const closed: string[] = [];
+    const untrack = new Map<string, () => void>();
+    for (const id of ["r1", "r2"]) untrack.set(id, drain.track(id, { close: () => closed.push(id) }));
+    expect(() => drain.assertAccepting("r3")).not.toThrow();
+
+    let resolved = false;
+    const done = drain.drain().then(() => (resolved = true));
+    expect(drain.drain()).toBe(drain.drain());
+    await new Promise((r) => setImmediate(r));
+    expect(closed.sort()).toEqual(["r1", "r2"]);
+    expect(() => drain.assertAccepting("r3")).toThrow(expect.objectContaining({ code: ErrorCode.SHUTTING_DOWN }));
+    expect(await drainingProcesses(store.sets, now)).toEqual(new Set(["proc-a"]));
+    untrack.get("r1")?.();
+    await new Promise((r) => setImmediate(r));
+    expect(resolved).toBe(false);
+    untrack.get("r2")?.();
+    await done;
+    expect(resolved).toBe(true);
+
+    // a drainer that stops renewing drops out of the set when the TTL passes
+    now += DRAIN_MARK_TTL_MS;
+    expect(await drainingProcesses(store.sets, now)).toEqual(new Set());
+    await drain.stop();
+  });
+
+  test("a room that finishes creating after the drain began is closed at once; stop() removes the mark", async () => {
+    const store = createMemoryStore();
+    const drain = new ProcessDrain(store.sets, Date.now, () => "proc-b");
+    await drain.drain();
+    const closed = new Promise<string>((resolve) => drain.track("late", { close: () => resolve("late") }));
+    expect(await closed).toBe("late");
+    expect(await drainingProcesses(store.sets, Date.now())).toEqual(new Set(["proc-b"]));
+    await drain.stop();
+    expect(await drainingProcesses(store.sets, Date.now())).toEqual(new Set());
+    await store.close();
+  });
+});
