@@ -37,9 +37,9 @@ const addressOf = (p: ServerProcess) => `127.0.0.1:${p.port}`;
 /** A member that keeps sending to `roomID` until stopped; a send refused while its room moves is not accepted. */
 function keepSending(sender: Member, roomID: string): { accepted: number[]; stop(): Promise<void> } {
   const accepted: number[] = [];
-  let sending = true;
+  const state = { sending: true };
   const loop = (async () => {
-    for (let i = 0; sending; i++) {
+    for (let i = 0; state.sending; i++) {
       await sender.chat.sendRoomMessage(roomID, { type: "text", content: `m${i}` }).then(
         (message) => accepted.push(message.seq),
         () => undefined,
@@ -50,7 +50,7 @@ function keepSending(sender: Member, roomID: string): { accepted: number[]; stop
   return {
     accepted,
     async stop() {
-      sending = false;
+      state.sending = false;
       await loop;
     },
   };
