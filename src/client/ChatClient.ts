@@ -583,6 +583,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     const pause = (ms: number) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);
+        // in Node, a client still re-entering a room does not keep the process alive by itself
+        (timer as { unref?: () => void }).unref?.();
         wake = () => {
           clearTimeout(timer);
           resolve();
