@@ -1,7 +1,13 @@
 import { chooseProcess, leastLoaded } from "../../src/core/drain";
+import { waitFor } from "../helpers/wait";
 import { drainingProcesses, ProcessDrain, DRAIN_MARK_TTL_MS } from "../../src/service/drain";
 import { ErrorCode } from "../../src/core/errors";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import { createMemoryStore } from "../../src/store/memory";
+import { createRedisStore } from "../../src/store/redis";
+import type { ChatStore } from "../../src/store/types";
+import { describeWithRedis, REDIS_URL } from "../helpers/redis";
 
 const loads = [
   { processId: "a", roomCount: 1 },
@@ -30,49 +36,79 @@ describe("room placement while processes drain (core/drain)", () => {
   });
 });
 
-describe("ProcessDrain (service/drain)", () => {
-  test("drain marks the process with a TTL, refuses new rooms, closes every tracked room and resolves once they are untracked", async () => {
-    const store = createMemoryStore();
-    let now = Date.now();
-    const drain = new ProcessDrain(
-      store.sets,
-      () => now,
-      () => "proc-a",
-    );
-    const closed: string[] = [];
-    const untrack = new Map<string, () => void>();
-    for (const id of ["r1", "r2"]) untrack.set(id, drain.track(id, { close: () => closed.push(id) }));
-    expect(() => drain.assertAccepting("r3")).not.toThrow();
+/** The ProcessDrain suite on one store; Redis runs on a key prefix of its own (never FLUSHDB). */
+function describeDrain(name: string, makeStore: () => ChatStore, cleanup: () => Promise<void> = async () => undefined): void {
+  describe(`ProcessDrain (service/drain) on ${name}`, () => {
+    let store: ChatStore;
+    beforeEach(() => {
+      store = makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
 
-    let resolved = false;
-    const done = drain.drain().then(() => (resolved = true));
-    expect(drain.drain()).toBe(drain.drain());
-    await new Promise((r) => setImmediate(r));
-    expect(closed.sort()).toEqual(["r1", "r2"]);
-    expect(() => drain.assertAccepting("r3")).toThrow(expect.objectContaining({ code: ErrorCode.SHUTTING_DOWN }));
-    expect(await drainingProcesses(store.sets, now)).toEqual(new Set(["proc-a"]));
-    untrack.get("r1")?.();
-    await new Promise((r) => setImmediate(r));
-    expect(resolved).toBe(false);
-    untrack.get("r2")?.();
-    await done;
-    expect(resolved).toBe(true);
+    test("drain marks the process with a TTL, refuses new rooms, closes every tracked room and resolves once they are untracked", async () => {
+      let now = Date.now();
+      const drain = new ProcessDrain(
+        store.sets,
+        () => now,
+        () => "proc-a",
+      );
+      const closed: string[] = [];
+      const untrack = new Map<string, () => void>();
+      for (const id of ["r1", "r2"]) untrack.set(id, drain.track(id, { close: () => closed.push(id) }));
+      expect(() => drain.assertAccepting("r3")).not.toThrow();
 
-    // a drainer that stops renewing drops out of the set when the TTL passes
-    now += DRAIN_MARK_TTL_MS;
-    expect(await drainingProcesses(store.sets, now)).toEqual(new Set());
-    await drain.stop();
+      let resolved = false;
+      const done = drain.drain().then(() => (resolved = true));
+      expect(drain.drain()).toBe(drain.drain());
+      await waitFor(() => closed.length === 2, 2000, "the rooms closed");
+      expect(closed.sort()).toEqual(["r1", "r2"]);
+      expect(() => drain.assertAccepting("r3")).toThrow(expect.objectContaining({ code: ErrorCode.SHUTTING_DOWN }));
+      expect(await drainingProcesses(store.sets, now)).toEqual(new Set(["proc-a"]));
+      untrack.get("r1")?.();
+      await new Promise((r) => setImmediate(r));
+      expect(resolved).toBe(false);
+      untrack.get("r2")?.();
+      await done;
+      expect(resolved).toBe(true);
+
+      // a drainer that stops renewing drops out of the set when the TTL passes
+      now += DRAIN_MARK_TTL_MS;
+      expect(await drainingProcesses(store.sets, now)).toEqual(new Set());
+      await drain.stop();
+    });
+
+    test("a room that finishes creating after the drain began is closed at once; stop() removes the mark", async () => {
+      const drain = new ProcessDrain(store.sets, Date.now, () => "proc-b");
+      await drain.drain();
+      const closed = new Promise<string>((resolve) => drain.track("late", { close: () => resolve("late") }));
+      expect(await closed).toBe("late");
+      expect(await drainingProcesses(store.sets, Date.now())).toEqual(new Set(["proc-b"]));
+      await drain.stop();
+      expect(await drainingProcesses(store.sets, Date.now())).toEqual(new Set());
+    });
   });
+}
 
-  test("a room that finishes creating after the drain began is closed at once; stop() removes the mark", async () => {
-    const store = createMemoryStore();
-    const drain = new ProcessDrain(store.sets, Date.now, () => "proc-b");
-    await drain.drain();
-    const closed = new Promise<string>((resolve) => drain.track("late", { close: () => resolve("late") }));
-    expect(await closed).toBe("late");
-    expect(await drainingProcesses(store.sets, Date.now())).toEqual(new Set(["proc-b"]));
-    await drain.stop();
-    expect(await drainingProcesses(store.sets, Date.now())).toEqual(new Set());
-    await store.close();
-  });
+describeDrain("the memory store", () => createMemoryStore());
+
+describeWithRedis("ProcessDrain on a real Redis", () => {
+  const prefix = `chattest:drain:${randomUUID().slice(0, 8)}:`;
+  describeDrain(
+    "Redis",
+    () => createRedisStore({ url: REDIS_URL, prefix }),
+    async () => {
+      // SCAN under this suite's own prefix (never KEYS, never FLUSHDB)
+      const admin = new Redis(REDIS_URL);
+      let cursor = "0";
+      do {
+        const [next, keys] = await admin.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+        if (keys.length > 0) await admin.del(...keys);
+        cursor = next;
+      } while (cursor !== "0");
+      admin.disconnect();
+    },
+  );
 });
