@@ -10,6 +10,8 @@ import { Scope } from "./scopes";
 
 /** How long a draining mark lasts unless renewed: a drainer that dies stops being skipped by then. */
 export const DRAIN_MARK_TTL_MS = 30_000;
+/** How long a drain waits for its mark to be written before it closes the rooms anyway. */
+export const DRAIN_MARK_WAIT_MS = 2000;
 /** How often a draining process renews its mark. */
 export const DRAIN_MARK_RENEW_MS = 10_000;
 
@@ -77,8 +79,8 @@ export class ProcessDrain {
    * Drains this process: marks it (renewed while it drains), stops creating rooms here, closes
    * every chat room here with SHUTDOWN, and resolves once they are all disposed (their ids
    * released, so they can come back elsewhere). Idempotent: a second call resolves with the first.
-   * A store that cannot be written is logged: the rooms close all the same, and a room placed here
-   * meanwhile is refused with SHUTTING_DOWN.
+   * A store that cannot be written (or does not answer within 2 s) is logged: the rooms close all
+   * the same, and a room placed here meanwhile is refused with SHUTTING_DOWN.
    */
   drain(): Promise<void> {
     this.draining ??= this.run();
@@ -93,9 +95,14 @@ export class ProcessDrain {
   }
 
   private async run(): Promise<void> {
-    await this.mark().catch((e: unknown) => {
+    const marked = this.mark().catch((e: unknown) => {
       console.error("drain: marking this process as draining failed:", e instanceof Error ? e.message : e);
     });
+    // the mark first, so the rooms' members find the other processes placing them; but a store
+    // that hangs (Redis down, commands queued) must not keep the rooms (and a shutdown) waiting
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([marked, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MARK_WAIT_MS)))]);
+    clearTimeout(timer);
     if (!this.stopped) {
       this.renewTimer = setInterval(() => {
         this.mark().catch((e: unknown) => console.error("drain: renewing the mark failed:", e instanceof Error ? e.message : e));

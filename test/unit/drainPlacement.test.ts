@@ -1,12 +1,12 @@
 import { chooseProcess, leastLoaded } from "../../src/core/drain";
 import { waitFor } from "../helpers/wait";
-import { drainingProcesses, ProcessDrain, DRAIN_MARK_TTL_MS } from "../../src/service/drain";
+import { drainingProcesses, ProcessDrain, DRAIN_MARK_TTL_MS, DRAIN_MARK_WAIT_MS } from "../../src/service/drain";
 import { ErrorCode } from "../../src/core/errors";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { createMemoryStore } from "../../src/store/memory";
 import { createRedisStore } from "../../src/store/redis";
-import type { ChatStore } from "../../src/store/types";
+import type { ChatStore, ExpiringSetStore } from "../../src/store/types";
 import { describeWithRedis, REDIS_URL } from "../helpers/redis";
 
 const loads = [
@@ -111,4 +111,24 @@ describeWithRedis("ProcessDrain on a real Redis", () => {
       admin.disconnect();
     },
   );
+});
+
+test("a store that does not answer delays the rooms' closing by 2 s at most", async () => {
+  const hanging = { add: () => new Promise(() => undefined), remove: () => new Promise(() => undefined) } as unknown as ExpiringSetStore;
+  jest.useFakeTimers();
+  try {
+    const drain = new ProcessDrain(hanging, Date.now, () => "proc-c");
+    const closed: string[] = [];
+    const untrack = drain.track("r", { close: () => closed.push("r") });
+    const done = drain.drain();
+    await jest.advanceTimersByTimeAsync(DRAIN_MARK_WAIT_MS - 1);
+    expect(closed).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(closed).toEqual(["r"]);
+    untrack();
+    await done;
+    void drain.stop(); // clears the renewal at once; the hanging remove is not awaited
+  } finally {
+    jest.useRealTimers();
+  }
 });
