@@ -11,14 +11,13 @@ export interface ProcessLoad {
   roomCount: number;
 }
 
-/** The process with the fewest rooms outside `excluded` (ties: the first listed); undefined when none is left. */
+/**
+ * The process with the fewest rooms outside `excluded`; undefined when none is left. Ties are
+ * broken as Colyseus' default selector breaks them (its sort with a comparator that never answers
+ * 0), so a cluster without draining processes places rooms exactly as Colyseus alone would.
+ */
 export function leastLoaded(processes: readonly ProcessLoad[], excluded: ReadonlySet<string>): string | undefined {
-  let best: ProcessLoad | undefined;
-  for (const process of processes) {
-    if (excluded.has(process.processId)) continue;
-    if (best === undefined || process.roomCount < best.roomCount) best = process;
-  }
-  return best?.processId;
+  return processes.filter((p) => !excluded.has(p.processId)).sort((p1, p2) => (p1.roomCount > p2.roomCount ? 1 : -1))[0]?.processId;
 }
 
 /**

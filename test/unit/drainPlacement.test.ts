@@ -23,6 +23,18 @@ describe("room placement while processes drain (core/drain)", () => {
     expect(leastLoaded([], new Set())).toBeUndefined();
   });
 
+  test("with nothing excluded it answers as Colyseus' default selector does, ties included", () => {
+    const colyseusDefault = (ps: { processId: string; roomCount: number }[]) =>
+      [...ps].sort((p1, p2) => (p1.roomCount > p2.roomCount ? 1 : -1))[0]?.processId;
+    const cases = [
+      [0, 0, 0],
+      [2, 0, 0, 1],
+      [1, 1, 0, 0, 3],
+      [5, 5],
+    ].map((counts) => counts.map((roomCount, i) => ({ processId: `p${i}`, roomCount })));
+    for (const ps of cases) expect(leastLoaded(ps, new Set())).toBe(colyseusDefault(ps));
+  });
+
   test("the preferred process stands unless it drains; then the least loaded live one takes the room", () => {
     expect(chooseProcess("b", loads, new Set())).toBe("b");
     expect(chooseProcess("b", loads, new Set(["a"]))).toBe("b");
