@@ -111,6 +111,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** The room's accepted state in the store, restored when the room comes back after a crash (rooms/roomSnapshot.ts). */
   private snapshot: RoomSnapshot | undefined;
   private closingReason: ExitReason | undefined;
+  /** Ends this room's tracking by the process drain (service/drain.ts); set once created. */
+  private untrackLocal: (() => void) | undefined;
   /** Connections whose entry the enter hook refused: their removal is silent. */
   private readonly refusedSessions = new Set<string>();
   /** Per sender, the messages waiting on onBeforeMessage, so a sender's messages keep their order. */
@@ -134,6 +136,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     const { config, store } = this.ctx;
     const now = this.ctx.now();
     const roomId = assertRoomId(rawOptions?.roomId);
+    // a draining process takes no new rooms (placement sends them elsewhere; this catches a race)
+    this.ctx.drain.assertAccepting(roomId);
     const options = {
       roomId,
       roomName: assertName(rawOptions?.roomName, roomId, "roomName"),
@@ -285,6 +289,10 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       });
     };
     handle(ClientRequest.SEND, async (userId, body) => {
+      // a closing room numbers nothing more: its members may not hear it, and a sender must not see it accepted
+      if (this.closingReason !== undefined) {
+        throw new ChatError(ErrorCode.SHUTTING_DOWN, `room ${this.roomId} is closing: send again once back in the room`);
+      }
       try {
         const sent = await this.pipeline.sendFromMember(userId, body);
         this.typing.messageSent(userId);
@@ -320,6 +328,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       );
     });
     this.destroyTimer.arm();
+    this.untrackLocal = this.ctx.drain.track(roomId, { close: () => this.closeRoom(ExitReason.SHUTDOWN) });
     this.ctx.events.publish("roomCreated", { roomId, roomType: this.roomName, createdBy: options.creatorId, at: now });
   }
 
@@ -508,6 +517,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.untrackRoles?.();
     const { roomId, claimed, closingReason, unsubscribers, snapshot } = this;
     await cleanUpRoom(this.ctx, { roomId, claimed, closingReason, userIds: this.membership.userIds(), unsubscribers, snapshot });
+    // after the id's claim is released: a drain waiting for this room may now see it come back elsewhere
+    this.untrackLocal?.();
   }
 
   override onBeforeShutdown(): void {

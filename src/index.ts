@@ -17,6 +17,8 @@ export {
   type ChatRoomClass,
 } from "./plugin/createChatrooms";
 export { ROOM_SETTING_KEYS, type RoomSettings } from "./plugin/roomSettings";
+export { skipDrainingProcesses, type SelectProcessId } from "./plugin/drain";
+export { drainRoute } from "./http/routes/process";
 export { ChatRoom } from "../rooms/ChatRoom";
 export {
   MAX_MEMBER_FIELDS,

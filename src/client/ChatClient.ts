@@ -27,7 +27,8 @@ import {
 } from "../protocol";
 import { ChatClientError, ClientErrorCode, toClientError } from "./errors";
 import { TypedEmitter, type ChatClientEvents, type RoomEvent } from "./events";
-import { RoomSession, type ChatSdkRoom, type ChatStateView, type SessionEvent } from "./RoomSession";
+import { DEFAULT_MOVE_ON_SHUTDOWN_MS, endsMove, nextMoveDelay } from "./moveRule";
+import { RoomSession, type ChatSdkRoom, type ChatStateView, type ResumePoint, type SessionEvent } from "./RoomSession";
 import { TypingSender, TypingWatcher } from "./typing";
 
 /** The SDK's automatic reconnection settings ChatClient lets you tune (see @colyseus/sdk `room.reconnection`). */
@@ -63,6 +64,15 @@ export interface ChatClientOptions {
    * hook reads it as `info.options`. It cannot override the chat's own join options.
    */
   joinData?: Record<string, unknown>;
+  /**
+   * When a room closes with SHUTDOWN (its process drains or stops for a deploy), re-enter it by
+   * itself for up to this many ms (backoff 100 ms doubling to 2 s), so the room comes back on a live
+   * process with no message lost or repeated; 0 = do not [30000]. Meanwhile the room is reported
+   * as reconnecting (connecting/interrupted) and back (connected/success); when it gives up (time
+   * out, or a refusal that will not change: ban, limits, auth, parameters, an app's own refusal),
+   * as exited with SHUTDOWN (disconnected/interrupted, `exitRoom(roomID, SHUTDOWN)`).
+   */
+  moveOnShutdownMs?: number;
 }
 
 /** Name and id of a room to create, enter or switch to (ZIM's ZIMRoomInfo). */
@@ -105,6 +115,14 @@ interface EntryPlan {
   switchedFrom?: string;
   /** Re-enter with this SDK reconnection token instead of matchmaking (resumeRoom). */
   reconnectionToken?: string;
+  /** Where the messages of the session this entry replaces stopped (a move after SHUTDOWN). */
+  resumeFrom?: ResumePoint;
+}
+
+/** A room being re-entered after its process shut it down; `cancel` ends the tries (a leave meanwhile). */
+interface Move {
+  cancelled(): boolean;
+  cancel(): void;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -170,6 +188,9 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private readonly typingSenders = new Map<string, TypingSender>();
   /** Who is typing, per joined room. */
   private readonly typingWatchers = new Map<string, TypingWatcher>();
+  private readonly moveOnShutdownMs: number;
+  /** Rooms being re-entered after a SHUTDOWN, by room id (their old, ended session stays in `sessions` meanwhile). */
+  private readonly moves = new Map<string, Move>();
 
   /**
    * @param endpoint the server's address, e.g. "ws://localhost:2567" (http(s):// works too).
@@ -183,6 +204,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.reconnection = { minUptime: 0, ...options.reconnection };
     this.roomType = options.roomType ?? DEFAULT_ROOM_TYPE;
+    this.moveOnShutdownMs = options.moveOnShutdownMs ?? DEFAULT_MOVE_ON_SHUTDOWN_MS;
     // the chat's own options are set per entry, never by joinData
     this.joinData = Object.fromEntries(Object.entries(options.joinData ?? {}).filter(([key]) => !CHAT_JOIN_OPTION_KEYS.includes(key)));
   }
@@ -306,7 +328,8 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         switchedFrom: fromRoomID,
       });
     }
-    await from.leaveForSwitch(toRoomInfo.roomID);
+    if (this.moves.has(fromRoomID)) await this.leaveSession(from);
+    else await from.leaveForSwitch(toRoomInfo.roomID);
     return info;
   }
 
@@ -319,7 +342,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     const session = this.sessions.get(roomID);
     if (!session) throw new ChatClientError(ErrorCode.NOT_IN_ROOM, `cannot leave room ${roomID}: this client is not in it`);
     const info = session.info();
-    await session.leave();
+    await this.leaveSession(session);
     return info;
   }
 
@@ -329,7 +352,7 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
    */
   async leaveAllRoom(): Promise<string[]> {
     const sessions = [...this.sessions.values()];
-    await Promise.all(sessions.map((session) => session.leave()));
+    await Promise.all(sessions.map((session) => this.leaveSession(session)));
     return sessions.map((session) => session.roomID);
   }
 
@@ -518,19 +541,32 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
   private async connect(plan: EntryPlan): Promise<RoomInfo> {
     const roomID = plan.target.roomID;
     this.emit("roomStateChanged", roomID, "connecting", plan.start);
+    let session: RoomSession;
+    try {
+      session = await this.joinWithin(plan, this.connectTimeoutMs);
+    } catch (e) {
+      const error = toClientError(e, `entering room ${roomID}`);
+      this.emit("roomStateChanged", roomID, "disconnected", this.failureEvent(plan, error));
+      throw error;
+    }
+    this.install(session);
+    return session.info();
+  }
+
+  /** Joins as {@link join} does, failing with CONNECT_TIMEOUT after `timeoutMs`; a join that completes later leaves at once. */
+  private async joinWithin(plan: EntryPlan, timeoutMs: number): Promise<RoomSession> {
+    const roomID = plan.target.roomID;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(
-          new ChatClientError(ClientErrorCode.CONNECT_TIMEOUT, `entering room ${roomID} took longer than ${this.connectTimeoutMs} ms`),
-        );
-      }, this.connectTimeoutMs);
+        reject(new ChatClientError(ClientErrorCode.CONNECT_TIMEOUT, `entering room ${roomID} took longer than ${timeoutMs} ms`));
+      }, timeoutMs);
     });
     const joining = this.join(plan);
-    let session: RoomSession;
     try {
-      session = await Promise.race([joining, deadline]);
+      const session = await Promise.race([joining, deadline]);
       if (session.isEnded) throw new ChatClientError(ClientErrorCode.CONNECT_FAILED, `room ${roomID} closed as it was joined`);
+      return session;
     } catch (e) {
       // a join that completes after the deadline must not leave a member behind
       joining
@@ -539,18 +575,117 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
           () => undefined,
         )
         .catch(() => undefined);
-      const error = toClientError(e, `entering room ${roomID}`);
-      this.emit("roomStateChanged", roomID, "disconnected", this.failureEvent(plan, error));
-      throw error;
+      throw e;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Makes `session` the room's session: its events count from now, typing is wired to it, the app hears connected/success. */
+  private install(session: RoomSession): void {
+    const roomID = session.roomID;
     this.sessions.set(roomID, session);
     this.typingSenders.set(roomID, new TypingSender((typing) => session.request(ClientRequest.TYPING, { typing } satisfies TypingRequest)));
+    this.typingWatchers.get(roomID)?.stop();
     this.typingWatchers.set(roomID, new TypingWatcher((userIDs) => this.emit("roomTypingChanged", userIDs, roomID)));
     this.emit("roomStateChanged", roomID, "connected", "success");
     session.start();
-    return session.info();
+  }
+
+  /** Forgets room `roomID` (its session ended for good). */
+  private forget(roomID: string): void {
+    this.sessions.delete(roomID);
+    this.typingSenders.delete(roomID);
+    this.typingWatchers.get(roomID)?.stop();
+    this.typingWatchers.delete(roomID);
+  }
+
+  /** Leaves a room: a consented leave, or, while it is being re-entered after a SHUTDOWN, the end of the tries. */
+  private async leaveSession(session: RoomSession): Promise<void> {
+    const move = this.moves.get(session.roomID);
+    if (!move) return session.leave();
+    move.cancel();
+    this.moves.delete(session.roomID);
+    this.forget(session.roomID);
+    this.emit("roomStateChanged", session.roomID, "disconnected", EVENT_OF_EXIT[ExitReason.LEFT]);
+    this.emit("exitRoom", session.roomID, ExitReason.LEFT);
+  }
+
+  /**
+   * The room's process shut it down (a drain, a deploy): re-enter it ("enter", so it is created
+   * again on a live process) with backoff for up to moveOnShutdownMs, resuming its messages where
+   * `old` stopped. Entries of the room asked for meanwhile wait for the outcome.
+   */
+  private startMove(old: RoomSession): void {
+    const roomID = old.roomID;
+    let wake: (() => void) | undefined;
+    let cancelled = false;
+    const move: Move = {
+      cancelled: () => cancelled,
+      cancel() {
+        cancelled = true;
+        wake?.();
+      },
+    };
+    this.moves.set(roomID, move);
+    this.typingWatchers.get(roomID)?.stop();
+    this.emit("roomStateChanged", roomID, "connecting", "interrupted");
+    const plan: EntryPlan = {
+      mode: "enter",
+      target: { roomID, roomName: old.info().roomName },
+      start: "interrupted",
+      failed: "interrupted",
+      resumeFrom: old.resumePoint(),
+    };
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        // in Node, a client still re-entering a room does not keep the process alive by itself
+        (timer as { unref?: () => void }).unref?.();
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    const moving = this.move(plan, move, pause);
+    this.entering.set(roomID, moving);
+    moving
+      .finally(() => {
+        if (this.entering.get(roomID) === moving) this.entering.delete(roomID);
+      })
+      .catch(() => undefined);
+  }
+
+  private async move(plan: EntryPlan, move: Move, pause: (ms: number) => Promise<void>): Promise<RoomInfo> {
+    const roomID = plan.target.roomID;
+    const deadline = Date.now() + this.moveOnShutdownMs;
+    let delay: number | undefined;
+    let error: ChatClientError | undefined;
+    while (!move.cancelled()) {
+      try {
+        const remaining = Math.max(1, deadline - Date.now());
+        const session = await this.joinWithin(plan, Math.min(this.connectTimeoutMs, remaining));
+        if (move.cancelled()) {
+          await session.leave();
+          break;
+        }
+        this.moves.delete(roomID);
+        this.install(session);
+        return session.info();
+      } catch (e) {
+        error = toClientError(e, `re-entering room ${roomID}`);
+        delay = nextMoveDelay(delay);
+        if (move.cancelled() || endsMove(error.code) || Date.now() + delay >= deadline) break;
+        await pause(delay);
+      }
+    }
+    if (!move.cancelled()) {
+      this.moves.delete(roomID);
+      this.forget(roomID);
+      this.emit("roomStateChanged", roomID, "disconnected", EVENT_OF_EXIT[ExitReason.SHUTDOWN]);
+      this.emit("exitRoom", roomID, ExitReason.SHUTDOWN);
+    }
+    throw error ?? new ChatClientError(ErrorCode.NOT_IN_ROOM, `left room ${roomID} while re-entering it`);
   }
 
   /**
@@ -568,7 +703,13 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
     const room = plan.reconnectionToken !== undefined ? await this.reconnect(plan.reconnectionToken) : await this.matchmake(plan, options);
     Object.assign(room.reconnection, this.reconnection);
     // Created at once so no drop or message slips by; its events count once it is in `sessions`.
-    const session: RoomSession = new RoomSession(plan.target.roomID, room, (event) => this.onSessionEvent(session, event), resumed);
+    const session: RoomSession = new RoomSession(
+      plan.target.roomID,
+      room,
+      (event) => this.onSessionEvent(session, event),
+      resumed,
+      plan.resumeFrom,
+    );
     await session.ready;
     return session;
   }
@@ -614,10 +755,11 @@ export class ChatClient extends TypedEmitter<ChatClientEvents> {
         this.emit("roomStateChanged", roomID, "connected", "success");
         break;
       case "ended":
-        this.sessions.delete(roomID);
-        this.typingSenders.delete(roomID);
-        this.typingWatchers.get(roomID)?.stop();
-        this.typingWatchers.delete(roomID);
+        if (event.reason === ExitReason.SHUTDOWN && this.moveOnShutdownMs > 0 && !session.isLeaving) {
+          this.startMove(session);
+          break;
+        }
+        this.forget(roomID);
         this.emit("roomStateChanged", roomID, "disconnected", EVENT_OF_EXIT[event.reason]);
         this.emit("exitRoom", roomID, event.reason);
         break;

@@ -26,6 +26,16 @@ export class MessageFeed {
 
   constructor(private readonly host: FeedHost) {}
 
+  /** Highest seq delivered (or known gone); null before the join history. */
+  get lastSeq(): number | null {
+    return this.sequencer.lastSeq;
+  }
+
+  /** Resumes after `lastSeq` of an earlier connection to the same room (see MessageSequencer.resumeAfter). */
+  resumeAfter(lastSeq: number): void {
+    this.sequencer.resumeAfter(lastSeq);
+  }
+
   /** The room's JOIN_HISTORY payload. */
   joined(history: HistorySync): void {
     this.apply(this.sequencer.joined(history));

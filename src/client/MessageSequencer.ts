@@ -23,7 +23,11 @@ export interface SequencerStep {
  * - a join history or SYNC reply `{ messages, lastSeq: L }` delivers its messages (and held ones)
  *   above lastSeq in order, then moves lastSeq to at least L: seqs the reply does not carry were
  *   recalled or trimmed from history and will never come; held messages then drain in order;
- * - after a reconnect a SYNC is always asked for: messages broadcast while offline never arrive live.
+ * - after a reconnect a SYNC is always asked for: messages broadcast while offline never arrive live;
+ * - after a re-entry into the same room (ChatClient moving off a draining process), the sequencer
+ *   resumes from its old lastSeq ({@link resumeAfter}): the join history then shows only the last
+ *   messages, so it counts as live messages (duplicates dropped, gaps held) and a SYNC after the
+ *   old lastSeq fills in what came between.
  *
  * A SYNC reply is a complete statement about (afterSeq, L], so a late or duplicate reply is safe.
  */
@@ -33,6 +37,8 @@ export class MessageSequencer {
   private syncsInFlight = 0;
   /** A reconnect happened and no SYNC has answered since: messages may be missing even without a visible gap. */
   private stale = false;
+  /** {@link resumeAfter} was called and the join history has not come yet. */
+  private resuming = false;
 
   /** Highest seq delivered or known to be gone; null until the join history (or a first SYNC) came. */
   get lastSeq(): number | null {
@@ -44,9 +50,24 @@ export class MessageSequencer {
     return this.held.size;
   }
 
+  /**
+   * Continues from `lastSeq`, the last seq an earlier connection to the same room incarnation
+   * delivered (same createdAt): call it before the new connection's join history. Nothing up to
+   * `lastSeq` is delivered again, and nothing after it is skipped.
+   */
+  resumeAfter(lastSeq: number): void {
+    if (this.last !== null) return;
+    this.last = lastSeq;
+    this.resuming = true;
+  }
+
   /** The JOIN_HISTORY payload, sent once when this connection joined. */
   joined(history: ReceivedHistory): SequencerStep {
-    return this.covered(history);
+    if (!this.resuming) return this.covered(history);
+    this.resuming = false;
+    // the last few messages only: what came between lastSeq and them needs a SYNC
+    this.stale = true;
+    return this.received(history.messages ?? []);
   }
 
   /** A live MESSAGES batch. */

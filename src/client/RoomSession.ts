@@ -52,6 +52,15 @@ export interface ChatStateView {
 /** An SDK room carrying the chat state. */
 export type ChatSdkRoom = Room<unknown, ChatStateView>;
 
+/**
+ * Where a session's messages stopped: a later session of the same room incarnation (same
+ * `createdAt`) resumes after `lastSeq` instead of starting from its join history.
+ */
+export interface ResumePoint {
+  createdAt: number;
+  lastSeq: number;
+}
+
 /** What a session reports to its owner. */
 export type SessionEvent =
   | { type: "interrupted" }
@@ -129,11 +138,19 @@ export class RoomSession {
      * comes, so the session asks for the kept messages (SYNC) once its state has arrived.
      */
     resumed = false,
+    /**
+     * The session this one replaces after a SHUTDOWN (ChatClient moving to another process): when
+     * the room is the same incarnation (same createdAt), messages resume after its lastSeq with no
+     * loss or repeat; a room that was destroyed and created anew starts fresh.
+     */
+    resumeFrom?: ResumePoint,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       room.onStateChange.once((state: ChatStateView | undefined) => {
         state?.members?.forEach((m, userId) => this.initialMembers.set(userId, m.joinedAt));
         this.slowModeSeconds = state?.slowModeSeconds ?? 0;
+        // the first state comes before the join history: the feed knows before it arrives
+        if (resumeFrom && state?.createdAt === resumeFrom.createdAt) this.feed.resumeAfter(resumeFrom.lastSeq);
         resolve();
       });
       room.onStateChange((state: ChatStateView | undefined) => {
@@ -208,6 +225,18 @@ export class RoomSession {
    */
   get reconnectionToken(): string {
     return this.room.reconnectionToken;
+  }
+
+  /** Where this session's messages stopped, for a later session of the room; undefined before its join history. */
+  resumePoint(): ResumePoint | undefined {
+    const lastSeq = this.feed.lastSeq;
+    const createdAt = (this.room.state as ChatStateView | undefined)?.createdAt;
+    return lastSeq === null || createdAt === undefined ? undefined : { createdAt, lastSeq };
+  }
+
+  /** True once this client asked to leave (a close that follows is no reason to re-enter). */
+  get isLeaving(): boolean {
+    return this.leaveRequested;
   }
 
   /** True once the session has ended (left, removed, or given up reconnecting). */

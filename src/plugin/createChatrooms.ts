@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import express, { Router, type NextFunction, type Request, type Response } from "express";
-import { defineRoom as defineColyseusRoom, type RegisteredHandler } from "@colyseus/core";
+import { defineRoom as defineColyseusRoom, matchMaker, type RegisteredHandler } from "@colyseus/core";
 import { Redis } from "ioredis";
 import type { AuthContext } from "@colyseus/core";
 import { ChatRoom } from "../../rooms/ChatRoom";
@@ -19,6 +19,7 @@ import { createOperatorRouter, OPERATOR_ROUTES, type OperatorRouterOptions } fro
 import { ENTER_PATH, type EnterResponse } from "../protocol";
 import { auditRemovals } from "../service/audit";
 import { ClaimKeeper } from "../service/claimKeeper";
+import { ProcessDrain } from "../service/drain";
 import type { ChatContext } from "../service/context";
 import { APP_ON_AUTH, CHAT_CONTEXT, createRoomDirectory, type AppOnAuth } from "../service/directory";
 import { ChatEvents } from "../service/events";
@@ -28,6 +29,7 @@ import { createMemoryStore } from "../store/memory";
 import { createRedisStore, watchRedisConnection } from "../store/redis";
 import type { ChatStore } from "../store/types";
 import { createMetrics, type ChatMetrics } from "../ops/metrics";
+import { skipDrainingProcesses, type SelectProcessId } from "./drain";
 import { startOperations } from "./operations";
 import { assertRoomSettings, type RoomSettings } from "./roomSettings";
 
@@ -83,6 +85,20 @@ export interface Chatrooms {
    * `app.get("/metrics", chat.metrics.handler)` where your scraper reaches it.
    */
   readonly metrics: ChatMetrics;
+  /**
+   * Drains this process for a deploy (docs/deployment.md#draining-a-process): marks it as draining
+   * in the store (renewed while it drains, so a drainer that dies is skipped no longer than 30 s),
+   * refuses new chat rooms here, and closes this process's chat rooms with SHUTDOWN, keeping their
+   * records: ChatClient re-enters by itself and each room comes back, the same room, on a process
+   * placed by {@link processSelector}. Resolves once the rooms here are closed. Idempotent.
+   */
+  drain(): Promise<void>;
+  /**
+   * Colyseus' `selectProcessIdToCreateRoom` server option that skips draining processes: wraps
+   * `inner` (a studio's own selector) [Colyseus' default: the process with the fewest rooms].
+   * `defineServer({ ..., selectProcessIdToCreateRoom: chat.processSelector() })`.
+   */
+  processSelector(inner?: SelectProcessId): SelectProcessId;
   /** Stops renewing room-id claims and closes the store connections this instance opened. */
   close(): Promise<void>;
 }
@@ -163,6 +179,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
     moderationCaches: new ModerationCaches(),
     directory: createRoomDirectory(processToken, operatorRoomType),
     events,
+    drain: new ProcessDrain(store.sets, now, () => matchMaker.processId),
     authenticate(userId, token) {
       if (config.appSecret) verifyUserToken(config.appSecret, userId, token, now());
     },
@@ -200,6 +217,8 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
       Object.defineProperty(Bound, "name", { value: RoomClass.name });
       return defineColyseusRoom(Bound as unknown as T).filterBy([FILTER_KEY as never]);
     },
+    drain: () => context.drain.drain(),
+    processSelector: (inner) => skipDrainingProcesses(context, inner),
     router(routerOptions: ChatRouterOptions = {}) {
       const router = Router();
       if (routerOptions.enterRoute !== false) {
@@ -234,6 +253,7 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
       closed = true;
       stopAuditing();
       context.claims.stop();
+      await context.drain.stop().catch((e: unknown) => console.error("removing the draining mark failed:", e));
       // the rooms are gone (their SHUTDOWN events are collected): queue what is left, then close the store
       await operations.close().catch((e: unknown) => console.error("closing the webhooks failed:", e));
       metrics.close();

@@ -1,6 +1,7 @@
 import type { ChatConfig } from "../config";
 import type { ChatStore } from "../store/types";
 import type { ClaimKeeper } from "./claimKeeper";
+import type { ProcessDrain } from "./drain";
 import type { RoomDirectory } from "./directory";
 import type { ChatEvents } from "./events";
 import type { ModerationCaches } from "./moderationCache";
@@ -22,6 +23,8 @@ export interface ChatContext {
   readonly directory: RoomDirectory;
   /** What happens in this instance's rooms (chat.events). */
   readonly events: ChatEvents;
+  /** This process's chat rooms and whether it drains (chat.drain()). */
+  readonly drain: ProcessDrain;
   /** Checks a user token (when an app secret is set); throws AUTH_FAILED. */
   authenticate(userId: string, token: string | undefined): void;
 }

@@ -41,6 +41,8 @@ export const Scope = {
   destroyOverride: (roomId: string) => `destroy-override:${roomId}`,
   /** Users holding `role` in a room (src/core/roles.ts): one scope per role, so each is capped on its own. */
   roomRole: (roomId: string, role: RoomRole) => `role-${role}:${roomId}`,
+  /** Colyseus process ids that are draining (chat.drain()): new rooms go elsewhere. Each expires unless renewed. */
+  drainingProcesses: "draining-processes",
 } as const;
 
 export const Topic = {

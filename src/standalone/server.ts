@@ -11,6 +11,7 @@ import { ChatRoom } from "../../rooms/ChatRoom";
 import type { ChatConfig } from "../config";
 import { MAX_ATTRIBUTE_REQUEST_BYTES } from "../core/attributes";
 import { createChatrooms, type Chatrooms, type ChatroomsOptions } from "../plugin/createChatrooms";
+import { drainRoute } from "../http/routes/process";
 import { DEFAULT_ROOM_TYPE } from "../protocol";
 import type { ChatContext } from "../service/context";
 import { CoalescingTransport } from "../transport/CoalescingTransport";
@@ -79,6 +80,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     presence: backends.presence,
     driver: backends.driver,
     publicAddress: config.publicAddress,
+    // new rooms skip draining processes (chat.drain(): POST /process/drain.json, or SIGTERM)
+    selectProcessIdToCreateRoom: chat.processSelector(),
     greet: false,
     gracefullyShutdown: handleSignals,
     express: (app) => {
@@ -86,7 +89,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       // open development mode), nor the entry route, nor the operator panel's proxy.
       app.use(refuseCrossSite(edges.corsOrigins));
       app.get("/metrics", chat.metrics.handler);
-      app.use(chat.router());
+      app.use(chat.router({ extraRoutes: [drainRoute] }));
       app.use(createDemoRouter(config, chat.context.directory, { allowedOrigins: edges.corsOrigins }));
       // what no route answered: JSON, never Express' HTML page (Colyseus' own routes come first)
       app.use(notFoundJson());
@@ -99,8 +102,13 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     uninstallEdges = undefined;
     await Promise.allSettled([chat.close(), backends.stop()]);
   };
-  // the peer sweep stops (and its health checks settle) before Colyseus closes the presence
-  colyseus.onBeforeShutdown(() => backends.stop());
+  // A shutdown drains first, while matchmaking still places rooms: the rooms here close with
+  // SHUTDOWN and come back on the other processes, where ChatClient re-enters by itself. Then the
+  // peer sweep stops (and its health checks settle) before Colyseus closes the presence.
+  colyseus.onBeforeShutdown(async () => {
+    await chat.drain();
+    await backends.stop();
+  });
   colyseus.onShutdown(stop);
 
   const address = (): AddressInfo | undefined => {

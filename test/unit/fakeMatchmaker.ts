@@ -6,6 +6,7 @@ import type { IRoomCache } from "@colyseus/core";
 import { resolveConfig, type ChatConfig } from "../../src/config";
 import { ClaimKeeper } from "../../src/service/claimKeeper";
 import type { ChatContext } from "../../src/service/context";
+import { ProcessDrain } from "../../src/service/drain";
 import { APP_ON_AUTH, CHAT_CONTEXT, createRoomDirectory, type AppOnAuth } from "../../src/service/directory";
 import { ChatEvents } from "../../src/service/events";
 import type { Matchmaker, RoomHandler, SeatReservation } from "../../src/service/matchmaker";
@@ -109,6 +110,7 @@ export function fakeContext(
     moderationCaches: new ModerationCaches(),
     directory: createRoomDirectory(TOKEN, options.preferredType, matchmaker),
     events: new ChatEvents(),
+    drain: new ProcessDrain(store.sets, now, () => "fake-process"),
     authenticate() {},
   };
 }

@@ -155,3 +155,50 @@ test("a random interleaving of live batches (with drops) and SYNC replies delive
     expect(delivered).toEqual(range(11, 300));
   }
 });
+
+describe("resuming after a re-entry into the same room (resumeAfter)", () => {
+  test("the join history is partial: the messages it repeats are dropped, the ones between are asked for with SYNC after the old lastSeq", () => {
+    const s = new MessageSequencer();
+    s.resumeAfter(20);
+    expect(s.lastSeq).toBe(20);
+    // the new connection's history: the last 10 messages, 17..26 (17..20 were delivered before the move)
+    const step = s.joined({ messages: msgs(...range(17, 26)), lastSeq: 26 });
+    expect(seqs(step)).toEqual(range(21, 26));
+    // delivered 21..26 at once (no gap after 20); the SYNC still asks after 26: messages may be missing without a visible gap
+    expect(step.syncAfter).toBe(26);
+    expect(seqs(s.synced({ messages: [], lastSeq: 26 }))).toEqual([]);
+    expect(s.lastSeq).toBe(26);
+  });
+
+  test("a gap between the old lastSeq and the join history is held, then filled by the SYNC reply in seq order, each once", () => {
+    const s = new MessageSequencer();
+    s.resumeAfter(20);
+    const step = s.joined({ messages: msgs(...range(31, 40)), lastSeq: 40 });
+    expect(step).toEqual({ deliver: [], syncAfter: 20 });
+    expect(s.heldCount).toBe(10);
+    // a live message arrives before the reply: held too
+    expect(seqs(s.received(msgs(41)))).toEqual([]);
+    const reply = s.synced({ messages: msgs(...range(21, 40)), lastSeq: 40 });
+    expect(seqs(reply)).toEqual(range(21, 41));
+    expect(reply.syncAfter).toBeUndefined();
+    expect(s.lastSeq).toBe(41);
+  });
+
+  test("live messages after the old lastSeq that come before the join history are delivered once, not again from it", () => {
+    const s = new MessageSequencer();
+    s.resumeAfter(5);
+    expect(seqs(s.received(msgs(6, 7)))).toEqual([6, 7]);
+    const step = s.joined({ messages: msgs(...range(1, 8)), lastSeq: 8 });
+    expect(seqs(step)).toEqual([8]);
+    expect(step.syncAfter).toBe(8);
+  });
+
+  test("without resumeAfter a join history is complete (no SYNC); resumeAfter after the history came changes nothing", () => {
+    const s = new MessageSequencer();
+    const step = s.joined({ messages: msgs(9, 10), lastSeq: 10 });
+    expect(step.syncAfter).toBeUndefined();
+    s.resumeAfter(3);
+    expect(s.lastSeq).toBe(10);
+    expect(seqs(s.received(msgs(10, 11)))).toEqual([11]);
+  });
+});
