@@ -8,7 +8,9 @@ import { createRooms } from "../../src/service/rooms";
 import { benchPort, serveControl } from "./control";
 
 async function main(): Promise<void> {
-  const server = createChatServer({ port: benchPort(), sendRatePerSecond: 1_000_000, admissionWindow: 1_000_000 });
+  // the highest values the config schema accepts (src/schemas/config.ts): a per-user rate above the
+  // bench's own send rate (a burst sends as fast as one connection can, far below 10,000/s here)
+  const server = createChatServer({ port: benchPort(), sendRatePerSecond: 10_000, admissionWindow: 1_000_000 });
   const port = await server.listen();
   // the rooms exist before the clients come, as a live room exists before its audience storms in
   await createRooms(server.ctx, [
