@@ -94,11 +94,11 @@ export async function discardTrace(server: BenchServer): Promise<void> {
   if (process.env.BENCH_TRACE === "1" && server.system === "chat") await server.trace();
 }
 
-/** Runs one fan-out scenario against a fresh server of `system`. */
-export async function runFanout(system: SystemName, receivers: number, mode: FanoutMode): Promise<FanoutResult> {
+/** Runs one fan-out scenario against a fresh server of `system` (from another copy's bench/ folder when `benchDir` is given). */
+export async function runFanout(system: SystemName, receivers: number, mode: FanoutMode, benchDir?: string): Promise<FanoutResult> {
   const procs = new Processes();
   try {
-    const server = await procs.server(system);
+    const server = await procs.server(system, benchDir);
     const workers = await connectClients(procs, server, server.rooms.fanout, "recv", receivers, "r", 50);
     const senders = mode.kind === "paced" ? (mode.senders ?? 1) : 1;
     const sender = procs.worker(server, server.rooms.fanout, "send");
