@@ -8,8 +8,12 @@ import { Processes, type BenchServer, type BenchWorker } from "./lib/procs";
 import type { SystemName } from "./lib/protocol";
 import { concat, median, quantile } from "./lib/stats";
 
-/** A burst of `messages`, repeated `rounds` times (plus one warm-up), or `rate` messages/s for `seconds` (after one second of warm-up at that rate). */
-export type FanoutMode = { kind: "burst"; messages: number; rounds: number } | { kind: "paced"; rate: number; seconds: number };
+/**
+ * A burst of `messages`, repeated `rounds` times (plus one warm-up), or `rate` messages/s for
+ * `seconds` (after one second of warm-up at that rate) from each of `senders` (default 1) senders.
+ */
+export type FanoutMode =
+  { kind: "burst"; messages: number; rounds: number } | { kind: "paced"; rate: number; seconds: number; senders?: number };
 
 /** The figures of one fan-out run. */
 export interface FanoutResult {
@@ -50,12 +54,12 @@ export async function connectClients(
   return workers;
 }
 
-async function round(server: BenchServer, receivers: BenchWorker[], sender: BenchWorker, messages: number, rate: number) {
+async function round(server: BenchServer, receivers: BenchWorker[], sender: BenchWorker, messages: number, rate: number, senders = 1) {
   const before = await server.stats();
-  for (const w of receivers) w.command({ cmd: "expect", messages });
+  for (const w of receivers) w.command({ cmd: "expect", messages: messages * senders });
   // the sender starts once every receiver counts: a busy worker may read its IPC late, after the first messages
   await Promise.all(receivers.map((w) => w.next("armed", 30_000)));
-  sender.command({ cmd: "send", messages, rate });
+  sender.command({ cmd: "send", messages, rate, senders });
   const timeout = 60_000 + (rate > 0 ? (messages / rate) * 1000 : 0);
   const sent = await sender.next("sent", timeout);
   const received = await Promise.all(receivers.map((w) => w.next("received", timeout))).catch(async (e: unknown) => {
@@ -72,14 +76,33 @@ async function round(server: BenchServer, receivers: BenchWorker[], sender: Benc
   };
 }
 
-/** Runs one fan-out scenario against a fresh server of `system`. */
-export async function runFanout(system: SystemName, receivers: number, mode: FanoutMode): Promise<FanoutResult> {
+/**
+ * BENCH_TRACE=1: prints where the chat server's time went for the messages of the run (the
+ * server times each stage, bench/servers/trace.ts); nothing for the peers, nothing otherwise.
+ */
+export async function printTrace(server: BenchServer): Promise<void> {
+  if (process.env.BENCH_TRACE !== "1" || server.system !== "chat") return;
+  const trace = await server.trace();
+  const rows = trace.stages.map(
+    (s) => `  ${s.stage.padEnd(44)} p50 ${(s.p50Us / 1000).toFixed(2)} ms  p99 ${(s.p99Us / 1000).toFixed(2)} ms  (${s.count})`,
+  );
+  console.log(["  trace (time since the send, per stage):", ...rows].join("\n"));
+}
+
+/** BENCH_TRACE=1: drops the stage timings taken so far (the warm-up's), so the printed ones are the measured rounds'. */
+export async function discardTrace(server: BenchServer): Promise<void> {
+  if (process.env.BENCH_TRACE === "1" && server.system === "chat") await server.trace();
+}
+
+/** Runs one fan-out scenario against a fresh server of `system` (from another copy's bench/ folder when `benchDir` is given). */
+export async function runFanout(system: SystemName, receivers: number, mode: FanoutMode, benchDir?: string): Promise<FanoutResult> {
   const procs = new Processes();
   try {
-    const server = await procs.server(system);
+    const server = await procs.server(system, benchDir);
     const workers = await connectClients(procs, server, server.rooms.fanout, "recv", receivers, "r", 50);
+    const senders = mode.kind === "paced" ? (mode.senders ?? 1) : 1;
     const sender = procs.worker(server, server.rooms.fanout, "send");
-    sender.command({ cmd: "connect", count: 1, prefix: "sender", concurrency: 1 });
+    sender.command({ cmd: "connect", count: senders, prefix: "sender", concurrency: senders });
     await sender.next("connected", 30_000);
     await sleep(1000);
     const rounds = mode.kind === "burst" ? mode.rounds : 1;
@@ -87,16 +110,18 @@ export async function runFanout(system: SystemName, receivers: number, mode: Fan
     const rate = mode.kind === "burst" ? 0 : mode.rate;
     // a warm-up, not counted: steady state is what is measured (first sends pay for JIT and first-use allocations)
     if (mode.kind === "burst") await round(server, workers, sender, Math.min(50, messages), 0);
-    else await round(server, workers, sender, mode.rate, mode.rate);
+    else await round(server, workers, sender, mode.rate, mode.rate, senders);
+    await discardTrace(server);
     const results = [];
-    for (let i = 0; i < rounds; i++) results.push(await round(server, workers, sender, messages, rate));
-    const deliveries = receivers * messages;
+    for (let i = 0; i < rounds; i++) results.push(await round(server, workers, sender, messages, rate, senders));
+    await printTrace(server);
+    const deliveries = receivers * messages * senders;
     const latencies = concat(results.map((r) => r.latencies));
     return {
       system,
       receivers,
-      mode: mode.kind === "burst" ? "burst" : `paced ${mode.rate}/s`,
-      messages,
+      mode: mode.kind === "burst" ? "burst" : `paced ${mode.rate}/s${senders > 1 ? ` x ${senders} senders` : ""}`,
+      messages: messages * senders,
       deliveriesPerS: median(results.map((r) => deliveries / (r.durationUs / 1e6))),
       p50Ms: quantile(latencies, 0.5) / 1000,
       p99Ms: quantile(latencies, 0.99) / 1000,

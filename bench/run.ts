@@ -1,18 +1,31 @@
 /**
  * `npm run bench [-- <scenario>...]`: every scenario (or the ones named: fanout500, fanout2000,
- * paced, joins, joins5000, memory), saved to bench/RESULTS.md; ends with the `fanout:` line when
- * the 500-receiver burst ran.
+ * paced, senders, rooms, joins, joins5000, memory), saved to bench/RESULTS.md; ends with the
+ * `fanout:` line when the 500-receiver burst ran. BENCH_PACED_SECONDS shortens the paced, senders
+ * and rooms scenarios (default 10 s; a shorter run is saved all the same, its description says so).
  */
 import { assertFileLimit } from "./lib/procs";
-import { fanout, fanoutLine, joins, memory } from "./scenarios";
+import { fanout, fanoutLine, joins, memory, rooms } from "./scenarios";
 
-/** Runs per system of each paced scenario (their p99 moves from run to run; the median is reported). */
-const PACED_RUNS = 3;
+/** Runs per system of each paced scenario (their p99 moves from run to run; the median is reported); BENCH_RUNS overrides. */
+const PACED_RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-const ALL = ["fanout500", "fanout2000", "paced", "joins", "joins5000", "memory"] as const;
+const ALL = ["fanout500", "fanout2000", "paced", "senders", "rooms", "joins", "joins5000", "memory"] as const;
+
+/** Seconds of each paced run (BENCH_PACED_SECONDS, default 10). */
+function pacedSeconds(): number {
+  const raw = process.env.BENCH_PACED_SECONDS?.trim();
+  if (!raw) return 10;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600)
+    throw new Error(`BENCH_PACED_SECONDS must be an integer 1..600, got ${raw}`);
+  return seconds;
+}
 
 async function main(): Promise<void> {
   assertFileLimit(12_000);
+  if (!Number.isInteger(PACED_RUNS) || PACED_RUNS < 1 || PACED_RUNS > 15)
+    throw new Error(`BENCH_RUNS must be an integer 1..15, got ${PACED_RUNS}`);
   const asked = process.argv.slice(2);
   const unknown = asked.filter((a) => !(ALL as readonly string[]).includes(a));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}; choose from ${ALL.join(", ")}`);
@@ -22,10 +35,21 @@ async function main(): Promise<void> {
     line = fanoutLine(await fanout("fanout-500", "Fan-out, burst, 500 receivers", 500, { kind: "burst", messages: 200, rounds: 3 }));
   if (run.has("fanout2000"))
     await fanout("fanout-2000", "Fan-out, burst, 2,000 receivers", 2000, { kind: "burst", messages: 100, rounds: 3 });
+  const seconds = pacedSeconds();
   if (run.has("paced")) {
-    await fanout("paced-20", "Fan-out, paced 20 messages/s, 500 receivers", 500, { kind: "paced", rate: 20, seconds: 10 }, PACED_RUNS);
-    await fanout("paced-100", "Fan-out, paced 100 messages/s, 500 receivers", 500, { kind: "paced", rate: 100, seconds: 10 }, PACED_RUNS);
+    await fanout("paced-20", "Fan-out, paced 20 messages/s, 500 receivers", 500, { kind: "paced", rate: 20, seconds }, PACED_RUNS);
+    await fanout("paced-100", "Fan-out, paced 100 messages/s, 500 receivers", 500, { kind: "paced", rate: 100, seconds }, PACED_RUNS);
   }
+  if (run.has("senders")) {
+    await fanout(
+      "senders-10x10",
+      "Several senders, 10 senders x 10 messages/s, 500 receivers",
+      500,
+      { kind: "paced", rate: 10, seconds, senders: 10 },
+      PACED_RUNS,
+    );
+  }
+  if (run.has("rooms")) await rooms(200, 10, 1, seconds, PACED_RUNS);
   if (run.has("joins")) await joins(1000, 120_000);
   if (run.has("joins5000")) await joins(5000, 240_000);
   if (run.has("memory")) await memory(2000);

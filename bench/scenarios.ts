@@ -1,6 +1,7 @@
 /** The benchmark scenarios, each run for every system and saved to RESULTS.md. */
 import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
 import { runJoinStorm } from "./joinScenario";
+import { runRooms } from "./roomsScenario";
 import { runMemory, type MemoryResult } from "./memoryScenario";
 import { save, type Row, type Scenario } from "./lib/results";
 import { SYSTEMS, type SystemName } from "./lib/protocol";
@@ -33,6 +34,47 @@ export async function fanout(
   runs = 1,
   systems: readonly SystemName[] = SYSTEMS,
 ): Promise<Map<SystemName, FanoutResult>> {
+  const senders = mode.kind === "paced" ? (mode.senders ?? 1) : 1;
+  const how =
+    mode.kind === "burst"
+      ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)`
+      : `${mode.rate} messages/s${senders > 1 ? ` from each sender (staggered evenly, ${mode.rate * senders}/s in all)` : ""} for ${mode.seconds} s after a 1 s warm-up at that rate`;
+  const who = senders > 1 ? `${receivers} receivers and ${senders} senders` : `${receivers} receivers and one sender`;
+  return compare(
+    id,
+    title,
+    `One room, ${who}, ~100-byte messages: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive (monotonic clock shared by the processes); CPU = the server process's user+system time per delivery.`,
+    runs,
+    systems,
+    (system) => runFanout(system, receivers, mode),
+  );
+}
+
+/** Many small rooms, every member sending: for every system that has rooms by id (not plain Colyseus, whose broadcast room is one). */
+export async function rooms(rooms: number, size: number, rate: number, seconds: number, runs: number): Promise<void> {
+  const systems = SYSTEMS.filter((system) => system !== "colyseus");
+  await compare(
+    `rooms-${rooms}x${size}`,
+    `Many small rooms, ${rooms} rooms of ${size} members, ${rate} message/s per member`,
+    `${rooms} rooms of ${size} members; every member sends ${rate} ~100-byte message/s to its room (schedules staggered evenly) for ${seconds} s after a 1 s warm-up, and receives every message of its room, its own included (${rooms * size * rate} messages/s in, ${rooms * size * size * rate} deliveries/s out). Latency = send to receive; CPU = the server's user+system time per delivery. Plain Colyseus is left out (its peer has one broadcast room).`,
+    runs,
+    systems,
+    (system) => runRooms(system, rooms, size, rate, seconds),
+  );
+}
+
+/**
+ * Runs `runOne` for every system, `runs` times interleaved (chat, peers, chat, ...), and saves each
+ * figure's median per system, with every run's p50 and p99 (the spread) in the row's note.
+ */
+async function compare(
+  id: string,
+  title: string,
+  description: string,
+  runs: number,
+  systems: readonly SystemName[],
+  runOne: (system: SystemName) => Promise<FanoutResult>,
+): Promise<Map<SystemName, FanoutResult>> {
   // BENCH_CLIENT_NICE: receivers run at that niceness (the server first); saved as a section of its own
   const nice = clientNice();
   if (nice !== undefined) {
@@ -43,7 +85,7 @@ export async function fanout(
   for (let i = 0; i < runs; i++) {
     for (const system of systems) {
       log(`${id}: ${system}${runs > 1 ? ` (run ${i + 1} of ${runs})` : ""} ...`);
-      const result = await runFanout(system, receivers, mode);
+      const result = await runOne(system);
       log(
         `  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${result.refused ? `, ${result.refused} refused` : ""}`,
       );
@@ -52,33 +94,26 @@ export async function fanout(
   }
   const results = new Map<SystemName, FanoutResult>();
   for (const [system, list] of all) results.set(system, medianResult(list));
-  const how =
-    mode.kind === "burst"
-      ? `a burst of ${mode.messages} messages as fast as the sender can, ${mode.rounds} rounds after a warm-up (median round; latency over all rounds)`
-      : `${mode.rate} messages/s for ${mode.seconds} s after a 1 s warm-up at that rate`;
   const niced =
     nice !== undefined
-      ? ` The receiving workers run at nice ${nice}, so the server gets the CPU before its clients, as if they ran on other machines (the sender runs at normal priority).`
+      ? ` The receiving workers run at nice ${nice}, so the server gets the CPU before its clients, as if they ran on other machines (the senders run at normal priority).`
       : "";
   const repeat =
     runs > 1
-      ? ` Each system runs ${runs} times, interleaved; every figure is the median of its runs, and the p99 of each run is listed.`
+      ? ` Each system runs ${runs} times, interleaved; every figure is the median of its runs, and each run's p50 and p99 are listed (the spread).`
       : "";
   log(
     save({
       id,
       title,
-      description: `One room, ${receivers} receivers and one sender, ~100-byte messages: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive (monotonic clock shared by the processes); CPU = the server process's user+system time per delivery.${repeat}${niced}`,
+      description: `${description}${repeat}${niced}`,
       columns: FANOUT_COLUMNS,
       rows: systems.map((system) => {
         const r = results.get(system)!;
+        const list = all.get(system)!;
+        const each = (pick: (x: FanoutResult) => number) => list.map((x) => pick(x).toFixed(1)).join(", ");
         const notes = [
-          runs > 1
-            ? `p99 of the runs: ${all
-                .get(system)!
-                .map((x) => x.p99Ms.toFixed(1))
-                .join(", ")} ms`
-            : "",
+          runs > 1 ? `runs: p50 ${each((x) => x.p50Ms)} ms; p99 ${each((x) => x.p99Ms)} ms` : "",
           r.refused ? `(${r.refused} sends refused)` : "",
         ];
         return { ...r, note: notes.filter(Boolean).join(" ") || undefined };

@@ -10,6 +10,7 @@ import type { HistorySync, RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { findRecallable } from "../src/service/recall";
 import { MessageBatcher } from "./MessageBatcher";
+import { flushWrites } from "../src/transport/CoalescingClient";
 import type { HistoryQuery } from "../src/store/types";
 
 /** What the pipeline needs from its room. */
@@ -74,7 +75,11 @@ export class MessagePipeline {
     private readonly host: PipelineHost,
   ) {
     this.rate = new SendRateLimiter(ctx.config.sendRatePerSecond);
-    this.batcher = new MessageBatcher((messages) => host.broadcastMessages(messages));
+    this.batcher = new MessageBatcher((messages) => {
+      host.broadcastMessages(messages);
+      // the batch's frames leave now, not one event-loop iteration later (see flushWrites)
+      flushWrites();
+    });
     const windowSize = ctx.config.admissionWindow;
     this.admission = new RoomAdmission({ windowSize, windowMs: 200, reservedHigh: Math.floor(windowSize / 2) });
   }

@@ -32,8 +32,8 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** How a connection enters: `recv` listens to the broadcast, `send` only sends, `member` joins a member room. */
-export type Role = "recv" | "send" | "member";
+/** How a connection enters: `recv` listens to the broadcast, `send` only sends, `member` joins a member room, `talk` listens and sends. */
+export type Role = "recv" | "send" | "member" | "talk";
 
 /** Opens one connection of `system`. */
 export type Driver = (target: Target, name: string, role: Role, events: ConnectionEvents) => Promise<Connection>;
@@ -112,7 +112,7 @@ function applyMembers(names: Set<string>, update: MembersSnapshot | MembersDelta
   }
 }
 
-const socketio: Driver = async ({ port }, name, role, events) => {
+const socketio: Driver = async ({ port, roomId }, name, role, events) => {
   const socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], reconnection: false, forceNew: true, timeout: 60_000 });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
@@ -124,10 +124,11 @@ const socketio: Driver = async ({ port }, name, role, events) => {
     applyMembers(names, update);
     events.onMembers(names.size, names.size);
   });
-  if (role !== "send") await new Promise<void>((resolve) => socket.emit("join", role === "member" ? name : undefined, () => resolve()));
+  if (role !== "send")
+    await new Promise<void>((resolve) => socket.emit("join", role === "member" ? name : undefined, roomId, () => resolve()));
   return {
     async send(content, seq) {
-      socket.emit("msg", envelope(content, seq, name));
+      socket.emit("msg", envelope(content, seq, name), roomId);
     },
     async close() {
       socket.disconnect();
@@ -135,8 +136,10 @@ const socketio: Driver = async ({ port }, name, role, events) => {
   };
 };
 
-const ws: Driver = async ({ port }, name, role, events) => {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/?role=${role}&name=${encodeURIComponent(name)}`, { perMessageDeflate: false });
+const ws: Driver = async ({ port, roomId }, name, role, events) => {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/?role=${role}&name=${encodeURIComponent(name)}&room=${encodeURIComponent(roomId)}`, {
+    perMessageDeflate: false,
+  });
   const names = new Set<string>();
   socket.on("message", (data: Buffer) => {
     const parsed = JSON.parse(data.toString()) as RoomMessage | MembersSnapshot | MembersDelta;

@@ -70,7 +70,7 @@ function onMembers(peer: Peer, count: number, listed: number): void {
   }
 }
 
-async function connectAll(count: number, prefix: string, concurrency: number): Promise<void> {
+async function connectAll(count: number, prefix: string, concurrency: number, rooms?: { size: number; prefix: string }): Promise<void> {
   let next = 0;
   let failed = 0;
   let firstError: string | undefined;
@@ -82,7 +82,8 @@ async function connectAll(count: number, prefix: string, concurrency: number): P
       const peer = peers.at(start + i);
       if (!peer) throw new Error(`no peer ${start + i}`); // pushed above
       try {
-        peer.connection = await driver(target, `${prefix}${i}`, role, {
+        const at = rooms ? { ...target, roomId: `${rooms.prefix}${Math.floor(i / rooms.size)}` } : target;
+        peer.connection = await driver(at, `${prefix}${i}`, role, {
           onContents: (contents) => record(peer, contents),
           onMembers: (n, listed) => onMembers(peer, n, listed),
         });
@@ -96,24 +97,30 @@ async function connectAll(count: number, prefix: string, concurrency: number): P
   report({ type: "connected", connected: count - failed, failed, firstError });
 }
 
-async function sendAll(messages: number, rate: number): Promise<void> {
-  const sender = peers[0]?.connection;
-  if (!sender) throw new Error("no sender connection");
+async function sendAll(messages: number, rate: number, senders: number): Promise<void> {
+  const connections = peers.slice(0, senders === 0 ? peers.length : senders).map((p) => p.connection);
+  if (connections.length === 0) throw new Error("no sender connection");
   let refused = 0;
   const firstUs = nowUs();
   const pending: Promise<void>[] = [];
-  for (let i = 0; i < messages; i++) {
-    if (rate > 0) {
-      const due = firstUs + (i * 1e6) / rate;
-      const wait = (due - nowUs()) / 1000;
-      if (wait > 0) await sleep(wait);
+  const sendFrom = async (sender: Connection | undefined, k: number) => {
+    if (!sender) throw new Error(`sender ${k} did not connect`);
+    // the senders' schedules are staggered evenly over one period
+    const offsetUs = rate > 0 ? (k * 1e6) / rate / connections.length : 0;
+    for (let i = 0; i < messages; i++) {
+      if (rate > 0) {
+        const due = firstUs + offsetUs + (i * 1e6) / rate;
+        const wait = (due - nowUs()) / 1000;
+        if (wait > 0) await sleep(wait);
+      }
+      pending.push(
+        sender.send(stampedContent(i), i).catch(() => {
+          refused++;
+        }),
+      );
     }
-    pending.push(
-      sender.send(stampedContent(i), i).catch(() => {
-        refused++;
-      }),
-    );
-  }
+  };
+  await Promise.all(connections.map(sendFrom));
   const lastUs = nowUs();
   await Promise.all(pending);
   report({ type: "sent", firstUs, lastUs, refused });
@@ -123,7 +130,12 @@ process.on("message", (command: WorkerCommand) => {
   const run = async () => {
     switch (command.cmd) {
       case "connect":
-        return connectAll(command.count, command.prefix, command.concurrency);
+        return connectAll(
+          command.count,
+          command.prefix,
+          command.concurrency,
+          command.roomSize ? { size: command.roomSize, prefix: command.roomPrefix ?? "room" } : undefined,
+        );
       case "expect":
         expected = command.messages;
         complete = 0;
@@ -142,7 +154,7 @@ process.on("message", (command: WorkerCommand) => {
         }
         return;
       case "send":
-        return sendAll(command.messages, command.rate);
+        return sendAll(command.messages, command.rate, command.senders ?? 1);
       case "status":
         report({ type: "status", peers: peers.length, complete, minReceived: Math.min(...peers.map((p) => p.received)), expected });
         return;

@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join } from "node:path";
-import type { ServerCommand, ServerReady, ServerStats, SystemName, WorkerCommand, WorkerReport } from "./protocol";
+import type { ServerCommand, ServerReady, ServerStats, ServerTrace, SystemName, WorkerCommand, WorkerReport } from "./protocol";
 
 const SERVER_FILES: Readonly<Record<SystemName, string>> = {
   chat: "chatServer.ts",
@@ -98,6 +98,8 @@ export interface BenchServer {
   readonly rooms: ServerReady["rooms"];
   /** CPU and memory now; after a full GC when `gc`. */
   stats(gc?: boolean): Promise<ServerStats>;
+  /** BENCH_TRACE's stage timings since the last call (no stages when the server keeps none). */
+  trace(): Promise<ServerTrace>;
 }
 
 /** A running client worker. */
@@ -112,8 +114,13 @@ export class Processes {
   /** What asks each child to stop: `exit` for servers, `close` for workers. */
   private readonly stopMessages = new Map<ChildProcess, ServerCommand | WorkerCommand>();
 
-  private spawn(file: string, env: Record<string, string>, stop: ServerCommand | WorkerCommand): ChildProcess {
-    const child = fork(join(__dirname, "..", file), [], {
+  private spawn(
+    file: string,
+    env: Record<string, string>,
+    stop: ServerCommand | WorkerCommand,
+    benchDir = join(__dirname, ".."),
+  ): ChildProcess {
+    const child = fork(join(benchDir, file), [], {
       // BENCH_CPU_PROF=<dir>: every child (servers and client workers) writes a V8 CPU profile there when it exits
       // BENCH_SERVER_FLAGS="--trace-gc ...": the node flags of every server (see serverFlags); their stdout is shown
       execArgv: [
@@ -140,10 +147,13 @@ export class Processes {
     return child;
   }
 
-  /** Starts `system`'s server on a free loopback port. */
-  async server(system: SystemName): Promise<BenchServer> {
-    const child = this.spawn(join("servers", SERVER_FILES[system]), { PORT: "0", NODE_ENV: "production" }, { cmd: "exit" });
-    const channel = new Channel<ServerReady | ServerStats | { type: "error"; message: string }>(child, `${system} server`);
+  /**
+   * Starts `system`'s server on a free loopback port; from another copy of the project's bench/
+   * folder when `benchDir` is given (bench/probe.ts: A/B runs of two versions of the code).
+   */
+  async server(system: SystemName, benchDir?: string): Promise<BenchServer> {
+    const child = this.spawn(join("servers", SERVER_FILES[system]), { PORT: "0", NODE_ENV: "production" }, { cmd: "exit" }, benchDir);
+    const channel = new Channel<ServerReady | ServerStats | ServerTrace | { type: "error"; message: string }>(child, `${system} server`);
     const ready = await channel.next("listening", 60_000);
     return {
       system,
@@ -153,11 +163,15 @@ export class Processes {
         child.send({ cmd: "stats", gc } satisfies ServerCommand);
         return channel.next("stats", 30_000);
       },
+      async trace() {
+        child.send({ cmd: "trace" } satisfies ServerCommand);
+        return channel.next("trace", 30_000);
+      },
     };
   }
 
   /** Starts a client worker for `server`, in `room`, connecting as `role`. */
-  worker(server: BenchServer, room: string, role: "recv" | "send" | "member"): BenchWorker {
+  worker(server: BenchServer, room: string, role: "recv" | "send" | "member" | "talk"): BenchWorker {
     const child = this.spawn(
       join("clients", "worker.ts"),
       { SYSTEM: server.system, PORT: String(server.port), ROOM: room, ROLE: role },

@@ -41,19 +41,31 @@ export interface ServerStats {
   connections?: number;
 }
 
+/** BENCH_TRACE=1: per stage of a message's way through the chat server, µs since its send (quantiles over the messages traced). */
+export interface ServerTrace {
+  type: "trace";
+  stages: { stage: string; count: number; p50Us: number; p99Us: number }[];
+}
+
 /** Orchestrator -> server. */
-export type ServerCommand = { cmd: "stats"; gc?: boolean } | { cmd: "exit" };
+export type ServerCommand = { cmd: "stats"; gc?: boolean } | { cmd: "trace" } | { cmd: "exit" };
 
 /** Orchestrator -> client worker. */
 export type WorkerCommand =
-  /** Connect `count` clients named `${prefix}${i}`, at most `concurrency` at a time. */
-  | { cmd: "connect"; count: number; prefix: string; concurrency: number }
+  /**
+   * Connect `count` clients named `${prefix}${i}`, at most `concurrency` at a time; with `roomSize`,
+   * client i enters room `${roomPrefix}${floor(i / roomSize)}` instead of the worker's ROOM.
+   */
+  | { cmd: "connect"; count: number; prefix: string; concurrency: number; roomSize?: number; roomPrefix?: string }
   /** Reset counters, answer `armed`; then answer `received` once every client has `messages` messages. */
   | { cmd: "expect"; messages: number }
   /** Answer `members` once every client sees `count` members with min(count, cap) listed. */
   | { cmd: "expectMembers"; count: number; cap: number }
-  /** Send `messages` from this worker's first client; `rate` messages/s, 0 = as fast as possible. */
-  | { cmd: "send"; messages: number; rate: number }
+  /**
+   * Send `messages` from each of this worker's first `senders` clients (default 1, 0 = every client);
+   * `rate` messages/s per client, 0 = as fast as possible; the senders' schedules are staggered evenly.
+   */
+  | { cmd: "send"; messages: number; rate: number; senders?: number }
   /** Answer `status`: how far the current expectation got. */
   | { cmd: "status" }
   | { cmd: "close" };

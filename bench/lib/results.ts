@@ -88,7 +88,17 @@ export function rewriteMarkdown(): void {
 }
 
 function writeMarkdown(all: Record<string, Scenario>): void {
-  const order = ["fanout-500", "fanout-2000", "paced-20", "paced-100", "joins-1000", "joins-5000", "memory-2000"];
+  const order = [
+    "fanout-500",
+    "fanout-2000",
+    "paced-20",
+    "paced-100",
+    "senders-10x10",
+    "rooms-200x10",
+    "joins-1000",
+    "joins-5000",
+    "memory-2000",
+  ];
   const scenarios = Object.entries(all)
     .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
     .map(([, scenario]) => scenario);

@@ -6,8 +6,12 @@
 import { createChatServer } from "../../src/standalone/server";
 import { createRooms } from "../../src/service/rooms";
 import { benchPort, serveControl } from "./control";
+import { installTrace } from "./trace";
 
 async function main(): Promise<void> {
+  const trace = installTrace();
+  // the highest values the config schema accepts (src/schemas/config.ts): a per-user rate above the
+  // bench's own send rate (a burst sends as fast as one connection can, far below 10,000/s here)
   const server = createChatServer({ port: benchPort(), sendRatePerSecond: 10_000, admissionWindow: 1_000_000 });
   const port = await server.listen();
   // the rooms exist before the clients come, as a live room exists before its audience storms in
@@ -15,7 +19,7 @@ async function main(): Promise<void> {
     { roomId: "bench", name: "bench" },
     { roomId: "storm", name: "storm" },
   ]);
-  serveControl({ port, rooms: { fanout: "bench", members: "storm" } }, () => server.shutdown());
+  serveControl({ port, rooms: { fanout: "bench", members: "storm" } }, () => server.shutdown(), trace);
 }
 
 main().catch((e: unknown) => {

@@ -1,13 +1,14 @@
 import { getHeapSpaceStatistics } from "node:v8";
-import type { ServerCommand, ServerReady, ServerStats } from "../lib/protocol";
+import type { ServerCommand, ServerReady, ServerStats, ServerTrace } from "../lib/protocol";
 
 /**
  * The IPC side every benchmark server runs: answers `stats` (CPU and memory of this process,
- * after a full GC when asked) and `exit` (calls `stop`, then exits). Exits too when the
+ * after a full GC when asked), `trace` (BENCH_TRACE's stage timings, when the server keeps them)
+ * and `exit` (calls `stop`, then exits). Exits too when the
  * orchestrator goes away, so no server outlives a run.
  */
-export function serveControl(ready: Omit<ServerReady, "type">, stop: () => Promise<void>): void {
-  const send = (message: ServerReady | ServerStats) => process.send?.(message);
+export function serveControl(ready: Omit<ServerReady, "type">, stop: () => Promise<void>, trace?: () => ServerTrace): void {
+  const send = (message: ServerReady | ServerStats | ServerTrace) => process.send?.(message);
   process.on("message", (message: ServerCommand) => {
     switch (message.cmd) {
       case "stats": {
@@ -30,6 +31,10 @@ export function serveControl(ready: Omit<ServerReady, "type">, stop: () => Promi
         });
         break;
       }
+      case "trace":
+        // a server without tracing answers with no stages
+        send(trace ? trace() : { type: "trace", stages: [] });
+        break;
       case "exit": {
         const timer = setTimeout(() => process.exit(0), 5000);
         void stop().finally(() => {

@@ -1,6 +1,7 @@
 /**
- * Socket.IO 4 peer: receivers join room "bench" (`join`), the sender emits `msg` and the server
- * relays it with `io.to("bench").emit`. Member lists as in membersPeer.
+ * Socket.IO 4 peer: receivers join a room (`join`, "bench" unless they name another), a sender
+ * emits `msg` with its room and the server relays it with `io.to(room).emit`. Member lists (room
+ * "bench") as in membersPeer.
  */
 import { createServer } from "node:http";
 import { Server } from "socket.io";
@@ -13,16 +14,16 @@ const io = new Server(http, { transports: ["websocket"], perMessageDeflate: fals
 const members = new MemberList((delta) => io.to(ROOM).emit("members", delta));
 
 io.on("connection", (socket) => {
-  socket.on("join", (name: unknown, ack: unknown) => {
-    void socket.join(ROOM);
+  socket.on("join", (name: unknown, room: unknown, ack: unknown) => {
+    void socket.join(typeof room === "string" ? room : ROOM);
     if (typeof name === "string" && name.length > 0) {
       socket.emit("members", members.join(name));
       socket.on("disconnect", () => members.leave(name));
     }
     if (typeof ack === "function") ack();
   });
-  socket.on("msg", (message: unknown) => {
-    io.to(ROOM).emit("msg", message);
+  socket.on("msg", (message: unknown, room: unknown) => {
+    io.to(typeof room === "string" ? room : ROOM).emit("msg", message);
   });
 });
 

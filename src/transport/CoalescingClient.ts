@@ -36,6 +36,18 @@ function sharedFrame(payload: Uint8Array): Buffer {
 
 function flushAll(): void {
   scheduled = false;
+  flushWrites();
+}
+
+/**
+ * Writes now what every client has pending, instead of at the next turn's `setImmediate`. Called
+ * right after a room's message batch is broadcast (rooms/MessagePipeline): the batch is one frame
+ * per member already, so waiting for the next turn coalesces nothing more and only delays it by
+ * one event-loop iteration (timers and the poll of other sockets' input). Frames sent after this
+ * call are written at the next turn as usual; a no-op when nothing is pending (e.g. under the stock
+ * transport).
+ */
+export function flushWrites(): void {
   // a flush may run callbacks that send again: those go to the next turn's list
   const clients = dirty.splice(0);
   for (const client of clients) client.flush();

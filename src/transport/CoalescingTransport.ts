@@ -11,16 +11,12 @@ import {
   type AuthContext,
 } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
-import type WebSocket from "ws";
 import { CoalescingClient, registerSocket } from "./CoalescingClient";
 import { CheckedWebSocket } from "./frameCheck";
+import { startHeartbeat, watchPongs, type HeartbeatSocket } from "./heartbeat";
 import { seamChanges } from "./upstreamSeam";
 
-type RawClient = WebSocket & { pingCount: number };
-
-function heartbeat(this: WebSocket): void {
-  (this as RawClient).pingCount = 0;
-}
+type RawClient = HeartbeatSocket;
 
 /** One listener for every socket (a closure per connection costs each member ~0.1 KB). */
 function logSocketError(err: Error): void {
@@ -31,8 +27,9 @@ function logSocketError(err: Error): void {
  * @colyseus/ws-transport with {@link CoalescingClient}s: every socket is written at most once
  * per event-loop turn, whatever the number of frames sent to it in that turn. Per-message
  * deflate is always off (frames are written as built). A room frame that cannot be decoded is
- * dropped and answered, the connection kept ({@link CheckedWebSocket}). Otherwise the stock
- * transport: options, heartbeat, upgrade handling and shutdown are inherited.
+ * dropped and answered, the connection kept ({@link CheckedWebSocket}). The heartbeat pings a
+ * slice of the sockets at a time instead of all at once (./heartbeat). Otherwise the stock
+ * transport: options, upgrade handling and shutdown are inherited.
  *
  * Its connection code is a copy of ws-transport 0.18.4's (see ./upstreamSeam): with an installed
  * Colyseus whose seam functions differ from the verified ones, every connection takes the stock
@@ -59,6 +56,11 @@ export class CoalescingTransport extends WebSocketTransport {
     }
   }
 
+  /** The stock heartbeat (ping every socket, terminate the silent), spread over its interval: see ./heartbeat. */
+  protected override autoTerminateUnresponsiveClients(pingInterval: number, pingMaxRetries: number): void {
+    this.pingInterval = startHeartbeat(this.wss.clients, pingInterval, pingMaxRetries);
+  }
+
   /**
    * ws-transport 0.18.4's onConnection with one change: the client class. Called by the ws
    * server with `this` bound to it (the base registers it unbound), so it uses no members.
@@ -69,8 +71,7 @@ export class CoalescingTransport extends WebSocketTransport {
     upgrade?: { url: URL; context: AuthContext },
   ): Promise<void> {
     rawClient.on("error", logSocketError);
-    rawClient.on("pong", heartbeat);
-    rawClient.pingCount = 0;
+    watchPongs(rawClient);
 
     const url = upgrade?.url ?? new URL(`ws://server${req.url ?? "/"}`);
     const sessionId = url.searchParams.get("sessionId");

@@ -1,8 +1,10 @@
 /**
  * The coalescing transport and message batching through a real server and real SDK clients:
  * everything sent in one turn arrives in order, and a burst of sends is delivered in batches,
- * each message once and in seq order. The client objects stay compact V8 objects.
+ * each message once and in seq order, its frames written in the turn of the broadcast. The client
+ * objects stay compact V8 objects.
  */
+import type { Socket } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import type { RoomMessage } from "../../src/protocol";
 import { ClientRequest, ServerMessage } from "../../src/protocol";
@@ -34,6 +36,33 @@ test("a burst of 100 sends arrives in batches, each message once, in seq order",
   expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   expect(batches.flat().map((m) => m.content)).toEqual(replies.map((m) => m.content));
   expect(batches.length).toBeLessThan(100);
+  await Promise.all([sender.leave(), reader.leave()]);
+});
+
+test("a message batch is written to the members' sockets in the turn it is broadcast, not at the next turn", async () => {
+  const sender = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-now", userId: "sid" });
+  const reader = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "co-now", userId: "rho" });
+  for (const r of [sender, reader]) r.onMessage("*", () => undefined);
+  const got = collect<RoomMessage[]>(reader, ServerMessage.MESSAGES);
+  const server = await localRoom("co-now");
+  // the reader's TCP socket on the server (ws keeps it as _socket): every write to it, as it happens
+  const socket = (server.clients.get(reader.sessionId)!.ref as unknown as { _socket: Socket })._socket;
+  const writes: Buffer[] = [];
+  const write = socket.write.bind(socket) as (chunk: Buffer, cb?: (err?: Error | null) => void) => boolean;
+  socket.write = ((chunk: Buffer, cb?: (err?: Error | null) => void) => (
+    writes.push(Buffer.from(chunk)),
+    write(chunk, cb)
+  )) as typeof socket.write;
+  // what had reached the socket when the turn that broadcast the batch ended (its microtasks run before the next immediate)
+  let atEndOfBatchTurn: Buffer[] | undefined;
+  const broadcast = server.broadcast.bind(server);
+  server.broadcast = ((type: string | number, message?: unknown, options?: unknown) => {
+    broadcast(type, message, options as never);
+    if (type === ServerMessage.MESSAGES) queueMicrotask(() => (atEndOfBatchTurn ??= [...writes]));
+  }) as typeof server.broadcast;
+  await sender.request(ClientRequest.SEND, { type: "text", content: "right away" });
+  await waitFor(() => got.length === 1, 5000, "the batch");
+  expect(atEndOfBatchTurn?.some((chunk) => chunk.includes("right away"))).toBe(true);
   await Promise.all([sender.leave(), reader.leave()]);
 });
 

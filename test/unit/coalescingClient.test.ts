@@ -1,11 +1,11 @@
 /**
  * CoalescingClient (src/transport): frames sent during one turn leave in one socket write, in
  * order, correctly framed; `leave` writes pending frames before closing; nothing is written to
- * a socket that is no longer open.
+ * a socket that is no longer open; flushWrites writes what is pending at once.
  */
 import type { Socket } from "node:net";
 import type WebSocket from "ws";
-import { CoalescingClient, registerSocket } from "../../src/transport/CoalescingClient";
+import { CoalescingClient, flushWrites, registerSocket } from "../../src/transport/CoalescingClient";
 import { FrameBuffer } from "../../src/transport/frames";
 
 /** Splits server frames (unmasked, unfragmented) back into their payloads. */
@@ -124,4 +124,23 @@ test("a buffer reused between sends in one turn is matched by its bytes, never b
   await nextTurn();
   expect(parseFrames(a.writes.at(0)!).map(String)).toEqual(["first"]);
   expect(parseFrames(b.writes.at(0)!).map(String)).toEqual(["other"]);
+});
+
+test("flushWrites writes every client's pending frames at once, in order; frames sent after it wait for the next turn", async () => {
+  const a = fakeConnection();
+  const b = fakeConnection();
+  a.client.raw(Buffer.from("a1"));
+  a.client.raw(Buffer.from("a2"));
+  b.client.raw(Buffer.from("b1"));
+  flushWrites();
+  expect(a.writes).toHaveLength(1);
+  expect(parseFrames(a.writes.at(0)!).map(String)).toEqual(["a1", "a2"]);
+  expect(b.writes).toHaveLength(1);
+  expect(parseFrames(b.writes.at(0)!).map(String)).toEqual(["b1"]);
+  a.client.raw(Buffer.from("a3"));
+  expect(a.writes).toHaveLength(1);
+  await nextTurn();
+  expect(a.writes).toHaveLength(2);
+  expect(parseFrames(a.writes.at(1)!).map(String)).toEqual(["a3"]);
+  expect(b.writes).toHaveLength(1);
 });

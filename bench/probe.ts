@@ -1,0 +1,86 @@
+/**
+ * A/B probe: one paced (or burst) fan-out, the chat server of two versions of the code run
+ * interleaved in the same conditions, with peers for scale; printed, never saved.
+ *
+ *   npx tsx bench/probe.ts --a /tmp/base/bench [--rate 100] [--seconds 5] [--runs 3] [--receivers 500] [--senders 1] [--peers ws,socket.io]
+ *
+ * `--a` is the bench/ folder of another copy of the project (A); this tree is B. A copy of an earlier
+ * commit: `git archive <commit> | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/node_modules`
+ * (the copy's bench chat server must start: see its sendRatePerSecond). Without `--a`, B alone runs
+ * against the peers. `--rate 0` is a burst of `--messages` (default 200), 3 rounds. Every run is
+ * listed with the median per variant, so the spread shows: on a shared machine, decide by A/B
+ * pairs of the same run, not by figures from different times.
+ */
+import { parseArgs } from "node:util";
+import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
+import { assertFileLimit } from "./lib/procs";
+import { ALL_SYSTEMS, type SystemName } from "./lib/protocol";
+import { median } from "./lib/stats";
+
+interface Variant {
+  label: string;
+  system: SystemName;
+  benchDir?: string;
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer ${min}..${max}, got ${raw}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      a: { type: "string" },
+      rate: { type: "string" },
+      messages: { type: "string" },
+      seconds: { type: "string" },
+      runs: { type: "string" },
+      receivers: { type: "string" },
+      senders: { type: "string" },
+      peers: { type: "string" },
+    },
+  });
+  const rate = integer("rate", values.rate, 100, 0, 10_000);
+  const seconds = integer("seconds", values.seconds, 5, 1, 120);
+  const runs = integer("runs", values.runs, 3, 1, 15);
+  const receivers = integer("receivers", values.receivers, 500, 1, 5000);
+  const senders = integer("senders", values.senders, 1, 1, 100);
+  const messages = integer("messages", values.messages, 200, 1, 10_000);
+  const peers = (values.peers ?? "ws,socket.io").split(",").filter(Boolean);
+  const unknown = peers.filter((p) => !(ALL_SYSTEMS as readonly string[]).includes(p) || p === "chat");
+  if (unknown.length > 0) throw new Error(`--peers: unknown peer(s) ${unknown.join(", ")}; choose from ws, socket.io, colyseus`);
+  assertFileLimit(Math.max(2048, receivers * 3));
+  const mode: FanoutMode = rate === 0 ? { kind: "burst", messages, rounds: 3 } : { kind: "paced", rate, seconds, senders };
+  const variants: Variant[] = [
+    ...(values.a ? [{ label: `chat A (${values.a})`, system: "chat" as const, benchDir: values.a }] : []),
+    { label: values.a ? "chat B (this tree)" : "chat", system: "chat" },
+    ...peers.map((p) => ({ label: p, system: p as SystemName })),
+  ];
+  const results = new Map<Variant, FanoutResult[]>(variants.map((v) => [v, []]));
+  const line = (r: FanoutResult) =>
+    `${Math.round(r.deliveriesPerS)} deliveries/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${r.refused ? `, ${r.refused} refused` : ""}`;
+  for (let i = 0; i < runs; i++) {
+    for (const v of variants) {
+      const r = await runFanout(v.system, receivers, mode, v.benchDir);
+      results.get(v)!.push(r);
+      console.log(`run ${i + 1}/${runs} ${v.label}: ${line(r)}`);
+    }
+  }
+  console.log(
+    `\nmedians over ${runs} runs (${receivers} receivers, ${rate === 0 ? `burst of ${messages}` : `${rate}/s x ${senders} sender(s), ${seconds} s`}):`,
+  );
+  for (const [v, list] of results) {
+    const mid = (pick: (r: FanoutResult) => number) => median(list.map(pick));
+    console.log(
+      `  ${v.label}: ${Math.round(mid((r) => r.deliveriesPerS))} deliveries/s, p50 ${mid((r) => r.p50Ms).toFixed(1)} ms, p99 ${mid((r) => r.p99Ms).toFixed(1)} ms (runs ${list.map((r) => r.p99Ms.toFixed(1)).join(", ")}), ${mid((r) => r.cpuUsPerDelivery).toFixed(2)} CPU µs/delivery`,
+    );
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
