@@ -5,7 +5,7 @@
  */
 import { browserSuite, describeWithBrowser } from "../helpers/browser";
 import { tokenFor } from "../helpers/operator";
-import { roomAction, signIn } from "../e2e/demoPage";
+import { enterRoom, signIn } from "../e2e/demoPage";
 import { CREDS, PASSWORD } from "./edgeHelpers";
 
 jest.setTimeout(60_000);
@@ -21,11 +21,11 @@ describeWithBrowser("chat page on a secured server (room list for operators only
     });
     const other = await suite.open();
     await signIn(other.page, suite.server.httpUrl, "bob", "Bob", await tokenFor(suite.server.httpUrl, "bob", CREDS));
-    await roomAction(other.page, "enter", "bobs-room", "Bob's room");
+    await enterRoom(other.page, "Bobs room");
 
     await signIn(page, suite.server.httpUrl, "ann", "Ann", await tokenFor(suite.server.httpUrl, "ann", CREDS));
     await page.locator("#room-list li.empty", { hasText: "operators only" }).waitFor();
-    await roomAction(page, "enter", "stage", "Stage");
+    await enterRoom(page, "Stage");
     await page.locator('#room-list li[data-room="stage"]', { hasText: "Stage" }).waitFor();
     // two refresh periods of the list (2 s each) without a request for every room
     await page.waitForTimeout(4500);
