@@ -25,6 +25,7 @@ export function roomIdOf(name: string): string {
 
 /** Types `name` into the "join or create" box and presses Go, without waiting for the outcome. */
 export async function submitJoinBox(page: Page, name: string): Promise<void> {
+  await showRoomList(page);
   await page.fill("#room-id", name);
   await page.click("#room-form button[type=submit]");
 }
@@ -82,4 +83,23 @@ export async function exitBanner(page: Page): Promise<string> {
   const banner = page.locator('#banners .banner[data-kind="exit"]');
   await banner.waitFor();
   return (await banner.textContent()) ?? "";
+}
+
+/** Shows the room list: on a phone the conversation hides it, and its back arrow returns to it. */
+export async function showRoomList(page: Page): Promise<void> {
+  const back = page.locator("#back");
+  if (await back.isVisible()) await back.click();
+  await page.locator("#room-list").waitFor();
+}
+
+/** Opens room `roomId` (one the user is in) from the room list and waits for its conversation. */
+export async function openRoom(page: Page, roomId: string): Promise<void> {
+  await showRoomList(page);
+  await page.locator(`#room-list li[data-room="${roomId}"]`).click();
+  await conversation(page, roomId).waitFor();
+}
+
+/** Whether the timeline is scrolled to its newest message. */
+export async function atBottom(page: Page): Promise<boolean> {
+  return page.locator("#messages").evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight < 60);
 }
