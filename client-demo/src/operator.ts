@@ -5,7 +5,7 @@
  */
 import { renderAudit, auditEntries } from "./auditView";
 import { showBanner } from "./banners";
-import { ago, byId, el, replaceChildren } from "./dom";
+import { ago, byId, clock, el, replaceChildren } from "./dom";
 import type { RoomRow } from "./lobbyApi";
 import {
   encodeForm,
@@ -25,10 +25,34 @@ interface RoomStats extends RoomRow {
   droppedCount?: number;
 }
 
-/** A member of the chosen room, from `chatroom/user/query.json`. */
+/** Someone to pick in the chosen room: a member (`chatroom/user/query.json`), or a banned user who is not in it. */
 interface Member {
   id: string;
+  inRoom: boolean;
   joinedAt?: number;
+  /** End of a mute / ban in this room (ms epoch), from `gag/list.json` and `block/list.json`. */
+  mutedUntil?: number;
+  bannedUntil?: number;
+}
+
+/** A RongCloud wire time ("2030-01-01 00:00:00", UTC) as ms epoch, or undefined. */
+function wireTime(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const ms = Date.parse(value.replace(" ", "T") + "Z");
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The `{ userId, time }` rows of a ban or mute list answer, as user id -> end. */
+function timedUsers(answer: Answer): Map<string, number | undefined> {
+  const users = answer.body?.users;
+  const out = new Map<string, number | undefined>();
+  if (!Array.isArray(users)) return out;
+  for (const u of users as unknown[]) {
+    if (typeof u === "object" && u !== null && "userId" in u && typeof u.userId === "string") {
+      out.set(u.userId, "time" in u ? wireTime(u.time) : undefined);
+    }
+  }
+  return out;
 }
 
 const roomSelect = byId("op-room", HTMLSelectElement);
@@ -166,15 +190,24 @@ async function loadMembers(): Promise<void> {
     members = [];
     return;
   }
-  const answer = await call("chatroom/user/query.json", { chatroomId: roomId, count: 500, order: 1 });
-  const users = answer.body?.users;
-  members = Array.isArray(users)
-    ? users.flatMap((u: unknown) => {
+  const [present, banned, muted] = await Promise.all([
+    call("chatroom/user/query.json", { chatroomId: roomId, count: 500, order: 1 }),
+    call("chatroom/user/block/list.json", { chatroomId: roomId }).then(timedUsers),
+    call("chatroom/user/gag/list.json", { chatroomId: roomId }).then(timedUsers),
+  ]);
+  const users = present.body?.users;
+  const list: Member[] = Array.isArray(users)
+    ? (users as unknown[]).flatMap((u) => {
         if (typeof u !== "object" || u === null || !("id" in u) || typeof u.id !== "string") return [];
-        const time = "time" in u && typeof u.time === "string" ? Date.parse(u.time.replace(" ", "T") + "Z") : NaN;
-        return [{ id: u.id, joinedAt: Number.isNaN(time) ? undefined : time }];
+        return [{ id: u.id, inRoom: true, joinedAt: "time" in u ? wireTime(u.time) : undefined }];
       })
     : [];
+  for (const id of banned.keys()) if (!list.some((m) => m.id === id)) list.push({ id, inRoom: false });
+  for (const m of list) {
+    m.bannedUntil = banned.get(m.id);
+    m.mutedUntil = muted.get(m.id);
+  }
+  members = list;
   for (const id of [...selected]) if (!members.some((m) => m.id === id)) selected.delete(id);
 }
 
@@ -230,7 +263,7 @@ function renderMembers(): void {
     return;
   }
   if (members.length === 0) {
-    replaceChildren(memberPicker, el("span", { class: "hint", text: "Nobody is in this room." }));
+    replaceChildren(memberPicker, el("span", { class: "hint", text: "Nobody is in this room, and nobody is banned from it." }));
     return;
   }
   replaceChildren(
@@ -240,10 +273,10 @@ function renderMembers(): void {
         "button",
         {
           type: "button",
-          class: "chip",
+          class: m.inRoom ? "chip" : "chip offline",
           "data-user": m.id,
           "aria-pressed": selected.has(m.id) ? "true" : "false",
-          title: m.joinedAt === undefined ? m.id : `joined ${ago(m.joinedAt)}`,
+          title: m.inRoom ? (m.joinedAt === undefined ? "in the room" : `joined ${ago(m.joinedAt)}`) : "not in the room",
           onclick: () => {
             if (selected.has(m.id)) selected.delete(m.id);
             else selected.add(m.id);
@@ -252,6 +285,8 @@ function renderMembers(): void {
         },
         el("span", { class: "dot", "aria-hidden": "true" }),
         m.id,
+        m.mutedUntil !== undefined && el("span", { class: "tag", text: `muted until ${clock(m.mutedUntil)}` }),
+        m.bannedUntil !== undefined && el("span", { class: "tag", text: `banned until ${clock(m.bannedUntil)}` }),
       ),
     ),
   );

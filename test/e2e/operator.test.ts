@@ -73,6 +73,15 @@ describeWithBrowser("demo operator panel (secured server)", () => {
     expect(await bob.page.locator("#lobby-status").textContent()).not.toMatch(/\d{5}/);
     await operator.page.locator("#audit li", { hasText: "Operator banned bob from Stage for 1 hour" }).waitFor();
     await operator.page.locator("#audit li", { hasText: "bob left Stage (banned)" }).waitFor();
+
+    // out of the room, bob stays in the picker as banned, still selected, and the ban can be lifted
+    const banned = operator.page.locator('#op-members button.offline[data-user="bob"]', { hasText: "banned until" });
+    await banned.waitFor();
+    expect(await banned.getAttribute("aria-pressed")).toBe("true");
+    await operator.page.click('button[data-action="unban"]');
+    await operator.page.locator("#op-result.ok", { hasText: "bob may join Stage again." }).waitFor();
+    await enterRoom(bob.page, "Stage");
+    await waitForMembers(ann.page, ["ann", "bob"]);
   });
 
   test("a mute from the console shows as a refusal in the composer; an announcement from the console reaches the room", async () => {
