@@ -494,7 +494,8 @@ export class ChatApp {
     this.scrollToBottom = false;
     ui.newMessages.hidden = !model.newBelow;
     // a short history does not fill the list: load older pages until it scrolls or the history ends
-    if (!model.olderDone && !model.loadingOlder && ui.messages.scrollTop < TOP_PX && !ui.roomBody.hidden) void this.loadOlder(model);
+    if (!model.olderDone && !model.loadingOlder && ui.messages.clientHeight > 0 && ui.messages.scrollTop < TOP_PX)
+      void this.loadOlder(model);
 
     const typers = typingText(chat.typingUsers(model.roomID).map((id) => this.nameOf(id)));
     if (ui.typing.textContent !== typers) ui.typing.textContent = typers;
