@@ -53,7 +53,7 @@ describe.each(LAYOUTS)("demo chat app (open development mode) on a %s", (_layout
       return watched;
     }
 
-    test("two users chat: join from the room list, join/leave notices, sender and time, typing line, Unsend of one's own message only", async () => {
+    test("two users chat: join from the room list, join/leave notices, sender, time and grouping, typing line, Unsend of one's own message only", async () => {
       const ann = await user("ann", "Ann");
       const bob = await user("bob", "Bob");
       expect(await enterRoom(ann.page, "Lobby")).toBe("lobby");
@@ -81,6 +81,14 @@ describe.each(LAYOUTS)("demo chat app (open development mode) on a %s", (_layout
       expect(await atBob.locator(".sender").textContent()).toBe("Ann");
       expect(await atBob.locator("time").first().textContent()).toMatch(/^\d{2}:\d{2}$/);
       expect(await atBob.locator("button", { hasText: "Unsend" }).count()).toBe(0);
+      // a second message of the same sender right after joins its group: no repeated name
+      await send(ann.page, "How are you?");
+      const grouped = message(bob.page, "How are you?");
+      await grouped.waitFor();
+      expect([await grouped.getAttribute("class"), await grouped.locator(".sender").count()]).toEqual([
+        expect.stringContaining("grouped"),
+        0,
+      ]);
       await send(bob.page, "Hi Ann");
       await message(ann.page, "Hi Ann").waitFor();
       expect(await ann.page.inputValue("#message-input")).toBe("");
