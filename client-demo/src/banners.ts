@@ -1,16 +1,16 @@
-/** Banners at the top of the page: exits for a reason, and notices (open development mode). */
-import { el } from "./dom";
+/** The one notice line at the top of the page: a new notice replaces the last (they never pile up). */
+import { el, replaceChildren } from "./dom";
 
 /** `exit`: the user left a room not by choice (red); `info`: a notice (yellow). */
 export type BannerKind = "exit" | "info";
 
-/** Shows `text` in a dismissable banner inside `container` (newest first); returns the banner. */
+/** Shows `text` in the dismissable banner of `container`, replacing the one shown; returns it. */
 export function showBanner(container: HTMLElement, text: string, kind: BannerKind): HTMLElement {
   const banner = el("div", { class: `banner ${kind}`, role: kind === "exit" ? "alert" : "status", "data-kind": kind });
   banner.append(
     el("p", { text }),
-    el("button", { type: "button", "aria-label": "Dismiss", title: "Dismiss", text: "×", onclick: () => banner.remove() }),
+    el("button", { type: "button", class: "close", "aria-label": "Dismiss", title: "Dismiss", text: "×", onclick: () => banner.remove() }),
   );
-  container.prepend(banner);
+  replaceChildren(container, banner);
   return banner;
 }

@@ -32,7 +32,23 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
 }
 
-/** "14:05:09" in the viewer's time zone, for a ms timestamp. */
+/** "14:05" in the viewer's time zone, for a ms timestamp. */
 export function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+}
+
+/** "Today", "Yesterday" or "Mon 3 Nov 2026" for the day of `ms`, as seen on `now`'s day. */
+export function dayLabel(ms: number, now: number = Date.now()): string {
+  const day = (t: number) => new Date(t).toDateString();
+  if (day(ms) === day(now)) return "Today";
+  if (day(ms) === day(now - 86_400_000)) return "Yesterday";
+  return new Date(ms).toLocaleDateString([], { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+}
+
+/** "3 min ago", "just now", "14:05" (older than an hour): how long ago `ms` was. */
+export function ago(ms: number, now: number = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 45) return "just now";
+  if (s < 3600) return `${String(Math.max(1, Math.round(s / 60)))} min ago`;
+  return `${dayLabel(ms, now) === "Today" ? "" : dayLabel(ms, now) + " "}${clock(ms)}`;
 }

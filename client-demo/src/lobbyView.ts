@@ -1,60 +1,80 @@
-/** Renders the room list: each room with its member count and what this user can do with it. */
-import { el, replaceChildren } from "./dom";
-import type { RoomRow } from "./lobbyApi";
+/** Renders the room list: the user's rooms (last message, members, unread) first, then the other rooms to join. */
+import { ago, el, replaceChildren } from "./dom";
+import { memberCountText } from "./words";
 
-/** What a room row's buttons do. */
-export interface RoomListActions {
-  /** Show a room this client is in. */
-  open(roomID: string): void;
-  /** Join a room this client is not in. */
-  join(roomID: string): void;
-  /** Move from the room on screen to this one. */
-  switchTo(roomID: string): void;
+/** One room of the list. */
+export interface RoomListRow {
+  roomID: string;
+  roomName: string;
+  memberCount: number;
+  /** In the room (its row opens it) or not (its row joins it). */
+  joined: boolean;
+  /** "Ann: see you at 8", for joined rooms with messages. */
+  preview?: string;
+  previewAt?: number;
+  unread: number;
+  /** "Reconnecting…" while the connection is down. */
+  state?: string;
 }
 
-/** The rooms of the server; `joined` are this client's rooms, `active` the one on screen; `empty` is what an empty list says. */
+/** Renders `rows`; `active` is the room on screen, `empty` what an empty list says. */
 export function renderRoomList(
   list: HTMLElement,
-  rows: RoomRow[],
-  joined: ReadonlySet<string>,
+  rows: readonly RoomListRow[],
   active: string | undefined,
-  actions: RoomListActions,
-  empty = "No rooms yet: create one below.",
+  choose: (row: RoomListRow) => void,
+  empty: string,
 ): void {
-  const key = JSON.stringify([rows, [...joined].sort(), active, empty]);
+  const minute = Math.floor(Date.now() / 30_000);
+  const key = JSON.stringify([rows, active, empty, minute]);
   if (list.dataset.key === key) return;
   list.dataset.key = key;
   if (rows.length === 0) {
     replaceChildren(list, el("li", { class: "empty", text: empty }));
     return;
   }
+  const joined = rows.filter((r) => r.joined);
+  const others = rows.filter((r) => !r.joined);
   replaceChildren(
     list,
-    ...rows.map((row) => {
-      const inRoom = joined.has(row.roomId);
-      const count = row.memberCount === 1 ? "1 member" : `${row.memberCount} members`;
-      return el(
-        "li",
-        { "data-room": row.roomId },
-        el(
-          "span",
-          { class: "name", title: `${row.roomName} (${row.roomId})` },
-          el("span", { class: "title", text: row.roomName || row.roomId }),
-          el("span", { class: "count", text: row.roomName && row.roomName !== row.roomId ? `${row.roomId} · ${count}` : count }),
-        ),
-        inRoom
-          ? el("button", { type: "button", class: "small", text: "Open", onclick: () => actions.open(row.roomId) })
-          : el("button", { type: "button", class: "small", text: "Join", onclick: () => actions.join(row.roomId) }),
-        !inRoom &&
-          active !== undefined &&
-          el("button", {
-            type: "button",
-            class: "small quiet",
-            text: "Switch",
-            title: "Leave the room on screen for this one",
-            onclick: () => actions.switchTo(row.roomId),
-          }),
-      );
-    }),
+    joined.length > 0 && others.length > 0 && el("li", { class: "section", text: "Your rooms" }),
+    ...joined.map((row) => item(row, row.roomID === active, choose)),
+    others.length > 0 && el("li", { class: "section", text: joined.length > 0 ? "More rooms" : "Rooms" }),
+    ...others.map((row) => item(row, false, choose)),
+  );
+}
+
+function item(row: RoomListRow, current: boolean, choose: (row: RoomListRow) => void): HTMLLIElement {
+  return el(
+    "li",
+    {
+      class: `room-row ${row.joined ? "joined" : "open"}`,
+      "data-room": row.roomID,
+      "aria-current": current ? "true" : "false",
+      role: "button",
+      tabindex: 0,
+      title: row.joined ? `Open ${row.roomName}` : `Join ${row.roomName}`,
+      onclick: () => choose(row),
+      onkeydown: (event) => {
+        if (event instanceof KeyboardEvent && (event.key === "Enter" || event.key === " ")) choose(row);
+      },
+    },
+    el("span", { class: "avatar", "aria-hidden": "true", text: (row.roomName.trim()[0] ?? "#").toUpperCase() }),
+    el(
+      "span",
+      { class: "main" },
+      el("span", { class: "title", text: row.roomName }),
+      el("span", {
+        class: "preview",
+        text: row.state ?? (row.joined ? (row.preview ?? "No messages yet") : `${memberCountText(row.memberCount)} · tap to join`),
+      }),
+    ),
+    el(
+      "span",
+      { class: "side" },
+      row.previewAt !== undefined && el("span", { class: "when", text: ago(row.previewAt) }),
+      row.joined && el("span", { class: "count", title: memberCountText(row.memberCount), text: memberCountText(row.memberCount) }),
+      row.unread > 0 && el("span", { class: "badge", text: String(row.unread) }),
+    ),
   );
 }

@@ -1,11 +1,11 @@
-/** Entry of the chat page (index.html): sign-in, then the {@link ChatApp} of that user. */
+/** Entry of the chat page (index.html): sign-in (or the saved session of this tab after a reload), then the {@link ChatApp} of that user. */
 import { ChatClient } from "../../src/client";
-import { ChatApp, type EntryAction } from "./app";
+import { ChatApp, type Identity } from "./app";
 import { fetchServerInfo } from "./lobbyApi";
+import { clearSession, loadSession, type SavedSession } from "./session";
 import { findChatUi, type ChatUi } from "./ui";
 
 const REMEMBERED = "chat-demo-user";
-const PRIORITIES = ["low", "normal", "high"] as const;
 
 function remembered(): { userId?: string; userName?: string } {
   try {
@@ -34,24 +34,31 @@ function wire(ui: ChatUi): void {
     () => true,
   );
 
+  const start = (me: Identity, saved?: SavedSession) => {
+    const chat = new ChatClient(location.origin, { userId: me.userId, userName: me.userName, token: me.token });
+    app = new ChatApp(chat, ui, me, everyRoomListed);
+    app.start();
+    ui.who.textContent = me.userName;
+    ui.who.title = `Signed in as ${me.userName}`;
+    ui.signIn.hidden = true;
+    ui.app.hidden = false;
+    ui.signOut.hidden = false;
+    if (saved) void app.resume(saved);
+    else ui.roomId.focus();
+  };
+
   ui.signInForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const userId = ui.userId.value.trim();
     const userName = ui.userName.value.trim() || userId;
     localStorage.setItem(REMEMBERED, JSON.stringify({ userId, userName }));
-    const chat = new ChatClient(location.origin, { userId, userName, token: ui.userToken.value.trim() || undefined });
-    app = new ChatApp(chat, ui, everyRoomListed);
-    app.start();
-    ui.who.textContent = `Signed in as ${userName} (${userId})`;
-    ui.signIn.hidden = true;
-    ui.app.hidden = false;
-    ui.signOut.hidden = false;
-    ui.roomId.focus();
+    start({ userId, userName, token: ui.userToken.value.trim() || undefined });
   });
 
   ui.signOut.addEventListener("click", () => {
     const leaving = app;
     app = undefined;
+    clearSession();
     void leaving?.stop();
     ui.who.textContent = "";
     ui.app.hidden = true;
@@ -61,26 +68,22 @@ function wire(ui: ChatUi): void {
 
   ui.roomForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    const action = ((event.submitter as HTMLButtonElement | null)?.value || "enter") as EntryAction;
-    void app?.entry(action, ui.roomId.value.trim(), ui.roomName.value.trim());
+    void app?.entry(ui.roomId.value);
   });
-  ui.leaveAll.addEventListener("click", () => void app?.leaveAll());
   ui.leaveRoom.addEventListener("click", () => void app?.leaveActive());
+  ui.back.addEventListener("click", () => app?.showList());
+  ui.toggleMembers.addEventListener("click", () => app?.toggleMembers());
+  ui.newMessages.addEventListener("click", () => app?.jumpToNewest());
 
   ui.composer.addEventListener("submit", (event) => {
     event.preventDefault();
-    const priority = PRIORITIES.find((p) => p === ui.priority.value) ?? "normal";
-    void app?.send(ui.messageInput.value, priority).then((sent) => {
-      if (sent) ui.messageInput.value = "";
-    });
+    if (app?.send(ui.messageInput.value)) ui.messageInput.value = "";
   });
+  ui.messageInput.addEventListener("input", () => app?.typing(ui.messageInput.value !== ""));
+  ui.messageInput.addEventListener("blur", () => app?.typing(false));
 
-  ui.attributeForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    void app?.setAttribute(ui.attrKey.value.trim(), ui.attrValue.value, ui.attrForce.checked, ui.attrAuto.checked).then((done) => {
-      if (done) ui.attrValue.value = "";
-    });
-  });
+  const saved = loadSession();
+  if (saved) start({ userId: saved.userId, userName: saved.userName, token: saved.token }, saved);
 }
 
 wire(findChatUi());

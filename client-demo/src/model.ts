@@ -1,5 +1,9 @@
-/** What the demo keeps per joined room beyond ChatClient's live room info: messages and attributes. */
-import type { AttributeInfo, AttributesUpdate, RecallNotice, RoomMessage } from "../../src/protocol";
+/**
+ * What the demo keeps per joined room beyond ChatClient's live room info: messages (with their
+ * sending state), join/leave notices, the draft and the composer's status line. Pure data: no DOM,
+ * no client calls; times are passed in.
+ */
+import type { RecallNotice, RoomMessage } from "../../src/protocol";
 
 /** A message as the demo shows it: recalled messages stay as a placeholder. */
 export interface ShownMessage extends RoomMessage {
@@ -7,21 +11,53 @@ export interface ShownMessage extends RoomMessage {
   recalledBy?: string | null;
 }
 
-/** An attribute as shown: value and, when known, its owner. */
-export interface ShownAttribute {
-  value: string;
-  ownerId?: string;
+/** A message of this user not yet stored by the room: waiting for the connection, on its way, or refused. */
+export interface OutgoingMessage {
+  localId: string;
+  content: string;
+  /** `queued`: waits for the connection; `sending`: asked; `failed`: refused (see `error`). */
+  state: "queued" | "sending" | "failed";
+  error?: string;
+  createdAt: number;
+}
+
+/** A line in the timeline that is not a message: "Bob joined", "Cleo was removed by a moderator". */
+export interface Notice {
+  id: string;
+  text: string;
+  /** Shown after the message with this seq (0: before every message). */
+  afterSeq: number;
+  at: number;
+}
+
+/** The status line under the composer: a refusal (error) or nothing. */
+export interface ComposerStatus {
+  text: string;
+  error: boolean;
 }
 
 /** The most messages kept per room in the page. */
-const MAX_MESSAGES = 300;
+const MAX_MESSAGES = 500;
+/** The most notices kept per room. */
+const MAX_NOTICES = 200;
 
-/** Messages (by id, shown by seq) and attributes of one room, fed by ChatClient events and queries. */
+let nextLocal = 0;
+
+/** Messages, notices, outgoing messages and the composer state of one room. */
 export class RoomModel {
   private readonly messages = new Map<string, ShownMessage>();
-  private attrs = new Map<string, ShownAttribute>();
+  private readonly notices: Notice[] = [];
+  readonly outbox: OutgoingMessage[] = [];
   /** Messages received while this room was not the one on screen. */
   unread = 0;
+  /** What the composer held when the user moved to another room. */
+  draft = "";
+  status: ComposerStatus = { text: "", error: false };
+  /** No older history to load (the server's first page was short or empty). */
+  olderDone = false;
+  loadingOlder = false;
+  /** Arrived while the list was scrolled up: the "new messages" cue is shown. */
+  newBelow = false;
 
   constructor(
     readonly roomID: string,
@@ -54,19 +90,46 @@ export class RoomModel {
     return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /** Replaces every attribute with the answer of a full query. */
-  setAllAttributes(all: Record<string, AttributeInfo>): void {
-    this.attrs = new Map(Object.entries(all).map(([key, info]) => [key, { value: info.value, ownerId: info.ownerId }]));
+  /** The newest message (for the room list's preview). */
+  last(): ShownMessage | undefined {
+    let newest: ShownMessage | undefined;
+    for (const m of this.messages.values()) if (!newest || m.seq > newest.seq) newest = m;
+    return newest;
   }
 
-  /** Applies a change notice: keys set by `by` (null = operator) and keys deleted. */
-  applyAttributes(update: AttributesUpdate): void {
-    for (const [key, value] of Object.entries(update.set)) this.attrs.set(key, { value, ownerId: update.by ?? undefined });
-    for (const key of update.deleted) this.attrs.delete(key);
+  /** The smallest seq shown, or undefined with no message. */
+  oldestSeq(): number | undefined {
+    let oldest: number | undefined;
+    for (const m of this.messages.values()) if (oldest === undefined || m.seq < oldest) oldest = m.seq;
+    return oldest;
   }
 
-  /** Attributes sorted by key. */
-  attributes(): [string, ShownAttribute][] {
-    return [...this.attrs.entries()].sort(([a], [b]) => a.localeCompare(b));
+  /** Adds a notice placed after the newest message known now. */
+  notice(text: string, at: number): void {
+    this.notices.push({ id: `n${String(++nextLocal)}`, text, afterSeq: this.last()?.seq ?? 0, at });
+    if (this.notices.length > MAX_NOTICES) this.notices.splice(0, this.notices.length - MAX_NOTICES);
+  }
+
+  /** Notices in the order they came. */
+  noticeList(): readonly Notice[] {
+    return this.notices;
+  }
+
+  /** Puts a message of this user in the outbox; `queued` while the connection is down. */
+  enqueue(content: string, state: OutgoingMessage["state"], at: number): OutgoingMessage {
+    const out: OutgoingMessage = { localId: `l${String(++nextLocal)}`, content, state, createdAt: at };
+    this.outbox.push(out);
+    return out;
+  }
+
+  /** Removes a message from the outbox (stored by the room, or discarded by the user). */
+  settle(localId: string): void {
+    const i = this.outbox.findIndex((o) => o.localId === localId);
+    if (i >= 0) this.outbox.splice(i, 1);
+  }
+
+  /** The outbox entry `localId`, if still there. */
+  outgoing(localId: string): OutgoingMessage | undefined {
+    return this.outbox.find((o) => o.localId === localId);
   }
 }

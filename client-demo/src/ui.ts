@@ -17,38 +17,33 @@ export interface ChatUi {
   roomList: HTMLElement;
   roomForm: HTMLFormElement;
   roomId: HTMLInputElement;
-  roomName: HTMLInputElement;
-  leaveAll: HTMLButtonElement;
   lobbyStatus: HTMLElement;
-  tabs: HTMLElement;
   roomEmpty: HTMLElement;
   roomBody: HTMLElement;
+  back: HTMLButtonElement;
   roomTitle: HTMLElement;
   roomMeta: HTMLElement;
+  toggleMembers: HTMLButtonElement;
   leaveRoom: HTMLButtonElement;
   messages: HTMLElement;
+  newMessages: HTMLButtonElement;
+  typing: HTMLElement;
   composer: HTMLFormElement;
   messageInput: HTMLInputElement;
-  priority: HTMLSelectElement;
   composerStatus: HTMLElement;
+  memberPanel: HTMLElement;
   memberCount: HTMLElement;
   members: HTMLElement;
-  attributes: HTMLElement;
-  attributeForm: HTMLFormElement;
-  attrKey: HTMLInputElement;
-  attrValue: HTMLInputElement;
-  attrForce: HTMLInputElement;
-  attrAuto: HTMLInputElement;
-  attributeStatus: HTMLElement;
 }
 
 /** Finds every element of {@link ChatUi}; throws naming the first one missing. */
 export function findChatUi(): ChatUi {
   const E = HTMLElement;
   const input = (id: string) => byId(id, HTMLInputElement);
+  const button = (id: string) => byId(id, HTMLButtonElement);
   return {
     who: byId("who", E),
-    signOut: byId("sign-out", HTMLButtonElement),
+    signOut: button("sign-out"),
     banners: byId("banners", E),
     signIn: byId("sign-in", E),
     signInForm: byId("sign-in-form", HTMLFormElement),
@@ -61,28 +56,22 @@ export function findChatUi(): ChatUi {
     roomList: byId("room-list", E),
     roomForm: byId("room-form", HTMLFormElement),
     roomId: input("room-id"),
-    roomName: input("room-name"),
-    leaveAll: byId("leave-all", HTMLButtonElement),
     lobbyStatus: byId("lobby-status", E),
-    tabs: byId("tabs", E),
     roomEmpty: byId("room-empty", E),
     roomBody: byId("room-body", E),
+    back: button("back"),
     roomTitle: byId("room-title", E),
     roomMeta: byId("room-meta", E),
-    leaveRoom: byId("leave-room", HTMLButtonElement),
+    toggleMembers: button("toggle-members"),
+    leaveRoom: button("leave-room"),
     messages: byId("messages", E),
+    newMessages: button("new-messages"),
+    typing: byId("typing", E),
     composer: byId("composer", HTMLFormElement),
     messageInput: input("message-input"),
-    priority: byId("priority", HTMLSelectElement),
     composerStatus: byId("composer-status", E),
+    memberPanel: byId("member-panel", E),
     memberCount: byId("member-count", E),
     members: byId("members", E),
-    attributes: byId("attributes", E),
-    attributeForm: byId("attribute-form", HTMLFormElement),
-    attrKey: input("attr-key"),
-    attrValue: input("attr-value"),
-    attrForce: input("attr-force"),
-    attrAuto: input("attr-auto"),
-    attributeStatus: byId("attribute-status", E),
   };
 }

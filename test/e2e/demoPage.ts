@@ -14,20 +14,33 @@ export async function signIn(page: Page, baseUrl: string, userId: string, userNa
   await page.locator("#app").waitFor();
 }
 
-/** An entry button of the room form. */
-export type RoomFormAction = "enter" | "create" | "join" | "switch";
-
-/** Fills the room form and presses one of its buttons, without waiting for the outcome. */
-export async function submitRoomForm(page: Page, action: RoomFormAction, roomId: string, roomName = ""): Promise<void> {
-  await page.fill("#room-id", roomId);
-  await page.fill("#room-name", roomName);
-  await page.click(`#room-form button[value=${action}]`);
+/** The room id the page makes of a typed room name ("Game night" -> "game-night"). */
+export function roomIdOf(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
-/** {@link submitRoomForm}, then waits for the room on screen. */
-export async function roomAction(page: Page, action: RoomFormAction, roomId: string, roomName = ""): Promise<void> {
-  await submitRoomForm(page, action, roomId, roomName);
-  await page.locator(`#tabs button[data-room="${roomId}"][aria-current="true"]`).waitFor();
+/** Types `name` into the "join or create" box and presses Go, without waiting for the outcome. */
+export async function submitJoinBox(page: Page, name: string): Promise<void> {
+  await showRoomList(page);
+  await page.fill("#room-id", name);
+  await page.click("#room-form button[type=submit]");
+}
+
+/** The conversation of room `roomId` once it is on screen. */
+export function conversation(page: Page, roomId: string): Locator {
+  return page.locator(`#room-body[data-room="${roomId}"]`);
+}
+
+/** Joins (or creates) the room named `name` through the join box and waits for its conversation; resolves with its id. */
+export async function enterRoom(page: Page, name: string): Promise<string> {
+  const roomId = roomIdOf(name);
+  await submitJoinBox(page, name);
+  await conversation(page, roomId).waitFor();
+  return roomId;
 }
 
 /** Types `text` into the composer and sends it. */
@@ -36,9 +49,14 @@ export async function send(page: Page, text: string): Promise<void> {
   await page.click("#composer button[type=submit]");
 }
 
-/** The message bubble whose text contains `text`. */
+/** The message bubble whose text contains `text` (stored messages and own messages still on their way). */
 export function message(page: Page, text: string): Locator {
   return page.locator("#messages li.message", { hasText: text });
+}
+
+/** A join/leave notice of the timeline containing `text`. */
+export function notice(page: Page, text: string): Locator {
+  return page.locator("#messages li.notice", { hasText: text });
 }
 
 /** The member row of `userId` in the room on screen. */
@@ -46,12 +64,7 @@ export function member(page: Page, userId: string): Locator {
   return page.locator(`#members li[data-user="${userId}"]`);
 }
 
-/** User ids in the member list of the room on screen, in display order. */
-export async function memberIds(page: Page): Promise<string[]> {
-  return page.locator("#members li").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-user") ?? ""));
-}
-
-/** Waits until the member list of the room on screen is exactly `userIds` (in any order). */
+/** Waits until the member list of the room on screen is exactly `userIds` (in any order; hidden lists count too). */
 export async function waitForMembers(page: Page, userIds: string[]): Promise<void> {
   const wanted = [...userIds].sort();
   await page.waitForFunction(
@@ -65,9 +78,28 @@ export async function waitForMembers(page: Page, userIds: string[]): Promise<voi
   );
 }
 
-/** The text of the newest exit banner, once one is shown. */
+/** The text of the exit banner, once one is shown. */
 export async function exitBanner(page: Page): Promise<string> {
-  const banner = page.locator('#banners .banner[data-kind="exit"]').first();
+  const banner = page.locator('#banners .banner[data-kind="exit"]');
   await banner.waitFor();
   return (await banner.textContent()) ?? "";
+}
+
+/** Shows the room list: on a phone the conversation hides it, and its back arrow returns to it. */
+export async function showRoomList(page: Page): Promise<void> {
+  const back = page.locator("#back");
+  if (await back.isVisible()) await back.click();
+  await page.locator("#room-list").waitFor();
+}
+
+/** Opens room `roomId` (one the user is in) from the room list and waits for its conversation. */
+export async function openRoom(page: Page, roomId: string): Promise<void> {
+  await showRoomList(page);
+  await page.locator(`#room-list li[data-room="${roomId}"]`).click();
+  await conversation(page, roomId).waitFor();
+}
+
+/** Whether the timeline is scrolled to its newest message. */
+export async function atBottom(page: Page): Promise<boolean> {
+  return page.locator("#messages").evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight < 60);
 }

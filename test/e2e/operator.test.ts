@@ -1,12 +1,12 @@
 /**
  * The operator panel in a real browser, on a secured server (app secret, user tokens, operator
  * password): the panel is closed without the password; with it, a ban removes a member with a
- * banner and keeps them out, a mute and a system message reach the room, all through the
+ * banner and keeps them out (after a confirmation, with its audit entry), a mute and an announcement reach the room, all through the
  * server's signing proxy. No test may leave a console error behind.
  */
 import { browserSuite, describeWithBrowser, type WatchedPage } from "../helpers/browser";
 import { tokenFor, type OperatorCredentials } from "../helpers/operator";
-import { exitBanner, message, roomAction, send, signIn, submitRoomForm, waitForMembers } from "./demoPage";
+import { enterRoom, exitBanner, message, notice, send, signIn, submitJoinBox, waitForMembers } from "./demoPage";
 
 jest.setTimeout(60_000);
 
@@ -45,45 +45,64 @@ describeWithBrowser("demo operator panel (secured server)", () => {
     expect(wrong.status).toBe(401);
   });
 
-  test("a ban from the operator page removes the member with a banner, the others' member list follows, and re-entry is refused in words", async () => {
+  test("a ban from the console (member picked, confirmed) removes the member with a banner, the others see a notice, re-entry is refused in words, the audit trail tells it", async () => {
     const ann = await user("ann", "Ann");
     const bob = await user("bob", "Bob");
-    await roomAction(ann.page, "enter", "stage", "Stage");
-    await roomAction(bob.page, "join", "stage");
+    await enterRoom(ann.page, "Stage");
+    await enterRoom(bob.page, "Stage");
     await waitForMembers(ann.page, ["ann", "bob"]);
 
     const operator = await operatorPage();
     expect(await operator.page.locator(".banner.info").count()).toBe(0);
     expect(await operator.page.content()).not.toContain(creds.appSecret);
-    await operator.page.fill("#op-room", "stage");
-    await operator.page.fill("#op-users", "bob");
-    await operator.page.fill("#op-minutes", "5");
+    await operator.page.selectOption("#op-room", "stage");
+    await operator.page.locator('#op-members button[data-user="bob"]').click();
+    await operator.page.selectOption("#op-minutes", "60");
     await operator.page.click('button[data-action="ban"]');
-    await operator.page.locator("#log", { hasText: 'HTTP 200 {"code":200}' }).waitFor();
+    await operator.page.locator("#confirm-text", { hasText: "Ban bob from Stage for 1 hour?" }).waitFor();
+    await operator.page.click("#confirm-yes");
+    await operator.page.locator("#op-result.ok", { hasText: "Banned bob from Stage for 1 hour." }).waitFor();
 
-    expect(await exitBanner(bob.page)).toContain("You were banned from Stage (stage)");
+    expect(await exitBanner(bob.page)).toContain("You were banned from Stage");
     await bob.page.locator("#room-empty").waitFor();
     await waitForMembers(ann.page, ["ann"]);
+    await notice(ann.page, "Bob was banned").waitFor();
 
-    await submitRoomForm(bob.page, "join", "stage");
-    await bob.page.locator("#lobby-status", { hasText: "You are banned from this room. (23409)" }).waitFor();
+    await submitJoinBox(bob.page, "Stage");
+    await bob.page.locator("#lobby-status", { hasText: "You are banned from this room." }).waitFor();
+    expect(await bob.page.locator("#lobby-status").textContent()).not.toMatch(/\d{5}/);
+    await operator.page.locator("#audit li", { hasText: "Operator banned bob from Stage for 1 hour" }).waitFor();
+    await operator.page.locator("#audit li", { hasText: "bob left Stage (banned)" }).waitFor();
+
+    // out of the room, bob stays in the picker as banned, still selected, and the ban can be lifted
+    const banned = operator.page.locator('#op-members button.offline[data-user="bob"]', { hasText: "banned until" });
+    await banned.waitFor();
+    expect(await banned.getAttribute("aria-pressed")).toBe("true");
+    await operator.page.click('button[data-action="unban"]');
+    await operator.page.locator("#op-result.ok", { hasText: "bob may join Stage again." }).waitFor();
+    await enterRoom(bob.page, "Stage");
+    await waitForMembers(ann.page, ["ann", "bob"]);
   });
 
-  test("a mute from the operator page shows as a refusal in the composer; a system message from the panel reaches the room", async () => {
+  test("a mute from the console shows as a refusal in the composer; an announcement from the console reaches the room", async () => {
     const cleo = await user("cleo", "Cleo");
-    await roomAction(cleo.page, "enter", "news", "News");
+    await enterRoom(cleo.page, "News");
     const operator = await operatorPage();
-    await operator.page.fill("#op-room", "news");
-    await operator.page.fill("#op-users", "cleo");
+    await operator.page.locator('#op-room-list tr[data-room="news"]').click();
+    await operator.page.locator('#op-members button[data-user="cleo"]').click();
     await operator.page.click('button[data-action="mute"]');
-    await operator.page.locator("#log", { hasText: 'HTTP 200 {"code":200}' }).waitFor();
+    await operator.page.locator("#op-result.ok", { hasText: "Muted cleo in News for 10 minutes." }).waitFor();
+    // no confirmation for a mute: nothing is removed
+    expect(await operator.page.locator("#confirm").isVisible()).toBe(false);
     await send(cleo.page, "am I muted?");
     await cleo.page.locator("#composer-status", { hasText: "You are muted" }).waitFor();
 
     await operator.page.fill("#pub-text", "Maintenance at noon");
     await operator.page.click('button[data-action="publish"]');
-    const notice = message(cleo.page, "Maintenance at noon");
-    await notice.waitFor();
-    expect(await notice.getAttribute("class")).toContain("system");
+    const announcement = message(cleo.page, "Maintenance at noon");
+    await announcement.waitFor();
+    expect(await announcement.getAttribute("class")).toContain("system");
+    expect(await announcement.locator(".sender").textContent()).toBe("Announcement");
+    expect(await cleo.page.locator("#messages").textContent()).not.toContain("RC:TxtMsg");
   });
 });
