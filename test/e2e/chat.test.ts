@@ -69,6 +69,11 @@ describe.each(LAYOUTS)("demo chat app (open development mode) on a %s", (_layout
         await member(page, "bob").and(page.locator(".online")).waitFor({ state: "attached" });
       }
       expect(await ann.page.locator("#room-meta").textContent()).toBe("2 members · 2 online");
+      // ann created the room and owns it: both member lists say so with a badge (the role comes from the server)
+      for (const { page } of [ann, bob]) {
+        await member(page, "ann").locator(".role", { hasText: "owner" }).waitFor({ state: "attached" });
+        expect(await member(page, "bob").locator(".role").count()).toBe(0);
+      }
 
       await bob.page.locator("#message-input").pressSequentially("Hel");
       await ann.page.locator("#typing", { hasText: "Bob is typing…" }).waitFor();
