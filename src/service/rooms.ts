@@ -73,14 +73,19 @@ export async function createRoomWithOptions(ctx: ChatContext, options: NewRoomOp
 
 /**
  * Destroys rooms wherever they run: members exit with DISMISSED; unknown ids are ignored.
- * Resolves once the rooms are gone from the matchmaker (or after a few seconds).
+ * Resolves once the rooms are gone and cleaned up (or after a few seconds): gone from the
+ * matchmaker, and their id's claim released, which a room does last, after its record and the
+ * settings that die with it are deleted (Colyseus removes the listing before the room's dispose
+ * runs, so the listing alone answered while the record could still be read).
  */
 export async function destroyRooms(ctx: ChatContext, roomIds: readonly string[]): Promise<void> {
   const command: RoomCommand = { type: "destroy", reason: ExitReason.DISMISSED };
   await Promise.all(roomIds.map((roomId) => ctx.store.bus.publish(Topic.room(roomId), command)));
   const deadline = Date.now() + DESTROY_WAIT_MS;
+  const live = async (roomId: string): Promise<boolean> =>
+    (await ctx.directory.find(roomId)) !== undefined || (await ctx.store.claims.holder(roomId)) !== undefined;
   for (const roomId of roomIds) {
-    while ((await ctx.directory.find(roomId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await live(roomId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -70,7 +70,7 @@ describe("operator panel access", () => {
     }
     const page = await fetch(url + "/operator/", { headers: basic(PASSWORD) });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("<title>Operator panel");
+    expect(await page.text()).toContain("<title>Operator console");
     expect(await (await fetch(url + "/operator/api/status", { headers: basic(PASSWORD) })).json()).toEqual({ access: "password" });
   });
 
