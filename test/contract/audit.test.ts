@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { createMemoryStore } from "../../src/store/memory";
 import { createRedisStore } from "../../src/store/redis";
 import type { AuditEntry, AuditLogStore, AuditRetention, ChatStore } from "../../src/store/types";
-import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { deleteKeys, describeWithRedis, REDIS_URL } from "../helpers/redis";
 
 const RUN_PREFIX = `chattest:audit:${randomUUID().slice(0, 8)}:`;
 let counter = 0;
@@ -99,12 +99,7 @@ describeWithRedis("Redis", () => {
     admin = new Redis(REDIS_URL);
   });
   afterAll(async () => {
-    let cursor = "0";
-    do {
-      const [next, keys] = await admin.scan(cursor, "MATCH", `${RUN_PREFIX}*`, "COUNT", 500);
-      if (keys.length > 0) await admin.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeys(admin, RUN_PREFIX);
     await admin.quit();
   });
   describeAuditLog("redis", (auditRetention, clock) =>

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { createRedisStore } from "../../src/store/redis";
 import type { ChatStore } from "../../src/store/types";
-import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { deleteKeys, describeWithRedis, keysUnder, REDIS_URL } from "../helpers/redis";
 import { waitFor } from "../helpers/wait";
 import { message } from "./describeHistory";
 import { describeStore, Inbox } from "./describeStore";
@@ -15,27 +15,6 @@ import { describeStore, Inbox } from "./describeStore";
 const RUN_PREFIX = `chattest:${randomUUID().slice(0, 8)}:`;
 let counter = 0;
 const nextPrefix = (): string => `${RUN_PREFIX}${++counter}:`;
-
-/** Deletes every key under `prefix` (SCAN, never KEYS). */
-async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-}
-
-async function keysUnder(admin: Redis, pattern: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", pattern, "COUNT", 500);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  return found;
-}
 
 describeWithRedis("Redis store", () => {
   let admin: Redis;

@@ -142,3 +142,21 @@ export function describeWithRedisServer(name: string, fn: () => void): void {
   process.stderr.write(`Redis fault suites skipped: ${absent} [${name}]\n`);
   describe.skip(name, fn);
 }
+
+/** The keys matching `pattern` (SCAN, never KEYS: the Redis is shared). */
+export async function keysUnder(admin: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await admin.scan(cursor, "MATCH", pattern, "COUNT", 500);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  return found;
+}
+
+/** Deletes every key under `prefix`: how a suite cleans up after itself (never FLUSHDB). */
+export async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
+  const keys = await keysUnder(admin, `${prefix}*`);
+  for (let i = 0; i < keys.length; i += 500) await admin.del(...keys.slice(i, i + 500));
+}

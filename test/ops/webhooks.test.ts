@@ -19,7 +19,7 @@ import {
   type Webhooks,
   type WebhooksOptions,
 } from "../../src/index";
-import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { deleteKeys, describeWithRedis, REDIS_URL } from "../helpers/redis";
 import { nextEvent, waitFor } from "../helpers/server";
 import { firstState, opened, servePlugin, type PluginServer } from "../plugin/helpers";
 import { CREDS, startReceiver, type Receiver, type ReceivedRequest } from "./receiver";
@@ -245,14 +245,7 @@ describeWithRedis("webhooks on BullMQ (Redis)", () => {
   afterAll(async () => {
     const redis = new Redis(REDIS_URL);
     try {
-      for (const p of prefixes) {
-        let cursor = "0";
-        do {
-          const [next, keys] = await redis.scan(cursor, "MATCH", `${p}:*`, "COUNT", 1000);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== "0");
-      }
+      for (const p of prefixes) await deleteKeys(redis, `${p}:`);
     } finally {
       redis.disconnect();
     }

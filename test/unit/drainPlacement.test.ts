@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { createMemoryStore } from "../../src/store/memory";
 import { createRedisStore } from "../../src/store/redis";
 import type { ChatStore, ExpiringSetStore } from "../../src/store/types";
-import { describeWithRedis, REDIS_URL } from "../helpers/redis";
+import { deleteKeys, describeWithRedis, REDIS_URL } from "../helpers/redis";
 
 const loads = [
   { processId: "a", roomCount: 1 },
@@ -114,12 +114,7 @@ describeWithRedis("ProcessDrain on a real Redis", () => {
     async () => {
       // SCAN under this suite's own prefix (never KEYS, never FLUSHDB)
       const admin = new Redis(REDIS_URL);
-      let cursor = "0";
-      do {
-        const [next, keys] = await admin.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-        if (keys.length > 0) await admin.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
+      await deleteKeys(admin, prefix);
       admin.disconnect();
     },
   );
