@@ -7,6 +7,7 @@
 import express, { type Request, type RequestHandler } from "express";
 import type { z } from "zod";
 import { ChatError, ErrorCode } from "../core/errors";
+import { MODERATION_LIMITS } from "../core/moderation";
 import { assertHoldableRoomId } from "../core/objectKeys";
 import {
   formBool,
@@ -152,6 +153,11 @@ export function intParam(form: Form, name: string, options: IntOptions): number 
     return options.default;
   }
   return read(formInt(options.min, options.max), name, raw);
+}
+
+/** `minute` of a ban, mute or shadow ban: 1..43200 (30 days). */
+export function minutesParam(form: Form): number {
+  return intParam(form, "minute", { min: MODERATION_LIMITS.minMinutes, max: MODERATION_LIMITS.maxMinutes });
 }
 
 /** An optional integer with no default: undefined when absent. */

@@ -8,19 +8,24 @@ import { MODERATION_LIMITS } from "../../core/moderation";
 import { SLOW_MODE_LIMITS } from "../../core/slowMode";
 import { FILTER_ACTIONS, FILTER_LIMITS, type FilterAction, type FilterEntry } from "../../core/wordFilter";
 import * as live from "../../service/liveModeration";
-import type { ExpiringEntry } from "../../store/types";
-import { boolParam, intParam, listParam, optionalString, requiredString, roomIdParam, userIdsParam, type Form } from "../form";
-import { formatWireTime } from "../wireTime";
+import {
+  boolParam,
+  intParam,
+  minutesParam,
+  listParam,
+  optionalString,
+  requiredString,
+  roomIdParam,
+  userIdsParam,
+  type Form,
+} from "../form";
+import { timedUsersAnswer } from "../wireTime";
 import type { OperatorRoute } from "./route";
 
 const { usersPerCall } = MODERATION_LIMITS;
 
 /** RongCloud's sensitive-word `type`: 0 replaced (our mask), 1 blocked; ours: 2 flagged. */
 const TYPE_OF_ACTION: Readonly<Record<FilterAction, string>> = { mask: "0", block: "1", flag: "2" };
-
-function minutes(form: Form): number {
-  return intParam(form, "minute", { min: MODERATION_LIMITS.minMinutes, max: MODERATION_LIMITS.maxMinutes });
-}
 
 /**
  * The entry of an add call: `word` (a word, or a regex with `isRegex=1`), `action` block | mask |
@@ -52,11 +57,6 @@ function wordsParam(form: Form): string[] {
 const listed = (entries: readonly FilterEntry[]) => ({
   words: entries.map((e) => ({ word: e.pattern, type: TYPE_OF_ACTION[e.action], action: e.action, isRegex: e.isRegex })),
 });
-
-function timedUsers(entries: ExpiringEntry[]): { users: { time: string; userId: string }[] } {
-  const sorted = [...entries].sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) || a.member.localeCompare(b.member));
-  return { users: sorted.map((e) => ({ time: e.expiresAt === null ? "" : formatWireTime(e.expiresAt), userId: e.member })) };
-}
 
 export const liveModerationRoutes: OperatorRoute[] = [
   {
@@ -118,7 +118,7 @@ export const liveModerationRoutes: OperatorRoute[] = [
     handle: async (ctx, form) => {
       const roomId = roomIdParam(form);
       const userIds = userIdsParam(form, usersPerCall);
-      await live.shadowBanUsers(ctx, roomId, userIds, minutes(form));
+      await live.shadowBanUsers(ctx, roomId, userIds, minutesParam(form));
     },
   },
   {
@@ -131,13 +131,13 @@ export const liveModerationRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/user/shadowban/list.json",
     readOnly: true,
-    handle: async (ctx, form) => timedUsers(await live.listShadowBanned(ctx, roomIdParam(form))),
+    handle: async (ctx, form) => timedUsersAnswer(await live.listShadowBanned(ctx, roomIdParam(form))),
   },
   {
     path: "/chatroom/user/shadowban/global/add.json",
     handle: async (ctx, form) => {
       const userIds = userIdsParam(form, usersPerCall);
-      await live.shadowBanGlobally(ctx, userIds, minutes(form));
+      await live.shadowBanGlobally(ctx, userIds, minutesParam(form));
     },
   },
   {
@@ -149,6 +149,6 @@ export const liveModerationRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/user/shadowban/global/query.json",
     readOnly: true,
-    handle: async (ctx) => timedUsers(await live.listShadowBannedGlobally(ctx)),
+    handle: async (ctx) => timedUsersAnswer(await live.listShadowBannedGlobally(ctx)),
   },
 ];

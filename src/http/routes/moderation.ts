@@ -4,19 +4,14 @@
  */
 import { MODERATION_LIMITS } from "../../core/moderation";
 import * as moderation from "../../service/moderation";
-import type { ExpiringEntry } from "../../store/types";
-import { boolParam, intParam, optionalString, roomIdParam, userIdsParam, type Form } from "../form";
-import { formatWireTime } from "../wireTime";
+import { boolParam, intParam, minutesParam, optionalString, roomIdParam, userIdsParam, type Form } from "../form";
+import { timedUsersAnswer } from "../wireTime";
 import type { OperatorRoute } from "./route";
 
 const { usersPerCall, protectedUsersPerRoom } = MODERATION_LIMITS;
 
 /** Pages of ban/query.json. */
 export const MUTE_ALL_QUERY = { defaultSize: 50, maxSize: 1000 } as const;
-
-function minutes(form: Form): number {
-  return intParam(form, "minute", { min: MODERATION_LIMITS.minMinutes, max: MODERATION_LIMITS.maxMinutes });
-}
 
 /**
  * Validates `needNotify` and `extra`. Accepted for SDK compatibility; the notification to clients
@@ -27,11 +22,6 @@ function acceptNotify(form: Form): void {
   optionalString(form, "extra", Number.MAX_SAFE_INTEGER);
 }
 
-function timedUsers(entries: ExpiringEntry[]): { users: { time: string; userId: string }[] } {
-  const sorted = [...entries].sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) || a.member.localeCompare(b.member));
-  return { users: sorted.map((e) => ({ time: e.expiresAt === null ? "" : formatWireTime(e.expiresAt), userId: e.member })) };
-}
-
 const roomUsers = (form: Form, max: number = usersPerCall) => ({ roomId: roomIdParam(form), userIds: userIdsParam(form, max) });
 
 export const moderationRoutes: OperatorRoute[] = [
@@ -39,7 +29,7 @@ export const moderationRoutes: OperatorRoute[] = [
     path: "/chatroom/user/block/add.json",
     handle: async (ctx, form) => {
       const { roomId, userIds } = roomUsers(form);
-      const m = minutes(form);
+      const m = minutesParam(form);
       acceptNotify(form);
       await moderation.banUsers(ctx, roomId, userIds, m);
     },
@@ -55,13 +45,13 @@ export const moderationRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/user/block/list.json",
     readOnly: true,
-    handle: async (ctx, form) => timedUsers(await moderation.listBanned(ctx, roomIdParam(form))),
+    handle: async (ctx, form) => timedUsersAnswer(await moderation.listBanned(ctx, roomIdParam(form))),
   },
   {
     path: "/chatroom/user/gag/add.json",
     handle: async (ctx, form) => {
       const { roomId, userIds } = roomUsers(form);
-      const m = minutes(form);
+      const m = minutesParam(form);
       acceptNotify(form);
       await moderation.muteUsers(ctx, roomId, userIds, m);
     },
@@ -77,7 +67,7 @@ export const moderationRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/user/gag/list.json",
     readOnly: true,
-    handle: async (ctx, form) => timedUsers(await moderation.listMuted(ctx, roomIdParam(form))),
+    handle: async (ctx, form) => timedUsersAnswer(await moderation.listMuted(ctx, roomIdParam(form))),
   },
   {
     path: "/chatroom/ban/add.json",
@@ -135,7 +125,7 @@ export const moderationRoutes: OperatorRoute[] = [
     path: "/chatroom/user/ban/add.json",
     handle: async (ctx, form) => {
       const userIds = userIdsParam(form, usersPerCall);
-      const m = minutes(form);
+      const m = minutesParam(form);
       acceptNotify(form);
       await moderation.muteGlobally(ctx, userIds, m);
     },
@@ -151,7 +141,7 @@ export const moderationRoutes: OperatorRoute[] = [
   {
     path: "/chatroom/user/ban/query.json",
     readOnly: true,
-    handle: async (ctx) => timedUsers(await moderation.listGloballyMuted(ctx)),
+    handle: async (ctx) => timedUsersAnswer(await moderation.listGloballyMuted(ctx)),
   },
   {
     path: "/chatroom/user/whitelist/add.json",
