@@ -7,7 +7,6 @@
  * like bans and mutes, are kept by room id until they expire.
  */
 import { ChatError, ErrorCode } from "../core/errors";
-import { expiryAfterMinutes } from "../core/moderation";
 import { SLOW_MODE_LIMITS } from "../core/slowMode";
 import {
   assertValidFilterEntry,
@@ -19,7 +18,7 @@ import {
 } from "../core/wordFilter";
 import type { ExpiringEntry } from "../store/types";
 import type { ChatContext } from "./context";
-import { announce } from "./moderation";
+import { addTimed, announce, removeTimed } from "./moderation";
 import { assertRoomExists } from "./roomExists";
 import { Scope, Topic } from "./scopes";
 
@@ -94,8 +93,9 @@ export async function addFilterEntries(
   }
   // matching costs up to the regexes' program size per character: their total is bounded too
   const size = (list: readonly FilterEntry[]) => list.reduce((sum, e) => sum + regexProgramSize(e), 0);
-  const sizeBefore = size(filterEntriesOf(present));
-  const sizeAfter = size(filterEntriesOf(present).filter((e) => !adding.has(key(e)))) + size([...adding.values()]);
+  const presentEntries = filterEntriesOf(present);
+  const sizeBefore = size(presentEntries);
+  const sizeAfter = size(presentEntries.filter((e) => !adding.has(key(e)))) + size([...adding.values()]);
   const maxSize = roomId === null ? FILTER_LIMITS.appRegexProgramSize : FILTER_LIMITS.roomRegexProgramSize;
   if (sizeAfter > maxSize && sizeAfter > sizeBefore) {
     throw new ChatError(
@@ -103,9 +103,11 @@ export async function addFilterEntries(
       `the regexes of the ${which} may hold at most ${maxSize} RE2 instructions in all: they have ${sizeBefore}, this call would make it ${sizeAfter}`,
     );
   }
-  const stale = replaced.map((p) => p.member).filter((member) => ![...adding.values()].some((e) => encodeFilterEntry(e) === member));
+  const added = [...adding.values()].map(encodeFilterEntry);
+  const kept = new Set(added);
+  const stale = replaced.map((p) => p.member).filter((member) => !kept.has(member));
   if (stale.length > 0) await ctx.store.sets.remove(scope, stale);
-  await ctx.store.sets.add(scope, [...adding.values()].map(encodeFilterEntry), null);
+  await ctx.store.sets.add(scope, added, null);
   await announce(ctx, filterTopic(roomId), { type: "moderation" });
 }
 
@@ -139,15 +141,13 @@ export async function listFilterEntries(ctx: ChatContext, roomId: string | null)
  * Shadow-bans users in a room for `minutes`: their sends still succeed from their point of view,
  * but no other member receives their messages (docs/moderation.md "Shadow ban").
  */
-export async function shadowBanUsers(ctx: ChatContext, roomId: string, userIds: readonly string[], minutes: number): Promise<void> {
-  await ctx.store.sets.add(Scope.shadowBanned(roomId), userIds, expiryAfterMinutes(ctx.now(), minutes));
-  await announce(ctx, Topic.room(roomId), { type: "moderation" });
+export function shadowBanUsers(ctx: ChatContext, roomId: string, userIds: readonly string[], minutes: number): Promise<void> {
+  return addTimed(ctx, Scope.shadowBanned(roomId), Topic.room(roomId), userIds, minutes);
 }
 
 /** Lifts room shadow bans. */
-export async function unShadowBanUsers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
-  await ctx.store.sets.remove(Scope.shadowBanned(roomId), userIds);
-  await announce(ctx, Topic.room(roomId), { type: "moderation" });
+export function unShadowBanUsers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
+  return removeTimed(ctx, Scope.shadowBanned(roomId), Topic.room(roomId), userIds);
 }
 
 /** A room's shadow bans with their end times. */
@@ -156,15 +156,13 @@ export function listShadowBanned(ctx: ChatContext, roomId: string): Promise<Expi
 }
 
 /** Shadow-bans users in every room for `minutes`. */
-export async function shadowBanGlobally(ctx: ChatContext, userIds: readonly string[], minutes: number): Promise<void> {
-  await ctx.store.sets.add(Scope.globallyShadowBanned, userIds, expiryAfterMinutes(ctx.now(), minutes));
-  await announce(ctx, Topic.allRooms, { type: "moderation" });
+export function shadowBanGlobally(ctx: ChatContext, userIds: readonly string[], minutes: number): Promise<void> {
+  return addTimed(ctx, Scope.globallyShadowBanned, Topic.allRooms, userIds, minutes);
 }
 
 /** Lifts app-wide shadow bans. */
-export async function unShadowBanGlobally(ctx: ChatContext, userIds: readonly string[]): Promise<void> {
-  await ctx.store.sets.remove(Scope.globallyShadowBanned, userIds);
-  await announce(ctx, Topic.allRooms, { type: "moderation" });
+export function unShadowBanGlobally(ctx: ChatContext, userIds: readonly string[]): Promise<void> {
+  return removeTimed(ctx, Scope.globallyShadowBanned, Topic.allRooms, userIds);
 }
 
 /** App-wide shadow bans with their end times. */

@@ -19,6 +19,18 @@ export async function announce(ctx: ChatContext, topic: string, command: RoomCom
   await ctx.store.bus.publish(topic, command);
 }
 
+/** Puts users in a timed scope (ban, mute, shadow ban...) for `minutes` and tells the rooms on `topic`. */
+export async function addTimed(ctx: ChatContext, scope: string, topic: string, userIds: readonly string[], minutes: number): Promise<void> {
+  await ctx.store.sets.add(scope, userIds, expiryAfterMinutes(ctx.now(), minutes));
+  await announce(ctx, topic, { type: "moderation" });
+}
+
+/** Takes users out of a timed scope and tells the rooms on `topic`; users not in it are ignored. */
+export async function removeTimed(ctx: ChatContext, scope: string, topic: string, userIds: readonly string[]): Promise<void> {
+  await ctx.store.sets.remove(scope, userIds);
+  await announce(ctx, topic, { type: "moderation" });
+}
+
 /** Bans users from a room for `minutes`: members are removed now (BANNED) and entry is refused until expiry. */
 export async function banUsers(ctx: ChatContext, roomId: string, userIds: readonly string[], minutes: number): Promise<void> {
   await ctx.store.sets.add(Scope.banned(roomId), userIds, expiryAfterMinutes(ctx.now(), minutes));
@@ -38,15 +50,13 @@ export function listBanned(ctx: ChatContext, roomId: string): Promise<ExpiringEn
 }
 
 /** Mutes users in a room for `minutes`: they keep reading but their sends are refused (MUTED). */
-export async function muteUsers(ctx: ChatContext, roomId: string, userIds: readonly string[], minutes: number): Promise<void> {
-  await ctx.store.sets.add(Scope.muted(roomId), userIds, expiryAfterMinutes(ctx.now(), minutes));
-  await announce(ctx, Topic.room(roomId), { type: "moderation" });
+export function muteUsers(ctx: ChatContext, roomId: string, userIds: readonly string[], minutes: number): Promise<void> {
+  return addTimed(ctx, Scope.muted(roomId), Topic.room(roomId), userIds, minutes);
 }
 
 /** Lifts room mutes. */
-export async function unmuteUsers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
-  await ctx.store.sets.remove(Scope.muted(roomId), userIds);
-  await announce(ctx, Topic.room(roomId), { type: "moderation" });
+export function unmuteUsers(ctx: ChatContext, roomId: string, userIds: readonly string[]): Promise<void> {
+  return removeTimed(ctx, Scope.muted(roomId), Topic.room(roomId), userIds);
 }
 
 /** Current mutes of a room with their end times. */
@@ -55,15 +65,13 @@ export function listMuted(ctx: ChatContext, roomId: string): Promise<ExpiringEnt
 }
 
 /** Mutes users in every room for `minutes`; overrides mute exceptions. */
-export async function muteGlobally(ctx: ChatContext, userIds: readonly string[], minutes: number): Promise<void> {
-  await ctx.store.sets.add(Scope.globallyMuted, userIds, expiryAfterMinutes(ctx.now(), minutes));
-  await announce(ctx, Topic.allRooms, { type: "moderation" });
+export function muteGlobally(ctx: ChatContext, userIds: readonly string[], minutes: number): Promise<void> {
+  return addTimed(ctx, Scope.globallyMuted, Topic.allRooms, userIds, minutes);
 }
 
 /** Lifts global mutes. */
-export async function unmuteGlobally(ctx: ChatContext, userIds: readonly string[]): Promise<void> {
-  await ctx.store.sets.remove(Scope.globallyMuted, userIds);
-  await announce(ctx, Topic.allRooms, { type: "moderation" });
+export function unmuteGlobally(ctx: ChatContext, userIds: readonly string[]): Promise<void> {
+  return removeTimed(ctx, Scope.globallyMuted, Topic.allRooms, userIds);
 }
 
 /** Current global mutes with their end times. */
