@@ -1,17 +1,10 @@
 /** The audit trail (`/chatroom/audit/query.json`) in words: who did what to whom, when, and whether it worked. */
 import { clock, dayLabel, el, replaceChildren } from "./dom";
+import type { AuditWireEntry } from "../../src/http/routes/audit";
 import { duration, people } from "./operatorActions";
 
-/** One entry as the operator API answers it. */
-export interface AuditEntry {
-  timestamp: number;
-  actor: string;
-  action: string;
-  chatroomIds: string[];
-  userIds: string[];
-  result: number;
-  detail: string;
-}
+/** One entry as the operator API answers it (the page shows its own times, not the wire's `time`). */
+export type AuditEntry = Omit<AuditWireEntry, "time">;
 
 /** Reads the entries of an audit answer, skipping anything malformed. */
 export function auditEntries(body: unknown): AuditEntry[] {

@@ -4,6 +4,7 @@
  * bad input by name.
  */
 import { ErrorCode } from "../../src/core/errors";
+import type { AuditWireEntry } from "../../src/http/routes/audit";
 import { enterAs, signedPost, type FormParams, type OperatorCredentials } from "../helpers/operator";
 import { leaveCode, useServer, waitFor } from "../helpers/server";
 
@@ -11,21 +12,10 @@ const creds: OperatorCredentials = { appKey: "auditKey", appSecret: "auditSecret
 const t = useServer({ ...creds });
 const post = (path: string, params: FormParams) => signedPost(t.httpUrl, path, params, creds);
 
-interface WireEntry {
-  time: string;
-  timestamp: number;
-  actor: string;
-  action: string;
-  chatroomIds: string[];
-  userIds: string[];
-  result: number;
-  detail: string;
-}
-
-async function trail(params: FormParams = {}): Promise<WireEntry[]> {
+async function trail(params: FormParams = {}): Promise<AuditWireEntry[]> {
   const reply = await post("/chatroom/audit/query.json", params);
   expect(reply.body).toMatchObject({ code: 200, kept: true });
-  return reply.body.entries as WireEntry[];
+  return reply.body.entries as AuditWireEntry[];
 }
 
 test("a change is recorded with who, what, which room and users, and its result; reads are not", async () => {
@@ -38,7 +28,7 @@ test("a change is recorded with who, what, which room and users, and its result;
   expect((await post("/chatroom/get.json", { chatroomId: "au1" })).body.code).toBe(200);
   expect((await post("/chatroom/user/block/list.json", { chatroomId: "au1" })).body.code).toBe(200);
 
-  const [block, create, ...older] = (await trail({ chatroomId: "au1" })) as (WireEntry | undefined)[];
+  const [block, create, ...older] = (await trail({ chatroomId: "au1" })) as (AuditWireEntry | undefined)[];
   expect(older).toEqual([]);
   expect(create).toMatchObject({
     actor: "operator:auditKey",

@@ -4,6 +4,20 @@ import { checkRoomId, checkUserId, intParam, MAX_ID_LENGTH, optionalIntParam, op
 import { formatWireTime } from "../wireTime";
 import type { OperatorRoute } from "./route";
 
+/** One entry of `/chatroom/audit/query.json`'s answer (`{ kept, entries }`, newest first). */
+export interface AuditWireEntry {
+  /** "YYYY-MM-DD HH:MM:SS", UTC. */
+  time: string;
+  /** ms epoch. */
+  timestamp: number;
+  actor: string;
+  action: string;
+  chatroomIds: string[];
+  userIds: string[];
+  result: number;
+  detail: string;
+}
+
 /** Entries per call: default and most. */
 export const AUDIT_LIMITS = { defaultCount: 100, maxCount: 500 } as const;
 
@@ -32,7 +46,7 @@ export const auditRoutes: OperatorRoute[] = [
       const entries = await log.query(query);
       return {
         kept: true,
-        entries: entries.map((e) => ({
+        entries: entries.map((e): AuditWireEntry => ({
           time: formatWireTime(e.at),
           timestamp: e.at,
           actor: e.actor,
