@@ -7,7 +7,15 @@
  */
 import { ChatError, ErrorCode } from "../src/core/errors";
 import { isObjectPrototypeName } from "../src/core/objectKeys";
-import { assertMayAct, assertMaySetRole, type RoleAction, type RoleOrMember, type RoomRole } from "../src/core/roles";
+import {
+  assertMayAct,
+  assertMayRecallOthers,
+  assertMaySetRole,
+  type RoleAction,
+  type RoleHolder,
+  type RoleOrMember,
+  type RoomRole,
+} from "../src/core/roles";
 import type { RoleChange } from "../src/protocol";
 import { memberActionSchema, muteMemberSchema, setRoleSchema } from "../src/schemas/roles";
 import { parseInput } from "../src/schemas/parse";
@@ -115,7 +123,7 @@ export class RoomRoles implements RecordHolder {
    */
   async setRole(actorId: string, body: unknown): Promise<Record<string, never>> {
     const { userId, role } = parseInput(setRoleSchema, body, { root: "role request" });
-    assertMaySetRole({ userId: actorId, role: this.roleOf(actorId) }, { userId, role: this.roleOf(userId) }, role, this.host.roomId);
+    assertMaySetRole(this.holder(actorId), this.holder(userId), role, this.host.roomId);
     if (role === null) await removeRoles(this.ctx, this.host.roomId, [userId]);
     else await setRole(this.ctx, this.host.roomId, [userId], role);
     await this.reload();
@@ -123,15 +131,9 @@ export class RoomRoles implements RecordHolder {
     return {};
   }
 
-  /**
-   * Whether `actorId` may recall a message `senderUserID` sent: a plain member never may
-   * (NOT_MESSAGE_SENDER, as before roles), a role by the table (ROLE_FORBIDDEN).
-   */
+  /** Whether `actorId` may recall a message `senderUserID` sent (core/roles assertMayRecallOthers). */
   assertMayRecall(actorId: string, senderUserID: string, messageID: string): void {
-    if (this.roleOf(actorId) === "member") {
-      throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `only the sender (${senderUserID}) may recall message ${messageID}`);
-    }
-    this.assertMay("recall", actorId, senderUserID);
+    assertMayRecallOthers(this.holder(actorId), this.holder(senderUserID), messageID, this.host.roomId);
   }
 
   /** Records a member's recall of another's message. */
@@ -140,12 +142,11 @@ export class RoomRoles implements RecordHolder {
   }
 
   private assertMay(action: RoleAction, actorId: string, targetId: string): void {
-    assertMayAct(
-      action,
-      { userId: actorId, role: this.roleOf(actorId) },
-      { userId: targetId, role: this.roleOf(targetId) },
-      this.host.roomId,
-    );
+    assertMayAct(action, this.holder(actorId), this.holder(targetId), this.host.roomId);
+  }
+
+  private holder(userId: string): RoleHolder {
+    return { userId, role: this.roleOf(userId) };
   }
 
   private audit(actorId: string, action: string, targetId: string, detail: string): Promise<void> {

@@ -107,3 +107,14 @@ export function assertMaySetRole(actor: RoleHolder, target: RoleHolder, role: Ro
     );
   }
 }
+
+/**
+ * Recalling another member's message (`sender`'s): a plain member never may, and is told so as
+ * before roles existed (NOT_MESSAGE_SENDER); a role is judged by the table (ROLE_FORBIDDEN).
+ */
+export function assertMayRecallOthers(actor: RoleHolder, sender: RoleHolder, messageID: string, roomId: string): void {
+  if (actor.role === "member") {
+    throw new ChatError(ErrorCode.NOT_MESSAGE_SENDER, `only the sender (${sender.userId}) may recall message ${messageID}`);
+  }
+  assertMayAct("recall", actor, sender, roomId);
+}

@@ -2,6 +2,7 @@
 import { ChatError, ErrorCode } from "../../src/core/errors";
 import {
   assertMayAct,
+  assertMayRecallOthers,
   assertMaySetRole,
   isStaff,
   refusalOf,
@@ -93,4 +94,20 @@ test("isStaff is true for owner, admin and moderator only; caps are 1 owner and 
   expect(isStaff(undefined)).toBe(false);
   expect([roleCapacity("owner"), roleCapacity("admin"), roleCapacity("moderator")]).toEqual([1, 50, 50]);
   expect(ROLE_LIMITS).toEqual({ adminsPerRoom: 50, moderatorsPerRoom: 50 });
+});
+
+test("recalling another's message: a plain member is told only the sender may (NOT_MESSAGE_SENDER); a role is judged by the table", () => {
+  const refusal = (actor: RoleOrMember, sender: RoleOrMember): number | null => {
+    try {
+      assertMayRecallOthers({ userId: "a", role: actor }, { userId: "s", role: sender }, "m1", "r1");
+      return null;
+    } catch (e) {
+      return (e as ChatError).code;
+    }
+  };
+  expect(refusal("member", "member")).toBe(ErrorCode.NOT_MESSAGE_SENDER);
+  expect(refusal("moderator", "member")).toBeNull();
+  expect(refusal("moderator", "moderator")).toBe(ErrorCode.ROLE_FORBIDDEN);
+  expect(refusal("admin", "owner")).toBe(ErrorCode.ROLE_FORBIDDEN);
+  expect(refusal("owner", "admin")).toBeNull();
 });
