@@ -216,7 +216,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       wordFilters: () => this.moderation.wordFilters(),
       isShadowBanned: (userId, now) => this.moderation.isShadowBanned(userId, now),
       sendToMember: (userId, messages) => {
-        for (const sessionId of this.membership.liveSessions(userId)) this.clients.get(sessionId)?.send(ServerMessage.MESSAGES, messages);
+        for (const client of this.connectionsOf(userId)) client.send(ServerMessage.MESSAGES, messages);
       },
       beforeMessage:
         this.onBeforeMessage === ChatRoom.prototype.onBeforeMessage ? undefined : (userId, draft) => this.runMessageHook(userId, draft),
@@ -232,8 +232,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       broadcastExcept: (userId, notice) => {
         // a shadow-banned member's typing would announce messages that never come
         if (this.moderation.isShadowBanned(userId, this.ctx.now())) return;
-        const except = this.membership.liveSessions(userId).flatMap((sessionId) => this.clients.get(sessionId) ?? []);
-        this.broadcast(ServerMessage.TYPING, notice, { except });
+        this.broadcast(ServerMessage.TYPING, notice, { except: this.connectionsOf(userId) });
       },
       memberCount: () => this.membership.size,
       memberListCap: config.memberListCap,
@@ -525,6 +524,11 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.closeRoom(ExitReason.SHUTDOWN);
   }
 
+  /** The open connections of a member (its devices). */
+  private connectionsOf(userId: string): Client[] {
+    return this.membership.liveSessions(userId).flatMap((sessionId) => this.clients.get(sessionId) ?? []);
+  }
+
   /** Room info as ChatClient calls resolve with it. */
   info(): RoomInfo {
     return {
@@ -548,9 +552,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       if (!this.membership.has(userId)) continue;
       this.exitReasons.set(userId, reason);
       this.kickout.forget(userId);
-      for (const sessionId of this.membership.liveSessions(userId)) {
-        this.clients.get(sessionId)?.leave(CloseCodeOf[reason]);
-      }
+      for (const client of this.connectionsOf(userId)) client.leave(CloseCodeOf[reason]);
       for (const sessionId of this.membership.heldSessions(userId)) this.endWindow(sessionId);
     }
   }
@@ -580,8 +582,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     if (shadow) {
       // only its sender ever saw it, so only its sender hears of the recall
       const notice: RecallNotice = { messageID: shadow.messageID, seq: shadow.seq, recalledBy: byUserId };
-      for (const sessionId of this.membership.liveSessions(shadow.senderUserID))
-        this.clients.get(sessionId)?.send(ServerMessage.RECALLED, notice);
+      for (const client of this.connectionsOf(shadow.senderUserID)) client.send(ServerMessage.RECALLED, notice);
       return shadow;
     }
     const message = await this.pipeline.recall(
