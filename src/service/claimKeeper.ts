@@ -20,6 +20,16 @@ const TAKEOVER_POLL_MS = 200;
  */
 export const RECONNECT_QUIET_MS = 5000;
 
+/**
+ * After this process's store connection came back, how long a new claim waits before it is tried.
+ * A Redis that restarted without its data holds no claims until every process has reconnected
+ * (within ioredis' 2 s backoff) and taken its rooms' ids back; a claim made in that gap would take
+ * the id of a live room on another process and start a second room with it (whose creation then
+ * forgets the first one's settings). Waiting lets the holder take its id back first, so the new
+ * claim fails and the caller joins the room that exists.
+ */
+export const RECLAIM_WAIT_MS = 2000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -62,9 +72,9 @@ export class ClaimKeeper {
       await under.catch(() => undefined);
       return false;
     }
-    const attempt = this.claimOwner().then(
-      async (owner) => (await this.claims.claim(name, owner, this.ttlMs)) || this.takeOverFromDead(name, owner),
-    );
+    const attempt = this.afterReclaimWait()
+      .then(() => this.claimOwner())
+      .then(async (owner) => (await this.claims.claim(name, owner, this.ttlMs)) || this.takeOverFromDead(name, owner));
     this.pending.set(name, attempt);
     try {
       if (!(await attempt)) return false;
@@ -115,6 +125,13 @@ export class ClaimKeeper {
       },
     );
     return this.owner;
+  }
+
+  /** Resolves once {@link RECLAIM_WAIT_MS} have passed since the store's last reconnect (at once when longer ago, or never dropped). */
+  private async afterReclaimWait(): Promise<void> {
+    const reconnectedAt = this.claims.reconnectedAt?.() ?? 0;
+    const wait = reconnectedAt > 0 ? reconnectedAt + RECLAIM_WAIT_MS - Date.now() : 0;
+    if (wait > 0) await sleep(wait);
   }
 
   /** Takes `name` over when its holder announced itself and its connection stays gone for the grace period. */

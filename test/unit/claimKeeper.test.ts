@@ -1,4 +1,4 @@
-import { ClaimKeeper } from "../../src/service/claimKeeper";
+import { ClaimKeeper, RECLAIM_WAIT_MS } from "../../src/service/claimKeeper";
 import { createMemoryStore } from "../../src/store/memory";
 
 /** Lets `ms` of fake time pass: the keeper's renewal timer fires and the store's TTLs run out on it. */
@@ -45,5 +45,24 @@ describe("ClaimKeeper", () => {
     expect(await store.claims.holder("freed")).toBeUndefined();
     expect(errors).toHaveBeenCalledWith(expect.stringContaining("taken"));
     errors.mockRestore();
+  });
+
+  test("a new claim right after the store reconnected waits until the holders had time to take their ids back", async () => {
+    // the store reconnected now, after losing its data: "room" is free in it, but another process's room still lives
+    const reconnectedAt = Date.now();
+    const claims = Object.assign(Object.create(store.claims) as typeof store.claims, { reconnectedAt: () => reconnectedAt });
+    const fresh = new ClaimKeeper(claims, "p2", 150);
+    let settled: boolean | undefined;
+    void fresh.claim("room").then((ok) => (settled = ok));
+    await elapse(RECLAIM_WAIT_MS / 2);
+    expect(settled).toBeUndefined();
+    // the holder takes its id back inside the wait
+    expect(await store.claims.claim("room", "p1", 60_000)).toBe(true);
+    await elapse(RECLAIM_WAIT_MS / 2);
+    expect(settled).toBe(false);
+    expect(await store.claims.holder("room")).toBe("p1");
+    // once the wait is over, a claim is tried at once
+    expect(await fresh.claim("other")).toBe(true);
+    fresh.stop();
   });
 });
