@@ -1,4 +1,4 @@
-import { Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
+import { generateId, Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
 import { ChatError, ErrorCode, errorBody, isChatError } from "../src/core/errors";
 import { CloseCodeOf, ExitReason, opensReconnectionWindow } from "../src/core/exitReasons";
 import { Membership, type MemberRecord } from "../src/core/membership";
@@ -54,6 +54,16 @@ import { DestroyTimer, KickoutTimer } from "./roomTimers";
 import { loadMessageLists } from "./messageLists";
 import { cleanUpRoom } from "./roomCleanup";
 import { contextOf } from "./roomContext";
+import { RelayShard, type ReconnectionWindow } from "./RelayShard";
+import { ShardHub, type RemoteConnection } from "./ShardHub";
+import { isRelay, shardingOn } from "../src/service/placement";
+import { relayRoomId, SHARD_KEY, type ShardSnapshot } from "../src/service/shardWire";
+
+/** A member connection: this process's Colyseus client, or one a relay shard holds (rooms/ShardHub.ts). */
+type Connection = Client | RemoteConnection;
+
+/** A member request's handler: the member, the body, the connection when it is this process's. */
+type RequestHandler = (userId: string, body: unknown, client: Client<{ userData: ConnectionData }> | undefined) => unknown;
 
 /** Per-connection data the room keeps on `client.userData`. */
 interface ConnectionData {
@@ -117,6 +127,14 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private readonly refusedSessions = new Set<string>();
   /** Per sender, the messages waiting on onBeforeMessage, so a sender's messages keep their order. */
   private readonly messageHooks = new KeyedQueue();
+  /** The member requests by type, for this process's connections and for relays' (shardRequest). */
+  private readonly handlers = new Map<string, RequestHandler>();
+  /** Owner of a live room: its relay shards on other processes (docs/scaling.md); undefined without sharding. */
+  private hub: ShardHub | undefined;
+  /** Set when this room is a relay shard of a chatroom owned elsewhere: it only forwards and fans out. */
+  private relay: RelayShard | undefined;
+  /** Sessions of a relay whose process died: held until the window ends, then gone. */
+  private readonly lostSessions = new Set<string>();
 
   /** Colyseus' schema serializer, with the full-state buffer kept once a big room outgrows it. */
   override setSerializer(serializer: Parameters<Room["setSerializer"]>[0]): void {
@@ -138,6 +156,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     const roomId = assertRoomId(rawOptions?.roomId);
     // a draining process takes no new rooms (placement sends them elsewhere; this catches a race)
     this.ctx.drain.assertAccepting(roomId);
+    if (isRelay(rawOptions) && shardingOn(this.ctx)) return this.createRelay(roomId);
     const options = {
       roomId,
       roomName: assertName(rawOptions?.roomName, roomId, "roomName"),
@@ -164,7 +183,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       { emptyDelayS: config.destroyDelayS, inactivityMin: config.inactivityMin },
     );
     // what matchmaking filters by, also for rooms created by server code without it
-    await this.setMetadata({ [FILTER_KEY]: roomId }, false);
+    await this.setMetadata({ [FILTER_KEY]: roomId, [SHARD_KEY]: 0 }, false);
     const schedule = (fn: () => void, ms: number) => this.clock.setTimeout(fn, ms);
     this.members = new RoomMembers({
       roomId,
@@ -272,9 +291,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     );
 
     this.onMessage(ClientRequest.INFO, () => this.info());
-    type Handler = (userId: string, body: unknown, client: Client<{ userData: ConnectionData }>) => unknown;
     // A refused request is answered with { code, message } (the SDK's error.reason); only faults are thrown (and logged).
-    const handle = (type: string, handler: Handler): void => {
+    const handle = (type: string, handler: RequestHandler): void => {
+      this.handlers.set(type, handler);
       // Colyseus answers room.request() with what the handler's promise resolves to; the lint rule
       // matches the "*" overload, whose callback returns void
       // eslint-disable-next-line @typescript-eslint/no-misused-promises
@@ -313,19 +332,16 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     handle(ClientRequest.MUTE, (userId, body) => this.roles.mute(userId, body));
     handle(ClientRequest.UNMUTE, (userId, body) => this.roles.unmute(userId, body));
     handle(ClientRequest.SET_ROLE, (userId, body) => this.roles.setRole(userId, body));
-    handle(ClientRequest.SWITCH_LEAVE, (_userId, body, client) => {
-      const data = client.userData;
-      if (data) data.switchingTo = assertRoomId((body as { to?: unknown } | undefined)?.to, "to");
-      return {};
-    });
-    // room.send() of a type without a handler: Colyseus would close the sender with 4002
-    // (RoomMessages.#noHandler); answer one error frame instead and keep the member.
-    this.onMessage("*", (client: Client<{ userData: ConnectionData }>, type: string | number) => {
-      client.error(
-        ErrorCode.PARAMETER,
-        `no message type ${JSON.stringify(String(type).slice(0, 64))} in this room: send chat requests with room.request(...)`,
-      );
-    });
+    handle(ClientRequest.SWITCH_LEAVE, (_userId, body, client) => switchLeave(client, body));
+    this.onUnknownMessage();
+    if (shardingOn(this.ctx)) {
+      this.hub = new ShardHub({
+        roomId,
+        ctx: this.ctx,
+        lastSeq: () => this.pipeline.lastSeq,
+        sessionsLost: (sessionIds) => this.sessionsLost(sessionIds),
+      });
+    }
     this.destroyTimer.arm();
     this.untrackLocal = this.ctx.drain.track(roomId, { close: () => this.closeRoom(ExitReason.SHUTDOWN) });
     this.ctx.events.publish("roomCreated", { roomId, roomType: this.roomName, createdBy: options.creatorId, at: now });
@@ -337,19 +353,34 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
    * server code without that admission go through every entry rule now.
    */
   override async onJoin(client: Client<{ userData: ConnectionData }>, options: JoinOptions | undefined): Promise<void> {
+    const chatroomId = this.relay ? this.state.roomId : this.roomId;
     let entry: AdmittedEntry;
     if (isAdmitted(client.auth)) {
       entry = client.auth;
-      if (options?.roomId !== undefined && options.roomId !== this.roomId) {
-        throw new ChatError(ErrorCode.PARAMETER, `roomId ${JSON.stringify(options.roomId)} differs from the room joined (${this.roomId})`);
+      if (options?.roomId !== undefined && options.roomId !== chatroomId) {
+        throw new ChatError(ErrorCode.PARAMETER, `roomId ${JSON.stringify(options.roomId)} differs from the room joined (${chatroomId})`);
       }
-      await assertNotBanned(this.ctx, entry.userId, this.roomId);
     } else {
-      entry = await admit(this.ctx, parseJoinOptions(options, this.roomId), "joinById");
+      entry = await admit(this.ctx, parseJoinOptions(options, chatroomId), "joinById");
     }
-    const now = this.ctx.now();
     client.userData = { userId: entry.userId };
-    const change = this.membership.connect(client.sessionId, entry.userId, entry.userName, now);
+    if (this.relay) {
+      await this.relay.join(client, entry, options);
+      return;
+    }
+    await assertNotBanned(this.ctx, entry.userId, this.roomId);
+    await this.enterMember(client.sessionId, entry, options);
+    client.send(ServerMessage.JOIN_HISTORY, (await this.pipeline.joinHistory()) satisfies HistorySync);
+  }
+
+  /**
+   * A member connection enters (of this process or of a relay): the membership, the state, the
+   * enter hook (which may refuse it: the session is then marked for a silent removal), the join
+   * event. `options` are the join options the enter hook sees.
+   */
+  private async enterMember(sessionId: string, entry: AdmittedEntry, options: unknown): Promise<void> {
+    const now = this.ctx.now();
+    const change = this.membership.connect(sessionId, entry.userId, entry.userName, now);
     this.touch(now);
     if (change.joined) {
       this.members.added(entry.userId);
@@ -368,7 +399,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         await runRefusableHook("onMemberEnter", this.roomId, () => this.onMemberEnter(this.members.view(entry.userId), info));
       } catch (e) {
         // the entry is refused: the member goes without a trace (no join or leave event, no leave hook)
-        this.refusedSessions.add(client.sessionId);
+        this.refusedSessions.add(sessionId);
         throw e;
       }
     }
@@ -382,7 +413,6 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
         at: now,
       });
     }
-    client.send(ServerMessage.JOIN_HISTORY, (await this.pipeline.joinHistory()) satisfies HistorySync);
   }
 
   /**
@@ -460,13 +490,23 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   override onDrop(client: Client<{ userData: ConnectionData }>, code?: number): void {
+    if (this.relay) {
+      this.relay.dropped(client, code, () => this.allowReconnection(client, "manual") as unknown as ReconnectionWindow);
+      return;
+    }
     if (!opensReconnectionWindow(code)) return;
-    const change = this.membership.hold(client.sessionId);
-    if (!change) return;
-    const now = this.ctx.now();
+    if (!this.membership.userOf(client.sessionId)) return;
     const window = this.allowReconnection(client, "manual") as Deferred<Client> | Promise<Client>;
     this.windows.set(client.sessionId, window as { reject?: (reason?: unknown) => void });
     window.catch(() => undefined);
+    this.memberDropped(client.sessionId);
+  }
+
+  /** A member connection dropped and may come back within the reconnection window (its relay's, for a relay's). */
+  private memberDropped(sessionId: string): void {
+    const change = this.membership.hold(sessionId);
+    if (!change) return;
+    const now = this.ctx.now();
     if (change.wentOffline) {
       // the member's fate is the kick-out rule's, which protected users are exempt from
       if (!this.protectedUsers.has(change.userId)) {
@@ -475,26 +515,44 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       }
     } else {
       // another device keeps the member online: this connection only gets the plain window
-      this.clock.setTimeout(() => this.endWindow(client.sessionId), this.ctx.config.reconnectWindowS * 1000);
+      this.clock.setTimeout(() => this.endWindow(sessionId), this.ctx.config.reconnectWindowS * 1000);
     }
     this.members.sync(change.userId);
   }
 
   override onReconnect(client: Client<{ userData: ConnectionData }>): void {
+    if (this.relay) {
+      this.relay.reconnected(client);
+      return;
+    }
     this.windows.delete(client.sessionId);
-    const change = this.membership.restore(client.sessionId);
+    this.memberReconnected(client.sessionId);
+  }
+
+  private memberReconnected(sessionId: string): void {
+    const change = this.membership.restore(sessionId);
     if (!change) return;
     if (change.cameOnline) this.kickout.forget(change.userId);
     this.members.sync(change.userId);
   }
 
   override onLeave(client: Client<{ userData: ConnectionData }>, code?: number): void {
+    if (this.relay) {
+      this.relay.left(client, code, client.userData?.switchingTo);
+      return;
+    }
     this.windows.delete(client.sessionId);
-    const refused = this.refusedSessions.delete(client.sessionId);
-    const change = this.membership.disconnect(client.sessionId);
+    this.memberDisconnected(client.sessionId, code, client.userData?.switchingTo !== undefined);
+  }
+
+  /** A member connection is gone for good (`switching`: it announced a switch to another room first). */
+  private memberDisconnected(sessionId: string, code: number | undefined, switching: boolean): void {
+    this.hub?.removeSession(sessionId);
+    this.lostSessions.delete(sessionId);
+    const refused = this.refusedSessions.delete(sessionId);
+    const change = this.membership.disconnect(sessionId);
     if (!change) return;
     if (change.left) {
-      const switching = client.userData?.switchingTo !== undefined;
       const reason = leaveReason({ removedFor: this.exitReasons.get(change.userId), closingFor: this.closingReason, switching, code });
       this.exitReasons.delete(change.userId);
       this.removeMemberState(change.userId, reason, refused ? undefined : change.removed);
@@ -504,6 +562,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   override async onDispose(): Promise<void> {
+    if (this.relay) {
+      this.untrackLocal?.();
+      await this.relay.dispose();
+      return;
+    }
+    this.hub?.dispose();
     if (this.claimed)
       this.ctx.events.publish("roomDestroyed", {
         roomId: this.roomId,
@@ -524,9 +588,30 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.closeRoom(ExitReason.SHUTDOWN);
   }
 
-  /** The open connections of a member (its devices). */
-  private connectionsOf(userId: string): Client[] {
-    return this.membership.liveSessions(userId).flatMap((sessionId) => this.clients.get(sessionId) ?? []);
+  /** The open connections of a member (its devices), here or on relays. */
+  private connectionsOf(userId: string): Connection[] {
+    return this.membership
+      .liveSessions(userId)
+      .flatMap((sessionId) => this.clients.get(sessionId) ?? this.hub?.connection(sessionId) ?? []);
+  }
+
+  /**
+   * Every broadcast of the room (the chat's and a subclass's own) reaches the members on relay
+   * shards too: one frame per turn for all of them (rooms/ShardHub.ts).
+   */
+  override broadcast(type: string | number, ...args: unknown[]): void {
+    (super.broadcast as (type: string | number, ...rest: unknown[]) => void)(type, ...args);
+    if (!this.hub?.active) return;
+    const [payload, options] = args as [unknown, { except?: Connection | Connection[]; afterNextPatch?: boolean } | undefined];
+    const except = options?.except === undefined ? [] : [options.except].flat().map((connection) => connection.sessionId);
+    this.hub.broadcast(String(type), payload, except, options?.afterNextPatch === true);
+  }
+
+  /** After each patch of its own members, the state's changes go to the relays in order with the broadcasts. */
+  override broadcastPatch(): boolean {
+    const changed = super.broadcastPatch();
+    this.hub?.statePatch(this.state);
+    return changed;
   }
 
   /** Room info as ChatClient calls resolve with it. */
@@ -561,7 +646,12 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   closeRoom(reason: ExitReason): void {
     if (this.closingReason !== undefined) return;
     this.closingReason = reason;
+    if (this.relay) {
+      void this.disconnect(CloseCodeOf[reason]);
+      return;
+    }
     (this.pipeline as MessagePipeline | undefined)?.flush();
+    this.hub?.closeAll(CloseCodeOf[reason]);
     void this.disconnect(CloseCodeOf[reason]);
   }
 
@@ -636,6 +726,141 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     return outcome(() => ({ ...this.pipeline.stats(), lastSeq: this.pipeline.lastSeq }));
   }
 
+  /** Relay shards: see {@link ChatRoomOperations.shardAttach}. */
+  shardAttach(relayId: string): Outcome<ShardSnapshot> {
+    return outcome(() => {
+      return this.assertHub().attach(relayId, this.state);
+    });
+  }
+
+  shardDetach(relayId: string): Outcome<null> {
+    return outcome(() => {
+      this.hub?.detach(relayId);
+      return null;
+    });
+  }
+
+  shardJoin(
+    relayId: string,
+    sessionId: string,
+    entry: AdmittedEntry,
+    options: Record<string, unknown>,
+  ): Promise<Outcome<{ lastSeq: number }>> {
+    return outcome(async () => {
+      const hub = this.assertHub();
+      if (!hub.has(relayId)) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `relay ${relayId} is not attached to room ${this.roomId}`);
+      if (this.closingReason !== undefined) throw new ChatError(ErrorCode.SHUTTING_DOWN, `room ${this.roomId} is closing`);
+      await assertNotBanned(this.ctx, entry.userId, this.roomId);
+      hub.addSession(relayId, sessionId);
+      try {
+        await this.enterMember(sessionId, entry, options);
+      } catch (e) {
+        // refused by the enter hook: gone without a trace, as a refused connection here
+        this.memberDisconnected(sessionId, undefined, false);
+        throw e;
+      }
+      return { lastSeq: this.pipeline.lastSeq };
+    });
+  }
+
+  shardLeave(_relayId: string, sessionId: string, code: number | null, switchingTo: string | null): Outcome<null> {
+    return outcome(() => {
+      this.memberDisconnected(sessionId, code ?? undefined, switchingTo !== null);
+      return null;
+    });
+  }
+
+  shardDrop(_relayId: string, sessionId: string): Outcome<null> {
+    return outcome(() => {
+      this.memberDropped(sessionId);
+      return null;
+    });
+  }
+
+  shardReconnect(_relayId: string, sessionId: string): Outcome<null> {
+    return outcome(() => {
+      this.memberReconnected(sessionId);
+      return null;
+    });
+  }
+
+  shardRequest(relayId: string, sessionId: string, type: string, body: unknown): Promise<Outcome<unknown>> {
+    return outcome(async () => {
+      const userId = this.membership.userOf(sessionId);
+      if (userId === undefined || this.hub?.relayOf(sessionId) !== relayId) {
+        throw new ChatError(ErrorCode.NOT_IN_ROOM, `not a member of room ${this.roomId}`);
+      }
+      if (type === ClientRequest.INFO) return this.info();
+      const handler = this.handlers.get(type);
+      if (!handler || type === ClientRequest.SWITCH_LEAVE) throw unknownRequest(type);
+      return await handler(userId, body ?? undefined, undefined);
+    });
+  }
+
+  private assertHub(): ShardHub {
+    if (!this.hub) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${this.roomId} takes no relay shards here`);
+    return this.hub;
+  }
+
+  /** A relay's process died: its sessions drop as lost connections, and are gone when their window ends. */
+  private sessionsLost(sessionIds: string[]): void {
+    for (const sessionId of sessionIds) {
+      this.lostSessions.add(sessionId);
+      this.memberDropped(sessionId);
+      this.clock.setTimeout(() => {
+        if (this.lostSessions.has(sessionId)) this.memberDisconnected(sessionId, CloseCodeOf[ExitReason.OFFLINE], false);
+      }, this.ctx.config.reconnectWindowS * 1000);
+    }
+  }
+
+  /**
+   * This room is a relay shard of chatroom `chatroomId`, owned by a room on another process: it
+   * holds the connections seated here and forwards everything else to the owner (rooms/RelayShard.ts).
+   */
+  private async createRelay(chatroomId: string): Promise<void> {
+    this.roomId = relayRoomId(chatroomId, generateId);
+    this.autoDispose = true;
+    this.maxClients = this.ctx.config.shardThreshold;
+    await this.setMetadata({ [FILTER_KEY]: chatroomId, [SHARD_KEY]: 1 }, false);
+    const relay = new RelayShard({
+      ctx: this.ctx,
+      chatroomId,
+      relayId: this.roomId,
+      state: this.state,
+      client: (sessionId) => this.clients.get(sessionId),
+      broadcastLocal: (type, payload, except, afterNextPatch) => super.broadcast(type, payload, { except, afterNextPatch }),
+      closeAll: (code) => void this.disconnect(code),
+    });
+    await relay.start();
+    this.relay = relay;
+    for (const type of Object.values(ClientRequest)) {
+      if (type === ClientRequest.SWITCH_LEAVE) continue;
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Colyseus answers room.request with the handler's promise
+      this.onMessage(type, async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
+        try {
+          return await relay.request(client, type, body);
+        } catch (e) {
+          if (!isChatError(e)) throw e;
+          return reply.reject(errorBody(e));
+        }
+      });
+    }
+    this.onMessage(ClientRequest.SWITCH_LEAVE, (client: Client<{ userData: ConnectionData }>, body: unknown) => switchLeave(client, body));
+    this.onUnknownMessage();
+    this.untrackLocal = this.ctx.drain.track(this.roomId, { close: () => this.closeRoom(ExitReason.SHUTDOWN) });
+  }
+
+  /**
+   * room.send() of a type without a handler: Colyseus would close the sender with 4002
+   * (RoomMessages.#noHandler); answer one error frame instead and keep the member.
+   */
+  private onUnknownMessage(): void {
+    this.onMessage("*", (client: Client<{ userData: ConnectionData }>, type: string | number) => {
+      const error = unknownRequest(type);
+      client.error(error.code, error.message);
+    });
+  }
+
   /** Records a room message for the inactivity and offline kick-out rules. */
   protected noteRoomMessage(): void {
     const now = this.ctx.now();
@@ -708,6 +933,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private endWindow(sessionId: string): void {
     this.windows.get(sessionId)?.reject?.(new Error("reconnection window closed"));
     this.windows.delete(sessionId);
+    // a relay's session: the relay ends it; a dead relay's: it is gone now
+    this.hub?.endWindow(sessionId);
+    if (this.lostSessions.has(sessionId)) this.memberDisconnected(sessionId, CloseCodeOf[ExitReason.OFFLINE], false);
   }
 
   private touch(now: number): void {
@@ -740,4 +968,18 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     }
     this.messageHooks.forget(userId);
   }
+}
+
+/** SWITCH_LEAVE: marks the connection's coming leave as a switch to room `to`. */
+function switchLeave(client: Client<{ userData: ConnectionData }> | undefined, body: unknown): object {
+  const data = client?.userData;
+  if (data) data.switchingTo = assertRoomId((body as { to?: unknown } | undefined)?.to, "to");
+  return {};
+}
+
+function unknownRequest(type: string | number): ChatError {
+  return new ChatError(
+    ErrorCode.PARAMETER,
+    `no message type ${JSON.stringify(String(type).slice(0, 64))} in this room: send chat requests with room.request(...)`,
+  );
 }

@@ -49,6 +49,12 @@ export interface ChatConfig {
    * one frame per member per interval instead of one per patch, as live rooms refresh counts.
    */
   largeRoomCountMs: number;
+  /**
+   * Live rooms over processes (docs/scaling.md): once a room's owner process holds this many of its
+   * connections, new joiners are seated on relay shards on the least-loaded other processes
+   * (CHAT_SHARD_THRESHOLD) [2000; 0 = never]. Needs a shared store (redisUrl); ignored in memory.
+   */
+  shardThreshold: number;
   /** Messages kept per room for history, join delivery and reconnect recovery (CHAT_HISTORY_SIZE) [100]. */
   historySize: number;
   /** Audit trail entries kept, newest first (CHAT_AUDIT_MAX_ENTRIES) [100,000]. */
@@ -135,6 +141,7 @@ export const DEFAULT_CONFIG: ChatConfig = {
   admissionWindow: 40,
   memberListCap: MEMBER_LIST_CAP,
   largeRoomCountMs: 1000,
+  shardThreshold: 2000,
   historySize: 100,
   auditMaxEntries: 100_000,
   auditRetentionDays: 30,

@@ -32,3 +32,18 @@ export function chooseProcess(
   if (preferred !== undefined && !draining.has(preferred)) return preferred;
   return leastLoaded(processes, draining) ?? preferred;
 }
+
+/**
+ * The process a new relay shard of a live room goes to (docs/scaling.md): the one with the fewest
+ * connections among those holding no part of the room yet (`hosting`: its owner's and relays'),
+ * else the one with the fewest connections; never a draining one while another is left.
+ */
+export function relayProcess(
+  processes: readonly (ProcessLoad & { ccu?: number })[],
+  hosting: ReadonlySet<string>,
+  draining: ReadonlySet<string>,
+): string | undefined {
+  const open = processes.filter((p) => !draining.has(p.processId));
+  const byConnections = (list: typeof open) => [...list].sort((a, b) => (a.ccu ?? 0) - (b.ccu ?? 0))[0]?.processId;
+  return byConnections(open.filter((p) => !hosting.has(p.processId))) ?? byConnections(open);
+}

@@ -25,11 +25,12 @@ import { APP_ON_AUTH, CHAT_CONTEXT, createRoomDirectory, type AppOnAuth } from "
 import { ChatEvents } from "../service/events";
 import { admitMatchmaking, enter, FILTER_KEY, parseEnterRequest, toMatchmakingError } from "../service/entry";
 import { ModerationCaches } from "../service/moderationCache";
+import { SHARD_KEY } from "../service/shardWire";
 import { createMemoryStore } from "../store/memory";
 import { createRedisStore, watchRedisConnection } from "../store/redis";
 import type { ChatStore } from "../store/types";
 import { createMetrics, type ChatMetrics } from "../ops/metrics";
-import { skipDrainingProcesses, type SelectProcessId } from "./drain";
+import { placeRelays, skipDrainingProcesses, type SelectProcessId } from "./drain";
 import { startOperations } from "./operations";
 import { assertRoomSettings, type RoomSettings } from "./roomSettings";
 
@@ -215,10 +216,10 @@ export function createChatrooms(options: ChatroomsOptions = {}): Chatrooms {
         };
       };
       Object.defineProperty(Bound, "name", { value: RoomClass.name });
-      return defineColyseusRoom(Bound as unknown as T).filterBy([FILTER_KEY as never]);
+      return defineColyseusRoom(Bound as unknown as T).filterBy([FILTER_KEY as never, SHARD_KEY as never]);
     },
     drain: () => context.drain.drain(),
-    processSelector: (inner) => skipDrainingProcesses(context, inner),
+    processSelector: (inner) => skipDrainingProcesses(context, placeRelays(context, inner)),
     router(routerOptions: ChatRouterOptions = {}) {
       const router = Router();
       if (routerOptions.enterRoute !== false) {

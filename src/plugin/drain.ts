@@ -5,7 +5,8 @@
  * (`stats.persist`), so the draining marks live in the chat store instead (service/drain.ts).
  */
 import { matchMaker } from "@colyseus/core";
-import { chooseProcess, leastLoaded } from "../core/drain";
+import { chooseProcess, leastLoaded, relayProcess } from "../core/drain";
+import { isRelay } from "../service/placement";
 import type { ChatContext } from "../service/context";
 import { drainingProcesses } from "../service/drain";
 
@@ -34,5 +35,29 @@ export function skipDrainingProcesses(ctx: Pick<ChatContext, "store" | "now">, i
     }
     if (!draining.has(preferred)) return preferred;
     return chooseProcess(preferred, await matchMaker.stats.fetchAll(), draining) ?? preferred;
+  };
+}
+
+/**
+ * `inner`, except for a relay shard of a live room (service/placement.ts): it goes to the process
+ * with the fewest connections that holds no part of that room yet (core/drain relayProcess).
+ */
+export function placeRelays(ctx: Pick<ChatContext, "store" | "now" | "directory">, inner: SelectProcessId = fewestRooms): SelectProcessId {
+  return async (roomName, clientOptions) => {
+    if (!isRelay(clientOptions)) return inner(roomName, clientOptions);
+    const roomId = (clientOptions as Record<string, unknown>).roomId;
+    try {
+      const [owner, relays, processes, draining] = await Promise.all([
+        typeof roomId === "string" ? ctx.directory.find(roomId) : undefined,
+        typeof roomId === "string" ? ctx.directory.relays(roomId) : [],
+        matchMaker.stats.fetchAll(),
+        drainingProcesses(ctx.store.sets, ctx.now()),
+      ]);
+      const hosting = new Set([owner, ...relays].flatMap((listing) => (listing ? [listing.processId] : [])));
+      return relayProcess(processes, hosting, draining) ?? (await inner(roomName, clientOptions));
+    } catch (e) {
+      console.error("relay placement failed; placing as any room:", e instanceof Error ? e.message : e);
+      return inner(roomName, clientOptions);
+    }
   };
 }

@@ -31,6 +31,7 @@ export const INT_SETTINGS = {
   admissionWindow: { env: "CHAT_ADMISSION_WINDOW", min: 2, max: 1_000_000 },
   memberListCap: { env: "CHAT_MEMBER_LIST_CAP", min: 1, max: 10_000 },
   largeRoomCountMs: { env: "CHAT_LARGE_ROOM_COUNT_MS", min: 50, max: 60_000 },
+  shardThreshold: { env: "CHAT_SHARD_THRESHOLD", min: 0, max: 10_000_000 },
   historySize: { env: "CHAT_HISTORY_SIZE", min: 10, max: 10_000 },
   auditMaxEntries: { env: "CHAT_AUDIT_MAX_ENTRIES", min: 1, max: 100_000_000 },
   auditRetentionDays: { env: "CHAT_AUDIT_RETENTION_DAYS", min: 1, max: 3650 },

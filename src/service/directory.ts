@@ -5,7 +5,9 @@
  */
 import type { AuthContext, IRoomCache } from "@colyseus/core";
 import { ChatError, ErrorCode } from "../core/errors";
-import { DEFAULT_ROOM_TYPE } from "../protocol";
+import { DEFAULT_ROOM_TYPE, MATCHMAKING_FILTER_KEY } from "../protocol";
+import { isRelay } from "./placement";
+import { SHARD_KEY } from "./shardWire";
 import { colyseusMatchmaker, type Matchmaker, type SeatReservation } from "./matchmaker";
 import { roomCalls } from "./remote";
 import type { RoomCalls } from "./roomOperations";
@@ -36,8 +38,10 @@ export interface RoomDirectory {
    * are one namespace: a chat room could never be created with an id another type holds.
    */
   lookup(roomId: string): Promise<{ chatRoom?: IRoomCache; otherType?: string }>;
-  /** Every live chat room of this instance in the cluster. */
+  /** Every live chat room of this instance in the cluster (owners only: relay shards are no rooms of their own). */
   listAll(): Promise<IRoomCache[]>;
+  /** The relay shards of chatroom `roomId` listed now (service/placement.ts). */
+  relays(roomId: string): Promise<IRoomCache[]>;
   /**
    * The operations of the chat room `roomId` on whichever process hosts it. Each call throws
    * ROOM_NOT_EXIST at once when no chat room of this instance is listed under the id (or none
@@ -107,7 +111,13 @@ export function createRoomDirectory(
     },
     async listAll() {
       const types = new Set(roomTypes());
-      return (await matchmaker.query({})).filter((listing) => types.has(listing.name));
+      return (await matchmaker.query({})).filter((listing) => types.has(listing.name) && !isRelay(listing.metadata));
+    },
+    async relays(roomId) {
+      const types = new Set(roomTypes());
+      return (await matchmaker.query({ [MATCHMAKING_FILTER_KEY]: roomId, [SHARD_KEY]: 1 } as Partial<IRoomCache>)).filter((listing) =>
+        types.has(listing.name),
+      );
     },
     room: (roomId) => roomCalls(link, roomId),
     create: (roomType, options) => matchmaker.createRoom(roomType, options),

@@ -11,6 +11,8 @@ import { codedMessage, MATCHMAKING_FILTER_KEY, parseCodedMessage, type EnterMode
 import type { ChatContext } from "./context";
 import type { SeatReservation } from "./matchmaker";
 import { Scope } from "./scopes";
+import { relayWithRoom, seatsOnRelay } from "./placement";
+import { SHARD_KEY } from "./shardWire";
 
 /** How a room is being entered: the route's modes, plus joinById (a live room named by id). */
 export type EntryMode = EnterMode | "joinById";
@@ -317,6 +319,8 @@ export async function enter(
       if (!listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} was closing; try again`);
     }
   }
+  // past the owner's share of a live room, the seat is on a relay shard (service/placement.ts)
+  if (seatsOnRelay(ctx, listing)) listing = await relayWithRoom(ctx, type, request.roomId);
   const joinOptions = { roomId: request.roomId, userId: request.userId, userName: request.userName };
   // A room is listed a moment before it takes remote calls, and a closing room refuses seats: as
   // Colyseus' own joinOrCreate does, ask again (bounded) for the room listed under the id now.
@@ -354,11 +358,13 @@ export async function admitMatchmaking(
   const call = matchmakeCall(context);
   const request = parseJoinOptions(options, call?.mode === "joinById" ? call.target : undefined);
   if (request.token === undefined && token) request.token = token;
-  const admitted = await admit(ctx, request, call?.mode ?? "enter");
+  const { admitted, listing } = await checkEntry(ctx, request, call?.mode ?? "enter");
   // Colyseus reserves `roomId` as a filter: matchmaking finds the room by this key instead.
   const mutable = options as Record<string, unknown>;
   mutable.roomId = request.roomId;
   mutable[FILTER_KEY] = request.roomId;
+  // and by this one whether the owner room or one of its relay shards (service/placement.ts)
+  mutable[SHARD_KEY] = seatsOnRelay(ctx, listing) ? 1 : 0;
   return admitted;
 }
 

@@ -6,6 +6,8 @@
  */
 import type { AttributeInfo, RoomInfo, RoomMessage } from "../protocol";
 import type { Outcome } from "./remote";
+import type { AdmittedEntry } from "./entry";
+import type { ShardSnapshot } from "./shardWire";
 
 /** Admission counters of a live room (see {@link ChatRoomOperations.operatorMessageStats}). */
 export interface MessageStats {
@@ -37,6 +39,25 @@ export interface ChatRoomOperations {
   operatorMessageStats(): Outcome<MessageStats>;
   /** The room's live info (cannot fail). */
   info(): RoomInfo;
+  /** A relay shard (rooms/RelayShard.ts) attaches to this owner room: the state now, then frames. */
+  shardAttach(relayId: string): Outcome<ShardSnapshot>;
+  /** A relay closed (its sessions left before). */
+  shardDetach(relayId: string): Outcome<null>;
+  /** A member connection arrived at a relay: the entry as the owner's own onJoin runs it. Answers the room's last seq. */
+  shardJoin(
+    relayId: string,
+    sessionId: string,
+    entry: AdmittedEntry,
+    options: Record<string, unknown>,
+  ): Promise<Outcome<{ lastSeq: number }>>;
+  /** A relay's connection left for good, with its close code and the room it switched to, if any. */
+  shardLeave(relayId: string, sessionId: string, code: number | null, switchingTo: string | null): Outcome<null>;
+  /** A relay's connection dropped; the relay holds its reconnection window. */
+  shardDrop(relayId: string, sessionId: string): Outcome<null>;
+  /** A relay's dropped connection came back. */
+  shardReconnect(relayId: string, sessionId: string): Outcome<null>;
+  /** A member request (ClientRequest) arriving at a relay, answered as if made here. */
+  shardRequest(relayId: string, sessionId: string, type: string, body: unknown): Promise<Outcome<unknown>>;
 }
 
 /** The name of a {@link ChatRoomOperations} method. */
@@ -77,4 +98,11 @@ export const ROOM_OPERATIONS: { readonly [K in RoomOperation]: OperationShape<An
   operatorQueryAttributes: { answer: "outcome" },
   operatorMessageStats: { answer: "outcome" },
   info: { answer: "value", timeoutMs: 2000 },
+  shardAttach: { answer: "outcome" },
+  shardDetach: { answer: "outcome" },
+  shardJoin: { answer: "outcome", timeoutMs: 10_000 },
+  shardLeave: { answer: "outcome" },
+  shardDrop: { answer: "outcome" },
+  shardReconnect: { answer: "outcome" },
+  shardRequest: { answer: "outcome", timeoutMs: 10_000 },
 };

@@ -48,6 +48,8 @@ export const Scope = {
 export const Topic = {
   /** Commands and change notices for one room, wherever it lives: {@link RoomCommand}. */
   room: (roomId: string) => `room:${roomId}`,
+  /** An owner room's frames to its relay shards on other processes (rooms/shardWire.ts). */
+  shard: (roomId: string) => `shard:${roomId}`,
   /** Changes that concern every room (global mute, app-wide lists, broadcast): {@link RoomCommand} too. */
   allRooms: "rooms:*",
 } as const;

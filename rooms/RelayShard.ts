@@ -1,0 +1,235 @@
+/**
+ * The relay side of a live room spread over processes (docs/scaling.md "Live rooms"). A relay is a
+ * Colyseus room on another process than the chatroom's owner room: it holds member sockets, asks
+ * the owner to decide everything (entry, messages, moderation, attributes, member pages...), and
+ * fans out the owner's frames to its own connections. Its state is the owner's, applied from the
+ * frames (rooms/stateMirror.ts), so plain SDK clients read the same `state` wherever they sit.
+ */
+import type { Client } from "@colyseus/core";
+import { ChatError, ErrorCode } from "../src/core/errors";
+import { ExitReason, CloseCodeOf, opensReconnectionWindow } from "../src/core/exitReasons";
+import type { AdmittedEntry } from "../src/service/entry";
+import type { ChatContext } from "../src/service/context";
+import { Topic } from "../src/service/scopes";
+import { ServerMessage, type HistorySync, type RoomMessage } from "../src/protocol";
+import { flushWrites } from "../src/transport/CoalescingClient";
+import type { ChatState } from "./ChatState";
+import { JOIN_HISTORY_COUNT } from "./MessagePipeline";
+import { applyStateOps } from "./stateMirror";
+import { relayClaim, type ShardFrame, type ShardSend, type ShardSnapshot } from "../src/service/shardWire";
+
+/** How often a relay checks that its owner's process lives. */
+export const OWNER_WATCH_MS = 1000;
+
+/** What a relay needs from its Colyseus room. */
+export interface RelayHost {
+  readonly ctx: ChatContext;
+  /** The chatroom id (the owner's Colyseus room id). */
+  readonly chatroomId: string;
+  /** This relay's Colyseus room id. */
+  readonly relayId: string;
+  readonly state: ChatState;
+  /** This room's connection of a session, if here. */
+  client(sessionId: string): Client | undefined;
+  /** Broadcast to this relay's connections only. */
+  broadcastLocal(type: string, payload: unknown, except: Client[], afterNextPatch: boolean): void;
+  /** Closes every connection here with `code`; the room then disposes. */
+  closeAll(code: number): void;
+}
+
+/** Colyseus' allowReconnection answer (a Deferred): rejecting it ends the window. */
+export interface ReconnectionWindow {
+  reject?: (reason?: unknown) => void;
+  catch(onRejected: () => undefined): unknown;
+}
+
+/** A relay's calls of the owner room (ChatRoom's `shard*` operations), through ctx.directory. */
+function owner(host: RelayHost) {
+  return host.ctx.directory.room(host.chatroomId);
+}
+
+/** See the file comment. */
+export class RelayShard {
+  private frame = -1;
+  private ownerId: string | undefined;
+  /** Frames that arrived before the snapshot they follow. */
+  private early: ShardFrame[] | undefined = [];
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private watch: NodeJS.Timeout | undefined;
+  private lastSeq = 0;
+  /** Reconnection windows of this relay's connections, by session. */
+  private readonly windows = new Map<string, (reason?: unknown) => void>();
+  private closing = false;
+
+  constructor(private readonly host: RelayHost) {}
+
+  /** Claims the relay's liveness mark, listens to the owner's frames and attaches. Throws ROOM_NOT_EXIST when the owner is gone. */
+  async start(): Promise<void> {
+    const { ctx, chatroomId, relayId } = this.host;
+    if (!(await ctx.claims.claim(relayClaim(relayId)))) {
+      throw new ChatError(ErrorCode.ROOM_ALREADY_EXISTS, `relay ${relayId} already exists`);
+    }
+    this.unsubscribe = await ctx.store.bus.subscribe(Topic.shard(chatroomId), (payload) => this.onFrame(payload as ShardFrame));
+    await this.attach();
+    this.watch = setInterval(() => void this.checkOwner(), OWNER_WATCH_MS).unref();
+  }
+
+  /** A connection arrives: the owner admits the member (hooks, counts, events), then it gets the room's last messages. */
+  async join(client: Client, entry: AdmittedEntry, options: unknown): Promise<void> {
+    const { lastSeq } = await owner(this.host).shardJoin(this.host.relayId, client.sessionId, entry, jsonOptions(options));
+    const upTo = Math.max(lastSeq, this.lastSeq);
+    const messages: RoomMessage[] = await this.host.ctx.store.history.query(this.host.chatroomId, {
+      beforeSeq: upTo + 1,
+      limit: JOIN_HISTORY_COUNT,
+      direction: "backward",
+    });
+    client.send(ServerMessage.JOIN_HISTORY, { messages, lastSeq: upTo } satisfies HistorySync);
+  }
+
+  /** A member request, answered by the owner. */
+  request(client: Client, type: string, body: unknown): Promise<unknown> {
+    return owner(this.host).shardRequest(this.host.relayId, client.sessionId, type, body ?? null);
+  }
+
+  /** A connection dropped: the relay keeps its reconnection window and tells the owner. */
+  dropped(client: Client, code: number | undefined, allowReconnection: () => ReconnectionWindow): void {
+    if (!opensReconnectionWindow(code)) return;
+    const window = allowReconnection();
+    if (window.reject) this.windows.set(client.sessionId, window.reject.bind(window));
+    void window.catch(() => undefined);
+    this.tellOwner(owner(this.host).shardDrop(this.host.relayId, client.sessionId), "a dropped connection");
+  }
+
+  reconnected(client: Client): void {
+    this.windows.delete(client.sessionId);
+    this.tellOwner(owner(this.host).shardReconnect(this.host.relayId, client.sessionId), "a reconnection");
+  }
+
+  left(client: Client, code: number | undefined, switchingTo: string | undefined): void {
+    this.windows.delete(client.sessionId);
+    if (this.closing) return;
+    this.tellOwner(owner(this.host).shardLeave(this.host.relayId, client.sessionId, code ?? null, switchingTo ?? null), "a leave");
+  }
+
+  async dispose(): Promise<void> {
+    clearInterval(this.watch);
+    const { ctx, relayId } = this.host;
+    await Promise.allSettled([
+      this.unsubscribe?.(),
+      ctx.claims.release(relayClaim(relayId)),
+      this.closing ? Promise.resolve() : owner(this.host).shardDetach(relayId),
+    ]);
+  }
+
+  private async attach(): Promise<void> {
+    this.early = [];
+    const snapshot: ShardSnapshot = await owner(this.host).shardAttach(this.host.relayId);
+    this.ownerId = snapshot.owner;
+    this.frame = snapshot.frame;
+    this.lastSeq = Math.max(this.lastSeq, snapshot.lastSeq);
+    applyStateOps(this.host.state, snapshot.ops);
+    const early = this.early;
+    this.early = undefined;
+    for (const frame of early) this.onFrame(frame);
+  }
+
+  private onFrame(frame: ShardFrame): void {
+    if (this.early) {
+      this.early.push(frame);
+      return;
+    }
+    if (frame.owner !== this.ownerId || frame.f <= this.frame) return;
+    if (frame.f !== this.frame + 1) {
+      // a frame was lost (the subscription blipped): members catch up on messages by their seq
+      // gap (ChatClient syncs), and the state comes back whole from a new snapshot
+      console.warn(`relay ${this.host.relayId}: frames ${this.frame + 1}..${frame.f - 1} missed; attaching again`);
+      void this.attach().catch((e: unknown) => console.error(`relay ${this.host.relayId}: attaching again failed:`, e));
+      return;
+    }
+    this.frame = frame.f;
+    for (const send of frame.s) this.apply(send);
+  }
+
+  private apply(send: ShardSend): void {
+    switch (send.t) {
+      case "ops":
+        applyStateOps(this.host.state, send.ops);
+        break;
+      case "all": {
+        const except = (send.except ?? []).flatMap((sessionId) => this.host.client(sessionId) ?? []);
+        if (send.type === ServerMessage.MESSAGES) this.noteMessages(send.payload as RoomMessage[]);
+        this.host.broadcastLocal(send.type, send.payload, except, send.afterNextPatch === true);
+        if (send.type === ServerMessage.MESSAGES) flushWrites();
+        break;
+      }
+      case "to":
+        this.host.client(send.session)?.send(send.type, send.payload);
+        break;
+      case "close":
+        this.host.client(send.session)?.leave(send.code);
+        this.endWindow(send.session);
+        break;
+      case "end":
+        this.endWindow(send.session);
+        break;
+      case "closeAll":
+        this.closing = true;
+        this.host.closeAll(send.code);
+        break;
+    }
+  }
+
+  private noteMessages(messages: RoomMessage[]): void {
+    const last = messages.at(-1);
+    if (last && last.seq > this.lastSeq) this.lastSeq = last.seq;
+  }
+
+  private endWindow(sessionId: string): void {
+    this.windows.get(sessionId)?.(new Error("reconnection window closed"));
+    this.windows.delete(sessionId);
+  }
+
+  /**
+   * The owner's process died (its claim is gone or held by a dead connection, twice in a row):
+   * the relay closes its connections as a shutdown, so ChatClient re-enters at once and the
+   * first to arrive brings the room back from its snapshot on a live process.
+   */
+  private ownerSuspect = false;
+  private async checkOwner(): Promise<void> {
+    const { claims } = this.host.ctx.store;
+    let alive: boolean;
+    try {
+      const holder = await claims.holder(this.host.chatroomId);
+      alive = holder !== undefined && (claims.isAlive ? await claims.isAlive(holder) : true);
+    } catch {
+      return;
+    }
+    if (alive) {
+      this.ownerSuspect = false;
+      return;
+    }
+    if (!this.ownerSuspect) {
+      this.ownerSuspect = true;
+      return;
+    }
+    console.warn(`relay ${this.host.relayId}: the owner of ${this.host.chatroomId} is gone; closing for its members to re-enter`);
+    this.closing = true;
+    this.host.closeAll(CloseCodeOf[ExitReason.SHUTDOWN]);
+  }
+
+  private tellOwner(call: Promise<unknown>, what: string): void {
+    call.catch((e: unknown) => {
+      if (!this.closing)
+        console.error(`relay ${this.host.relayId}: telling the owner of ${what} failed:`, e instanceof Error ? e.message : e);
+    });
+  }
+}
+
+/** Join options as they cross to the owner: JSON only. */
+function jsonOptions(options: unknown): Record<string, unknown> {
+  try {
+    return JSON.parse(JSON.stringify(options ?? {})) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * How a relay shard's synchronized state follows its owner's (docs/scaling.md). The owner keeps a
+ * plain copy of what it last sent ({@link StateMirror}) and, at each of its patches while relays
+ * are attached, turns the difference into {@link StateOp}s; a relay applies them to its own
+ * ChatState ({@link applyStateOps}), whose Colyseus encoder then patches its clients as the
+ * owner's patches its own. Comparing at patch time, instead of hooking every write, keeps one
+ * place that knows the state's shape: a field added to ChatState is mirrored by adding it here.
+ */
+import { MapSchema } from "@colyseus/schema";
+import { MemberState, type ChatState } from "./ChatState";
+import type { MemberWire, StateOp } from "../src/service/shardWire";
+
+export type { MemberWire, StateOp };
+
+function memberWire(member: MemberState): MemberWire {
+  const fields = member.fields ? Object.fromEntries(member.fields.entries()) : null;
+  return [member.userName, member.joinedAt, member.online, member.devices, fields];
+}
+
+/** Ops turning the string map `last` into `now`, recording `now` in `last`. */
+function diffMap(
+  now: MapSchema<string>,
+  last: Map<string, string>,
+  set: (key: string, value: string) => StateOp,
+  gone: (key: string) => StateOp,
+): StateOp[] {
+  const ops: StateOp[] = [];
+  for (const key of last.keys()) {
+    if (!now.has(key)) {
+      last.delete(key);
+      ops.push(gone(key));
+    }
+  }
+  for (const [key, value] of now.entries()) {
+    if (last.get(key) === value) continue;
+    last.set(key, value);
+    ops.push(set(key, value));
+  }
+  return ops;
+}
+
+/** The owner's copy of the state as its relays have it. */
+export class StateMirror {
+  private room: string | undefined;
+  private count = -1;
+  private slow = -1;
+  /** Listed members by userId: their wire form as JSON, to compare. */
+  private readonly members = new Map<string, string>();
+  private readonly attributes = new Map<string, string>();
+  private readonly roles = new Map<string, string>();
+
+  /** The changes since the last call (all of the state on the first), now recorded as sent. */
+  diff(state: ChatState): StateOp[] {
+    const ops: StateOp[] = [];
+    const room = JSON.stringify([state.roomId, state.roomName, state.createdAt]);
+    if (room !== this.room) {
+      this.room = room;
+      ops.push(["room", state.roomId, state.roomName, state.createdAt]);
+    }
+    if (state.memberCount !== this.count) ops.push(["count", (this.count = state.memberCount)]);
+    if (state.slowModeSeconds !== this.slow) ops.push(["slow", (this.slow = state.slowModeSeconds)]);
+    for (const userId of this.members.keys()) {
+      if (!state.members.has(userId)) {
+        this.members.delete(userId);
+        ops.push(["memberGone", userId]);
+      }
+    }
+    for (const [userId, member] of state.members.entries()) {
+      const wire = memberWire(member);
+      const json = JSON.stringify(wire);
+      if (this.members.get(userId) === json) continue;
+      this.members.set(userId, json);
+      ops.push(["member", userId, wire]);
+    }
+    ops.push(
+      ...diffMap(
+        state.attributes,
+        this.attributes,
+        (k, v) => ["attr", k, v],
+        (k) => ["attrGone", k],
+      ),
+    );
+    ops.push(
+      ...diffMap(
+        state.roles,
+        this.roles,
+        (k, v) => ["role", k, v],
+        (k) => ["roleGone", k],
+      ),
+    );
+    return ops;
+  }
+}
+
+/** The whole state as ops, for a relay that attaches now. */
+export function fullStateOps(state: ChatState): StateOp[] {
+  return new StateMirror().diff(state);
+}
+
+function setFields(member: MemberState, fields: Record<string, string> | null): void {
+  const entries = Object.entries(fields ?? {});
+  if (entries.length === 0) {
+    if (member.fields !== undefined) member.fields = undefined;
+    return;
+  }
+  const now = member.fields;
+  if (now?.size === entries.length && entries.every(([k, v]) => now.get(k) === v)) return;
+  member.fields = new MapSchema<string>(new Map(entries));
+}
+
+/** Applies an owner's ops to a relay's state, in order. */
+export function applyStateOps(state: ChatState, ops: readonly StateOp[]): void {
+  for (const op of ops) {
+    switch (op[0]) {
+      case "room":
+        [, state.roomId, state.roomName, state.createdAt] = op;
+        break;
+      case "count":
+        state.memberCount = op[1];
+        break;
+      case "slow":
+        state.slowModeSeconds = op[1];
+        break;
+      case "member": {
+        const [, userId, [userName, joinedAt, online, devices, fields]] = op;
+        let member = state.members.get(userId);
+        if (!member) {
+          member = new MemberState();
+          member.userId = userId;
+          state.members.set(userId, member);
+        }
+        member.userName = userName;
+        member.joinedAt = joinedAt;
+        member.online = online;
+        member.devices = devices;
+        setFields(member, fields);
+        break;
+      }
+      case "memberGone":
+        state.members.delete(op[1]);
+        break;
+      case "attr":
+        state.attributes.set(op[1], op[2]);
+        break;
+      case "attrGone":
+        state.attributes.delete(op[1]);
+        break;
+      case "role":
+        state.roles.set(op[1], op[2]);
+        break;
+      case "roleGone":
+        state.roles.delete(op[1]);
+        break;
+    }
+  }
+}
