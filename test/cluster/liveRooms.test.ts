@@ -1,9 +1,11 @@
 import type { Room } from "@colyseus/sdk";
+import { Redis } from "ioredis";
 import { startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
 import { describeWithRedisServer } from "../helpers/redis";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { sdkEnter, waitFor, leaveCode } from "../helpers/server";
 import type { RoomMessage } from "../../src/protocol";
+import { ErrorCode } from "../../src/core/errors";
 
 const creds: OperatorCredentials = { appKey: "live-key", appSecret: "live-secret" };
 
@@ -24,13 +26,22 @@ async function enter(via: ServerProcess, roomId: string, userId: string): Promis
 const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) =>
   signedPost(via.httpUrl, path, params, creds);
 
+const memberCount = (m: Member) => (m.room.state as { memberCount?: number }).memberCount;
+const onRelay = (m: Member) => m.room.roomId !== m.room.roomId.split("_relay_")[0];
+
 describeWithRedisServer("a live room spans three processes (owner + relay shards)", () => {
   let redis: PrivateRedis;
   let procs: ServerProcess[] = [];
 
   beforeAll(async () => {
     redis = await startPrivateRedis({ persistence: false });
-    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret, CHAT_SHARD_THRESHOLD: "2" };
+    const env = {
+      REDIS_URL: redis.url,
+      CHAT_APP_KEY: creds.appKey,
+      CHAT_APP_SECRET: creds.appSecret,
+      CHAT_SHARD_THRESHOLD: "2",
+      CHAT_RECONNECT_WINDOW_S: "2",
+    };
     procs = await Promise.all([startProcess(env), startProcess(env), startProcess(env)]);
   }, 30_000);
   afterAll(async () => {
@@ -40,30 +51,138 @@ describeWithRedisServer("a live room spans three processes (owner + relay shards
     await redis?.dispose();
   });
 
-  test("joiners past the threshold sit on relays; everyone sees one count and every message once, in seq order", async () => {
+  /** Six members entered through the three processes in turn: two on the owner's process, four on relays. */
+  async function sixMembers(roomId: string): Promise<Member[]> {
     const members: Member[] = [];
-    try {
-      for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, "live", `u${i}`));
-    } catch (e) {
-      console.log(procs.map((p) => p.output()).join("\n=====\n"));
-      throw e;
-    }
-    const colyseusRooms = new Set(members.map((m) => m.room.roomId));
-    expect(colyseusRooms.has("live")).toBe(true);
-    expect(colyseusRooms.size).toBeGreaterThan(1);
-    await waitFor(() => members.every((m) => (m.room.state as { memberCount?: number }).memberCount === 6), 5000);
+    for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, roomId, `u${i}`));
+    await waitFor(() => members.every((m) => memberCount(m) === 6), 5000);
+    return members;
+  }
+
+  test("joiners past the threshold sit on relays; everyone sees one count and every message once, in seq order", async () => {
+    const members = await sixMembers("live");
+    expect(members.filter((m) => !onRelay(m)).map((m) => m.room.roomId)).toEqual(["live", "live"]);
+    const relays = new Set(members.filter(onRelay).map((m) => m.room.roomId));
+    expect(relays.size).toBe(2);
     const sent: RoomMessage[] = [];
     for (const m of members) sent.push(await m.room.request<RoomMessage>("sendMessage", { type: "text", content: `from ${m.userId}` }));
-    const seqs = sent.map((m) => m.seq);
-    await waitFor(() => members.every((m) => m.messages.length >= 6), 5000);
+    // two concurrent senders on different relays too
+    sent.push(
+      ...(await Promise.all(
+        members.filter(onRelay).map((m) => m.room.request<RoomMessage>("sendMessage", { type: "text", content: `again ${m.userId}` })),
+      )),
+    );
+    const seqs = sent.map((m) => m.seq).sort((x, y) => x - y);
+    expect(new Set(seqs).size).toBe(sent.length);
+    await waitFor(() => members.every((m) => m.messages.length >= sent.length), 5000);
     for (const m of members) expect(m.messages.map((x) => x.seq)).toEqual(seqs);
     const reply = await op(procs[1]!, "/chatroom/user/query.json", { chatroomId: "live", count: 100, order: 1 });
     expect(reply.body).toMatchObject({ code: 200, total: 6 });
-    const kicked = members.find((m) => m.room.roomId !== "live")!;
-    const code = leaveCode(kicked.room);
-    expect((await op(procs[2]!, "/chatroom/user/kick.json", { chatroomId: "live", userId: [kicked.userId] })).body.code).toBe(200);
-    expect(await code).toBe(4101);
-    await waitFor(() => members.every((m) => m === kicked || (m.room.state as { memberCount?: number }).memberCount === 5), 5000);
-    await Promise.all(members.filter((m) => m !== kicked).map((m) => m.room.leave()));
+    // a member page asked on a relay covers every shard
+    const page = await members.find(onRelay)!.room.request<{ members: { userId: string }[]; memberCount: number }>("queryMembers", {});
+    expect(page.memberCount).toBe(6);
+    expect(page.members.map((x) => x.userId).sort()).toEqual(["u0", "u1", "u2", "u3", "u4", "u5"]);
+    await Promise.all(members.map((m) => m.room.leave()));
   }, 30_000);
+
+  test("attributes, mutes, kicks and the dismissal reach members on every shard", async () => {
+    const members = await sixMembers("mod");
+    const relayMember = members.find(onRelay)!;
+    await relayMember.room.request("setAttributes", { attributes: { topic: "live" } });
+    await waitFor(
+      () => members.every((m) => (m.room.state as { attributes: Map<string, string> }).attributes.get("topic") === "live"),
+      5000,
+    );
+    expect(
+      (await op(procs[0]!, "/chatroom/user/gag/add.json", { chatroomId: "mod", userId: [relayMember.userId], minute: 5 })).body.code,
+    ).toBe(200);
+    await expect(relayMember.room.request("sendMessage", { type: "text", content: "muted?" })).rejects.toMatchObject({
+      reason: { code: ErrorCode.MUTED },
+    });
+    const kicked = members.filter(onRelay)[1]!;
+    const kickCode = leaveCode(kicked.room);
+    expect((await op(procs[2]!, "/chatroom/user/kick.json", { chatroomId: "mod", userId: [kicked.userId] })).body.code).toBe(200);
+    expect(await kickCode).toBe(4101);
+    await waitFor(() => members.every((m) => m === kicked || memberCount(m) === 5), 5000);
+    const rest = members.filter((m) => m !== kicked);
+    const dismissed = rest.map((m) => leaveCode(m.room));
+    expect((await op(procs[1]!, "/chatroom/destroy.json", { chatroomId: ["mod"] })).body.code).toBe(200);
+    expect(await Promise.all(dismissed)).toEqual(rest.map(() => 4102));
+  }, 30_000);
+});
+
+describeWithRedisServer("a live room survives the death of a relay's process and of its owner's", () => {
+  let redis: PrivateRedis;
+  let admin: Redis;
+  let procs: ServerProcess[] = [];
+
+  beforeEach(async () => {
+    redis = await startPrivateRedis({ persistence: true });
+    admin = new Redis(redis.url);
+    const env = {
+      REDIS_URL: redis.url,
+      CHAT_APP_KEY: creds.appKey,
+      CHAT_APP_SECRET: creds.appSecret,
+      CHAT_SHARD_THRESHOLD: "2",
+      CHAT_RECONNECT_WINDOW_S: "2",
+      CHAT_KICKOUT_MODE: "timer",
+    };
+    procs = await Promise.all([startProcess(env), startProcess(env), startProcess(env)]);
+  }, 30_000);
+  afterEach(async () => {
+    admin.disconnect();
+    await Promise.all(procs.map((p) => p.stop()));
+    await stopAllProcesses();
+    await redis.dispose();
+  });
+
+  /** The process hosting Colyseus room `roomId`, from Colyseus' listings in Redis. */
+  async function hostOf(roomId: string): Promise<ServerProcess> {
+    const listing = await admin.hget("roomcaches", roomId);
+    const address = listing === null ? undefined : (JSON.parse(listing) as { publicAddress?: string }).publicAddress;
+    const host = procs.find((p) => `127.0.0.1:${p.port}` === address);
+    if (!host) throw new Error(`no process hosts ${roomId}`);
+    return host;
+  }
+
+  async function sixMembers(roomId: string): Promise<Member[]> {
+    const members: Member[] = [];
+    for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, roomId, `u${i}`));
+    await waitFor(() => members.every((m) => memberCount(m) === 6), 5000);
+    return members;
+  }
+
+  test("kill -9 of a relay's process: only its members go (offline), and the room goes on for the rest", async () => {
+    const members = await sixMembers("k1");
+    const owner = await hostOf("k1");
+    const relayMembers = members.filter(onRelay);
+    const victimRelay = (await Promise.all(relayMembers.map(async (m) => ({ m, host: await hostOf(m.room.roomId) })))).find(
+      (x) => x.host !== owner,
+    )!;
+    const lost = members.filter((m) => m.room.roomId === victimRelay.m.room.roomId);
+    const survivors = members.filter((m) => !lost.includes(m));
+    victimRelay.host.child.kill("SIGKILL");
+    // found dead within ~2 s, then the 2 s window: the members on it leave as OFFLINE
+    await waitFor(() => survivors.every((m) => memberCount(m) === survivors.length), 15_000);
+    const after = await survivors[0]!.room.request<RoomMessage>("sendMessage", { type: "text", content: "still here" });
+    await waitFor(() => survivors.every((m) => m.messages.some((x) => x.seq === after.seq)), 5000);
+    await Promise.all(survivors.map((m) => m.room.leave()));
+  }, 40_000);
+
+  test("kill -9 of the owner's process: relays close as a shutdown, and the room comes back with every accepted message", async () => {
+    const members = await sixMembers("k2");
+    const owner = await hostOf("k2");
+    const accepted: RoomMessage[] = [];
+    for (const m of members)
+      accepted.push(await m.room.request<RoomMessage>("sendMessage", { type: "text", content: `before ${m.userId}` }));
+    const onRelays = members.filter(onRelay).filter((m) => m.room.roomId.length > 0);
+    const closed = onRelays.map((m) => leaveCode(m.room));
+    owner.child.kill("SIGKILL");
+    expect(await Promise.all(closed)).toEqual(onRelays.map(() => 4001));
+    const alive = procs.filter((p) => p !== owner);
+    const back = await enter(alive[0]!, "k2", "u0");
+    const history = await back.room.request<RoomMessage[]>("queryHistory", { count: 50 });
+    expect(history.map((x) => x.messageID)).toEqual(expect.arrayContaining(accepted.map((x) => x.messageID)));
+    await back.room.leave();
+  }, 40_000);
 });
