@@ -23,6 +23,12 @@ async function enter(via: ServerProcess, roomId: string, userId: string): Promis
   return member;
 }
 
+/** A chat request's answer, typed by the caller. */
+async function ask<T>(room: Room, type: string, body: unknown): Promise<T> {
+  const answer: unknown = await room.request(type, body);
+  return answer as T;
+}
+
 const op = (via: ServerProcess, path: string, params: Record<string, string | number | string[]>) =>
   signedPost(via.httpUrl, path, params, creds);
 
@@ -65,11 +71,11 @@ describeWithRedisServer("a live room spans three processes (owner + relay shards
     const relays = new Set(members.filter(onRelay).map((m) => m.room.roomId));
     expect(relays.size).toBe(2);
     const sent: RoomMessage[] = [];
-    for (const m of members) sent.push(await m.room.request<RoomMessage>("sendMessage", { type: "text", content: `from ${m.userId}` }));
+    for (const m of members) sent.push(await ask<RoomMessage>(m.room, "sendMessage", { type: "text", content: `from ${m.userId}` }));
     // two concurrent senders on different relays too
     sent.push(
       ...(await Promise.all(
-        members.filter(onRelay).map((m) => m.room.request<RoomMessage>("sendMessage", { type: "text", content: `again ${m.userId}` })),
+        members.filter(onRelay).map((m) => ask<RoomMessage>(m.room, "sendMessage", { type: "text", content: `again ${m.userId}` })),
       )),
     );
     const seqs = sent.map((m) => m.seq).sort((x, y) => x - y);
@@ -79,7 +85,7 @@ describeWithRedisServer("a live room spans three processes (owner + relay shards
     const reply = await op(procs[1]!, "/chatroom/user/query.json", { chatroomId: "live", count: 100, order: 1 });
     expect(reply.body).toMatchObject({ code: 200, total: 6 });
     // a member page asked on a relay covers every shard
-    const page = await members.find(onRelay)!.room.request<{ members: { userId: string }[]; memberCount: number }>("queryMembers", {});
+    const page = await ask<{ members: { userId: string }[]; memberCount: number }>(members.find(onRelay)!.room, "queryMembers", {});
     expect(page.memberCount).toBe(6);
     expect(page.members.map((x) => x.userId).sort()).toEqual(["u0", "u1", "u2", "u3", "u4", "u5"]);
     await Promise.all(members.map((m) => m.room.leave()));
@@ -164,7 +170,7 @@ describeWithRedisServer("a live room survives the death of a relay's process and
     victimRelay.host.child.kill("SIGKILL");
     // found dead within ~2 s, then the 2 s window: the members on it leave as OFFLINE
     await waitFor(() => survivors.every((m) => memberCount(m) === survivors.length), 15_000);
-    const after = await survivors[0]!.room.request<RoomMessage>("sendMessage", { type: "text", content: "still here" });
+    const after = await ask<RoomMessage>(survivors[0]!.room, "sendMessage", { type: "text", content: "still here" });
     await waitFor(() => survivors.every((m) => m.messages.some((x) => x.seq === after.seq)), 5000);
     await Promise.all(survivors.map((m) => m.room.leave()));
   }, 40_000);
@@ -173,15 +179,14 @@ describeWithRedisServer("a live room survives the death of a relay's process and
     const members = await sixMembers("k2");
     const owner = await hostOf("k2");
     const accepted: RoomMessage[] = [];
-    for (const m of members)
-      accepted.push(await m.room.request<RoomMessage>("sendMessage", { type: "text", content: `before ${m.userId}` }));
+    for (const m of members) accepted.push(await ask<RoomMessage>(m.room, "sendMessage", { type: "text", content: `before ${m.userId}` }));
     const onRelays = members.filter(onRelay).filter((m) => m.room.roomId.length > 0);
     const closed = onRelays.map((m) => leaveCode(m.room));
     owner.child.kill("SIGKILL");
     expect(await Promise.all(closed)).toEqual(onRelays.map(() => 4001));
     const alive = procs.filter((p) => p !== owner);
     const back = await enter(alive[0]!, "k2", "u0");
-    const history = await back.room.request<RoomMessage[]>("queryHistory", { count: 50 });
+    const history = await ask<RoomMessage[]>(back.room, "queryHistory", { count: 50 });
     expect(history.map((x) => x.messageID)).toEqual(expect.arrayContaining(accepted.map((x) => x.messageID)));
     await back.room.leave();
   }, 40_000);
