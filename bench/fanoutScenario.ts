@@ -54,7 +54,18 @@ export async function connectClients(
   return workers;
 }
 
-async function round(server: BenchServer, receivers: BenchWorker[], sender: BenchWorker, messages: number, rate: number, senders = 1) {
+/**
+ * One measured round: every receiver armed, `messages` sent, every receiver done; the server's CPU
+ * over the round from two `server.stats()` calls (the shard scenario sums its processes there).
+ */
+export async function round(
+  server: BenchServer,
+  receivers: BenchWorker[],
+  sender: BenchWorker,
+  messages: number,
+  rate: number,
+  senders = 1,
+) {
   const before = await server.stats();
   for (const w of receivers) w.command({ cmd: "expect", messages: messages * senders });
   // the sender starts once every receiver counts: a busy worker may read its IPC late, after the first messages

@@ -1,16 +1,16 @@
 /**
  * `npm run bench [-- <scenario>...]`: every scenario (or the ones named: fanout500, fanout2000,
- * paced, senders, rooms, joins, joins5000, memory), saved to bench/RESULTS.md; ends with the
+ * paced, senders, rooms, joins, joins5000, memory, shard4000), saved to bench/RESULTS.md; ends with the
  * `fanout:` line when the 500-receiver burst ran. BENCH_PACED_SECONDS shortens the paced, senders
  * and rooms scenarios (default 10 s; a shorter run is saved all the same, its description says so).
  */
 import { assertFileLimit } from "./lib/procs";
-import { fanout, fanoutLine, joins, memory, rooms } from "./scenarios";
+import { fanout, fanoutLine, joins, memory, rooms, shard } from "./scenarios";
 
 /** Runs per system of each paced scenario (their p99 moves from run to run; the median is reported); BENCH_RUNS overrides. */
 const PACED_RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-const ALL = ["fanout500", "fanout2000", "paced", "senders", "rooms", "joins", "joins5000", "memory"] as const;
+const ALL = ["fanout500", "fanout2000", "paced", "senders", "rooms", "joins", "joins5000", "memory", "shard4000"] as const;
 
 /** Seconds of each paced run (BENCH_PACED_SECONDS, default 10). */
 function pacedSeconds(): number {
@@ -53,6 +53,13 @@ async function main(): Promise<void> {
   if (run.has("joins")) await joins(1000, 120_000);
   if (run.has("joins5000")) await joins(5000, 240_000);
   if (run.has("memory")) await memory(2000);
+  // BENCH_SHARD_RECEIVERS: a smaller room for a short look (saved under its own id)
+  if (run.has("shard4000"))
+    await shard(
+      Number(process.env.BENCH_SHARD_RECEIVERS ?? 4000),
+      { burst: { messages: 100, rounds: 3 }, paced: { rate: 20, seconds } },
+      PACED_RUNS,
+    );
   if (line) console.log(line);
 }
 

@@ -3,6 +3,7 @@ import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario"
 import { runJoinStorm } from "./joinScenario";
 import { runRooms } from "./roomsScenario";
 import { runMemory, type MemoryResult } from "./memoryScenario";
+import { runShard, type ShardFigures, type ShardModes } from "./shardScenario";
 import { save, type Row, type Scenario } from "./lib/results";
 import { SYSTEMS, type SystemName } from "./lib/protocol";
 import { median } from "./lib/stats";
@@ -214,4 +215,122 @@ export async function memory(members: number): Promise<void> {
       rows,
     }),
   );
+}
+
+/**
+ * One live room of `receivers` over 2 processes against the same room on 1 process (issue 13),
+ * `runs` pairs (1 process, then 2, back to back); each figure is the median over the runs, the
+ * 2-process and per-relay figures taken against the 1-process run of the same pair. Saved as
+ * four sections: burst and paced totals, burst and paced per-relay costs.
+ */
+export async function shard(receivers: number, modes: ShardModes, runs: number): Promise<void> {
+  const pairs: { one: Awaited<ReturnType<typeof runShard>>; two: Awaited<ReturnType<typeof runShard>> }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const results = [];
+    for (const processes of [1, 2] as const) {
+      log(`shard-${receivers}: ${processes} process${processes > 1 ? "es" : ""}${runs > 1 ? ` (run ${i + 1} of ${runs})` : ""} ...`);
+      const r = await runShard(processes, receivers, modes);
+      for (const f of [r.burst, r.paced])
+        log(
+          `  ${f.mode}: ${Math.round(f.deliveriesPerS)} deliveries/s, p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms, ${f.cpuUsPerDelivery.toFixed(3)} CPU µs/delivery (per process µs/message: ${f.cpuUsPerMessage.map((us) => us.toFixed(0)).join(", ")}, net of idle ${f.netCpuUsPerMessage.map((us) => us.toFixed(0)).join(", ")}; idle ${f.idleCpuMsPerS.map((ms) => ms.toFixed(1)).join(", ")} ms/s), Redis ${f.redisCommandsPerMessage.toFixed(2)} cmds, ${f.publishesPerMessage.toFixed(2)} publishes, ${f.redisInBytesPerMessage.toFixed(0)} B in, ${f.redisOutBytesPerMessage.toFixed(0)} B out per message; seated ${f.seated.join(" + ")}${f.refused ? `, ${f.refused} refused` : ""}`,
+        );
+      results.push(r);
+    }
+    const [one, two] = results;
+    if (!one || !two) throw new Error("a shard run is missing");
+    pairs.push({ one, two });
+  }
+  const size = receivers.toLocaleString("en-US");
+  const setup = `One room, ${size} receivers and one sender, ~100-byte messages, the chat server on a private redis-server (history, presence and matchmaking on Redis in both). 1 process: CHAT_SHARD_THRESHOLD=0, every member on the room's owner. 2 processes: CHAT_SHARD_THRESHOLD=${Math.ceil(receivers / 2) + 1}; the sender and the first ${Math.ceil(receivers / 2).toLocaleString("en-US")} receivers sit on the owner, the rest on one relay shard on the other process (the owner publishes each turn's batch once on Redis, the relay fans it out). Each run starts a fresh redis-server and fresh processes. ${runs} run${runs > 1 ? "s" : ""} per setup (1 process, then 2, back to back); every figure is the median over runs.`;
+  for (const kind of ["burst", "paced"] as const) {
+    const how =
+      kind === "burst"
+        ? `a burst of ${modes.burst.messages} messages as fast as the sender can, ${modes.burst.rounds} rounds after a warm-up (median round; latency over all rounds)`
+        : `${modes.paced.rate} messages/s for ${modes.paced.seconds} s after a 1 s warm-up at that rate`;
+    const id = `shard-${receivers}-${kind === "burst" ? "burst" : `paced${modes.paced.rate}`}`;
+    const of = (pick: (f: ShardFigures, pair: "one" | "two") => number, which: "one" | "two") =>
+      median(pairs.map((p) => pick(p[which][kind], which)));
+    const perPair = (pick: (one: ShardFigures, two: ShardFigures) => number) => median(pairs.map((p) => pick(p.one[kind], p.two[kind])));
+    // the per-relay figures are net of each process's idle CPU (heartbeats, presence, watches), which no message causes
+    const net = (f: ShardFigures, part: number) => f.netCpuUsPerMessage[part] ?? NaN;
+    const total = (f: ShardFigures) => f.netCpuUsPerMessage.reduce((n, us) => n + us, 0);
+    const idle = (f: ShardFigures) => f.idleCpuMsPerS.reduce((n, ms) => n + ms, 0);
+    const share = (one: ShardFigures, two: ShardFigures, part: number) => total(one) * ((two.seated[part] ?? 0) / (one.seated[0] ?? 1));
+    const loads = pairs.map((p) => p.two[kind].seated.join(" + ")).join("; ");
+    log(
+      save({
+        id,
+        title: `One live room over 2 processes vs 1, ${kind === "burst" ? "burst" : `paced ${modes.paced.rate} messages/s`}, ${size} receivers`,
+        description: `${setup} Sends: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive; CPU = user+system time of every server process, summed, per delivery (target of issue 13: 2 processes <= 1.3x of 1).`,
+        columns: [
+          { key: "dps1", header: "1 process deliveries/s", digits: 0, better: "higher" },
+          { key: "dps2", header: "2 processes deliveries/s", digits: 0, better: "higher" },
+          { key: "p50_1", header: "1 process p50 ms", digits: 1, better: "lower" },
+          { key: "p50_2", header: "2 processes p50 ms", digits: 1, better: "lower" },
+          { key: "p99_1", header: "1 process p99 ms", digits: 1, better: "lower" },
+          { key: "p99_2", header: "2 processes p99 ms", digits: 1, better: "lower" },
+          { key: "cpu1", header: "1 process CPU µs/delivery", digits: 3, better: "lower" },
+          { key: "cpu2", header: "2 processes CPU µs/delivery", digits: 3, better: "lower" },
+          { key: "cpuRatio", header: "CPU 2 ÷ 1", digits: 2, better: "lower" },
+        ],
+        rows: [
+          {
+            system: "chat",
+            dps1: of((f) => f.deliveriesPerS, "one"),
+            dps2: of((f) => f.deliveriesPerS, "two"),
+            p50_1: of((f) => f.p50Ms, "one"),
+            p50_2: of((f) => f.p50Ms, "two"),
+            p99_1: of((f) => f.p99Ms, "one"),
+            p99_2: of((f) => f.p99Ms, "two"),
+            cpu1: of((f) => f.cpuUsPerDelivery, "one"),
+            cpu2: of((f) => f.cpuUsPerDelivery, "two"),
+            cpuRatio: perPair((one, two) => two.cpuUsPerDelivery / one.cpuUsPerDelivery),
+            note:
+              runs > 1
+                ? `runs: CPU 2 ÷ 1 ${pairs.map((p) => (p.two[kind].cpuUsPerDelivery / p.one[kind].cpuUsPerDelivery).toFixed(2)).join(", ")}`
+                : undefined,
+          },
+        ],
+      }),
+    );
+    log(
+      save({
+        id: `${id}-relay`,
+        title: `What a relay shard costs, ${kind === "burst" ? "burst" : `paced ${modes.paced.rate} messages/s`}, ${size} receivers`,
+        description: `From the runs of the section above, per message sent (the 2-process run against the 1-process run of its pair). CPU figures are net of each process's idle CPU (measured for 3 s after the joins with nothing sent: heartbeats, presence, watches; shown in the last two columns, ms of CPU per second summed over processes). "extra" = owner + relay process - 1 process: all the CPU the relay adds. The estimates split it: owner per relay = owner - (1-process CPU x the owner's share of the connections), relay's own = relay process - (1-process CPU x its share); they rest on the 1-process cost per connection, so read them as approximate. Redis figures count every command (INFO left out) and every byte of the redis-server's connections over the measured rounds, idle traffic (presence, claims) included; "added" = 2 processes - 1 process. Seated (owner + relay): ${loads}.`,
+        columns: [
+          { key: "one", header: "1 process CPU µs/msg", digits: 0, better: "lower" },
+          { key: "owner", header: "owner CPU µs/msg", digits: 0, better: "lower" },
+          { key: "relay", header: "relay process CPU µs/msg", digits: 0, better: "lower" },
+          { key: "extra", header: "extra CPU µs/msg", digits: 0, better: "lower" },
+          { key: "ownerPerRelay", header: "owner per relay µs/msg (est.)", digits: 0, better: "lower" },
+          { key: "relayOwn", header: "relay's own µs/msg (est.)", digits: 0, better: "lower" },
+          { key: "cmds", header: "Redis cmds/msg added", digits: 2, better: "lower" },
+          { key: "publishes", header: "PUBLISH/msg", digits: 2, better: "lower" },
+          { key: "inBytes", header: "Redis bytes in/msg added", digits: 0, better: "lower" },
+          { key: "outBytes", header: "Redis bytes out/msg added", digits: 0, better: "lower" },
+          { key: "idle1", header: "1 process idle CPU ms/s", digits: 1, better: "lower" },
+          { key: "idle2", header: "2 processes idle CPU ms/s", digits: 1, better: "lower" },
+        ],
+        rows: [
+          {
+            system: "chat",
+            one: of((f) => total(f), "one"),
+            owner: of((f) => net(f, 0), "two"),
+            relay: of((f) => net(f, 1), "two"),
+            extra: perPair((one, two) => total(two) - total(one)),
+            ownerPerRelay: perPair((one, two) => net(two, 0) - share(one, two, 0)),
+            relayOwn: perPair((one, two) => net(two, 1) - share(one, two, 1)),
+            cmds: perPair((one, two) => two.redisCommandsPerMessage - one.redisCommandsPerMessage),
+            publishes: of((f) => f.publishesPerMessage, "two"),
+            inBytes: perPair((one, two) => two.redisInBytesPerMessage - one.redisInBytesPerMessage),
+            outBytes: perPair((one, two) => two.redisOutBytesPerMessage - one.redisOutBytesPerMessage),
+            idle1: of((f) => idle(f), "one"),
+            idle2: of((f) => idle(f), "two"),
+            note: `1 process: ${of((f) => f.redisCommandsPerMessage, "one").toFixed(2)} Redis cmds, ${of((f) => f.redisInBytesPerMessage, "one").toFixed(0)} B in, ${of((f) => f.redisOutBytesPerMessage, "one").toFixed(0)} B out per message`,
+          },
+        ],
+      }),
+    );
+  }
 }

@@ -150,9 +150,15 @@ export class Processes {
   /**
    * Starts `system`'s server on a free loopback port; from another copy of the project's bench/
    * folder when `benchDir` is given (bench/probe.ts: A/B runs of two versions of the code).
+   * `env` adds to (or overrides) the server's environment: the shard scenario's Redis and port.
    */
-  async server(system: SystemName, benchDir?: string): Promise<BenchServer> {
-    const child = this.spawn(join("servers", SERVER_FILES[system]), { PORT: "0", NODE_ENV: "production" }, { cmd: "exit" }, benchDir);
+  async server(system: SystemName, benchDir?: string, env: Record<string, string> = {}): Promise<BenchServer> {
+    const child = this.spawn(
+      join("servers", SERVER_FILES[system]),
+      { PORT: "0", NODE_ENV: "production", ...env },
+      { cmd: "exit" },
+      benchDir,
+    );
     const channel = new Channel<ServerReady | ServerStats | ServerTrace | { type: "error"; message: string }>(child, `${system} server`);
     const ready = await channel.next("listening", 60_000);
     return {
