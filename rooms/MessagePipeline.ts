@@ -125,7 +125,7 @@ export class MessagePipeline {
       const { type, content, priority } = this.host.beforeMessage ? await this.host.beforeMessage(userId, draft) : draft;
       this.admit(type, priority, this.host.isProtectedUser(userId));
       const shadow = this.host.isShadowBanned(userId, this.ctx.now());
-      const message = shadow ? this.deliverShadow(userId, type, content) : this.deliver(userId, type, content);
+      const message = shadow ? this.deliverShadow(userId, type, content) : await this.deliverStored(userId, type, content);
       if (filtered.flagged.length > 0) {
         this.ctx.events.publish("messageFlagged", {
           roomId: this.host.roomId,
@@ -181,16 +181,29 @@ export class MessagePipeline {
 
   /**
    * Numbers, stores and queues one message for this turn's broadcast batch. History is written
-   * in send order on one connection.
+   * in send order on one connection. Resolves once the store has it, so a sender that sees its
+   * message accepted knows it survives its room's process (a failover brings it back from history);
+   * the members get it without waiting for that.
    */
+  private async deliverStored(senderUserID: string, type: string, content: string): Promise<RoomMessage> {
+    const stored = this.store(senderUserID, type, content);
+    await stored.written;
+    return stored.message;
+  }
+
+  /** {@link deliverStored} without waiting for the store (the operator API's publish). */
   private deliver(senderUserID: string, type: string, content: string): RoomMessage {
+    return this.store(senderUserID, type, content).message;
+  }
+
+  private store(senderUserID: string, type: string, content: string): { message: RoomMessage; written: Promise<void> } {
     const message: RoomMessage = { messageID: generateId(), seq: ++this.seq, timestamp: this.ctx.now(), senderUserID, type, content };
-    this.ctx.store.history.append(this.host.roomId, message, this.ctx.config.historySize).catch((e: unknown) => {
+    const written = this.ctx.store.history.append(this.host.roomId, message, this.ctx.config.historySize).catch((e: unknown) => {
       console.error(`history append failed in room ${this.host.roomId}:`, e);
     });
     this.batcher.push(message);
     this.host.onDelivered(message);
-    return message;
+    return { message, written };
   }
 
   /**

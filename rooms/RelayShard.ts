@@ -45,7 +45,7 @@ export interface ReconnectionWindow {
 
 /** A relay's calls of the owner room (ChatRoom's `shard*` operations), through ctx.directory. */
 function owner(host: RelayHost) {
-  return host.ctx.directory.room(host.chatroomId);
+  return host.ctx.directory.knownRoom(host.chatroomId);
 }
 
 /** See the file comment. */

@@ -12,6 +12,25 @@ import type { MemberWire, StateOp } from "../src/service/shardWire";
 
 export type { MemberWire, StateOp };
 
+/** A listed member's fields as last sent; `fields` by identity (the state replaces a member's fields map whole, never edits it). */
+interface SentMember {
+  userName: string;
+  joinedAt: number;
+  online: boolean;
+  devices: number;
+  fields: MemberState["fields"];
+}
+
+function sameMember(sent: SentMember, member: MemberState): boolean {
+  return (
+    sent.online === member.online &&
+    sent.devices === member.devices &&
+    sent.userName === member.userName &&
+    sent.joinedAt === member.joinedAt &&
+    sent.fields === member.fields
+  );
+}
+
 function memberWire(member: MemberState): MemberWire {
   const fields = member.fields ? Object.fromEntries(member.fields.entries()) : null;
   return [member.userName, member.joinedAt, member.online, member.devices, fields];
@@ -44,8 +63,8 @@ export class StateMirror {
   private room: string | undefined;
   private count = -1;
   private slow = -1;
-  /** Listed members by userId: their wire form as JSON, to compare. */
-  private readonly members = new Map<string, string>();
+  /** Listed members by userId, as last sent. */
+  private readonly members = new Map<string, SentMember>();
   private readonly attributes = new Map<string, string>();
   private readonly roles = new Map<string, string>();
 
@@ -65,12 +84,19 @@ export class StateMirror {
         ops.push(["memberGone", userId]);
       }
     }
+    // compared field by field: this runs at every patch of a room with relays, over up to the
+    // member-list cap, so it must cost next to nothing when nothing changed
     for (const [userId, member] of state.members.entries()) {
-      const wire = memberWire(member);
-      const json = JSON.stringify(wire);
-      if (this.members.get(userId) === json) continue;
-      this.members.set(userId, json);
-      ops.push(["member", userId, wire]);
+      const sent = this.members.get(userId);
+      if (sent && sameMember(sent, member)) continue;
+      this.members.set(userId, {
+        userName: member.userName,
+        joinedAt: member.joinedAt,
+        online: member.online,
+        devices: member.devices,
+        fields: member.fields,
+      });
+      ops.push(["member", userId, memberWire(member)]);
     }
     ops.push(
       ...diffMap(

@@ -49,6 +49,12 @@ export interface RoomDirectory {
    */
   room(roomId: string): RoomCalls;
   /**
+   * {@link room} for a caller that knows the room lives (a relay shard calling its owner, see
+   * rooms/RelayShard.ts): no listing look-up first, so a call costs one remote round trip; a room
+   * that is gone answers ROOM_NOT_EXIST after the call's timeout.
+   */
+  knownRoom(roomId: string): RoomCalls;
+  /**
    * Creates a room of `roomType` through the matchmaker; the room's onCreate applies the rules of
    * creating. Rejects with whatever the matchmaker throws (see entry's toChatError).
    */
@@ -120,6 +126,7 @@ export function createRoomDirectory(
       );
     },
     room: (roomId) => roomCalls(link, roomId),
+    knownRoom: (roomId) => roomCalls({ ...link, isListed: () => Promise.resolve(true) }, roomId),
     create: (roomType, options) => matchmaker.createRoom(roomType, options),
     reserveSeat: (listing, options, auth) => matchmaker.reserveSeatFor(listing, options, auth),
   };

@@ -4,6 +4,7 @@ import { startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, t
 import { describeWithRedisServer } from "../helpers/redis";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { sdkEnter, waitFor, leaveCode } from "../helpers/server";
+import { allBack, expectEveryMessageOnce, keepSending, member as chatMember } from "../helpers/chatMembers";
 import type { RoomMessage } from "../../src/protocol";
 import { ErrorCode } from "../../src/core/errors";
 
@@ -132,6 +133,7 @@ describeWithRedisServer("a live room survives the death of a relay's process and
       CHAT_SHARD_THRESHOLD: "2",
       CHAT_RECONNECT_WINDOW_S: "2",
       CHAT_KICKOUT_MODE: "timer",
+      CHAT_SEND_RATE_PER_S: "100",
     };
     procs = await Promise.all([startProcess(env), startProcess(env), startProcess(env)]);
   }, 30_000);
@@ -190,4 +192,24 @@ describeWithRedisServer("a live room survives the death of a relay's process and
     expect(history.map((x) => x.messageID)).toEqual(expect.arrayContaining(accepted.map((x) => x.messageID)));
     await back.room.leave();
   }, 40_000);
+
+  test("ChatClient members on relays move by themselves when the owner's process dies, and each gets every accepted message once, in seq order", async () => {
+    // the owner's two seats go to plain SDK members, so every ChatClient sits on a relay
+    await enter(procs[0]!, "k3", "a0");
+    await enter(procs[1]!, "k3", "a1");
+    const owner = await hostOf("k3");
+    const entries = procs.filter((p) => p !== owner);
+    const members = await Promise.all(["c0", "c1", "c2", "c3"].map((id, i) => chatMember(entries[i % 2]!, id, creds)));
+    for (const m of members) await m.chat.enterRoom({ roomID: "k3" });
+    const sender = keepSending(members[0]!, "k3");
+    await waitFor(() => sender.accepted.length >= 10, 5000, "messages before the owner dies");
+    const before = sender.accepted.length;
+    owner.child.kill("SIGKILL");
+    await waitFor(() => allBack(members, "k3"), 20_000, "every ChatClient back in the room");
+    await waitFor(() => sender.accepted.length >= before + 10, 10_000, "messages after the room came back");
+    await sender.stop();
+    await expectEveryMessageOnce(members, sender.accepted);
+    for (const m of members) expect(m.exits).toEqual([]);
+    await Promise.all(members.map((m) => m.chat.leaveAllRoom()));
+  }, 60_000);
 });

@@ -56,10 +56,10 @@ test("a message batch is written to the members' sockets in the turn it is broad
   // what had reached the socket when the turn that broadcast the batch ended (its microtasks run before the next immediate)
   let atEndOfBatchTurn: Buffer[] | undefined;
   const broadcast = server.broadcast.bind(server);
-  server.broadcast = ((type: string | number, message?: unknown, options?: unknown) => {
-    broadcast(type, message, options as never);
+  server.broadcast = (type: string | number, message?: unknown, options?: unknown) => {
+    broadcast(type, message, options);
     if (type === ServerMessage.MESSAGES) queueMicrotask(() => (atEndOfBatchTurn ??= [...writes]));
-  }) as typeof server.broadcast;
+  };
   await sender.request(ClientRequest.SEND, { type: "text", content: "right away" });
   await waitFor(() => got.length === 1, 5000, "the batch");
   expect(atEndOfBatchTurn?.some((chunk) => chunk.includes("right away"))).toBe(true);
