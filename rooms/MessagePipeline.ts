@@ -48,6 +48,9 @@ export interface MessageLists {
   distributionStopped: boolean;
 }
 
+/** How long a sender's answer waits for its message to be in history, at most (the store may be down). */
+export const STORE_ACK_WAIT_MS = 500;
+
 /** Messages delivered to a member when it joins. */
 export const JOIN_HISTORY_COUNT = 10;
 /** Largest page of a history query. */
@@ -183,11 +186,15 @@ export class MessagePipeline {
    * Numbers, stores and queues one message for this turn's broadcast batch. History is written
    * in send order on one connection. Resolves once the store has it, so a sender that sees its
    * message accepted knows it survives its room's process (a failover brings it back from history);
-   * the members get it without waiting for that.
+   * the members get it without waiting for that. While the store is unreachable the room keeps
+   * chatting: after {@link STORE_ACK_WAIT_MS} the sender is answered anyway, and the append goes
+   * out when the store is back (README "Reliability").
    */
   private async deliverStored(senderUserID: string, type: string, content: string): Promise<RoomMessage> {
     const stored = this.store(senderUserID, type, content);
-    await stored.written;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stored.written, new Promise((resolve) => (timer = setTimeout(resolve, STORE_ACK_WAIT_MS)))]);
+    clearTimeout(timer);
     return stored.message;
   }
 

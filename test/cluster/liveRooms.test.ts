@@ -14,12 +14,17 @@ interface Member {
   userId: string;
   room: Room;
   messages: RoomMessage[];
+  /** user ids of roomMemberJoined events, in order */
+  joined: string[];
 }
 
 async function enter(via: ServerProcess, roomId: string, userId: string): Promise<Member> {
   const room = await sdkEnter(via.httpUrl, { mode: "enter", roomId, userId, token: await tokenFor(via.httpUrl, userId, creds) });
-  const member: Member = { userId, room, messages: [] };
+  const member: Member = { userId, room, messages: [], joined: [] };
   room.onMessage("*", () => undefined);
+  room.onMessage("roomMemberJoined", (event: { members: { userId: string }[] }) =>
+    member.joined.push(...event.members.map((m) => m.userId)),
+  );
   room.onMessage("roomMessages", (batch: RoomMessage[]) => member.messages.push(...batch));
   return member;
 }
@@ -71,6 +76,8 @@ describeWithRedisServer("a live room spans three processes (owner + relay shards
     expect(members.filter((m) => !onRelay(m)).map((m) => m.room.roomId)).toEqual(["live", "live"]);
     const relays = new Set(members.filter(onRelay).map((m) => m.room.roomId));
     expect(relays.size).toBe(2);
+    // the last joiner's entry event reaches the members on the owner and on both relays
+    await waitFor(() => members.slice(0, 5).every((m) => m.joined.includes("u5")), 5000);
     const sent: RoomMessage[] = [];
     for (const m of members) sent.push(await ask<RoomMessage>(m.room, "sendMessage", { type: "text", content: `from ${m.userId}` }));
     // two concurrent senders on different relays too
@@ -111,7 +118,14 @@ describeWithRedisServer("a live room spans three processes (owner + relay shards
     expect((await op(procs[2]!, "/chatroom/user/kick.json", { chatroomId: "mod", userId: [kicked.userId] })).body.code).toBe(200);
     expect(await kickCode).toBe(4101);
     await waitFor(() => members.every((m) => m === kicked || memberCount(m) === 5), 5000);
-    const rest = members.filter((m) => m !== kicked);
+    const banned = members.filter(onRelay).find((m) => m !== kicked && m !== relayMember)!;
+    const banCode = leaveCode(banned.room);
+    expect(
+      (await op(procs[1]!, "/chatroom/user/block/add.json", { chatroomId: "mod", userId: [banned.userId], minute: 5 })).body.code,
+    ).toBe(200);
+    expect(await banCode).toBe(4103);
+    await expect(enter(procs[0]!, "mod", banned.userId)).rejects.toMatchObject({ code: ErrorCode.BANNED });
+    const rest = members.filter((m) => m !== kicked && m !== banned);
     const dismissed = rest.map((m) => leaveCode(m.room));
     expect((await op(procs[1]!, "/chatroom/destroy.json", { chatroomId: ["mod"] })).body.code).toBe(200);
     expect(await Promise.all(dismissed)).toEqual(rest.map(() => 4102));
