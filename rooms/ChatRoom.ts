@@ -826,6 +826,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       ctx: this.ctx,
       chatroomId,
       relayId: this.roomId,
+      roomType: this.roomName,
       state: this.state,
       client: (sessionId) => this.clients.get(sessionId),
       broadcastLocal: (type, payload, except, afterNextPatch) => super.broadcast(type, payload, { except, afterNextPatch }),

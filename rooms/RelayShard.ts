@@ -8,7 +8,7 @@
 import type { Client } from "@colyseus/core";
 import { ChatError, ErrorCode } from "../src/core/errors";
 import { ExitReason, CloseCodeOf, opensReconnectionWindow } from "../src/core/exitReasons";
-import type { AdmittedEntry } from "../src/service/entry";
+import { ensureRoom, type AdmittedEntry } from "../src/service/entry";
 import type { ChatContext } from "../src/service/context";
 import { Topic } from "../src/service/scopes";
 import { ServerMessage, type HistorySync, type RoomMessage } from "../src/protocol";
@@ -20,6 +20,9 @@ import { relayClaim, type ShardFrame, type ShardSend, type ShardSnapshot } from 
 
 /** How often a relay checks that its owner's process lives. */
 export const OWNER_WATCH_MS = 1000;
+/** How long a relay tries to bring its room back after the owner's process died, then closes with SHUTDOWN. */
+export const RECOVERY_MS = 15_000;
+const RECOVERY_RETRY_MS = 300;
 
 /** What a relay needs from its Colyseus room. */
 export interface RelayHost {
@@ -28,6 +31,8 @@ export interface RelayHost {
   readonly chatroomId: string;
   /** This relay's Colyseus room id. */
   readonly relayId: string;
+  /** The room type this relay (and its owner) is registered as. */
+  readonly roomType: string;
   readonly state: ChatState;
   /** This room's connection of a session, if here. */
   client(sessionId: string): Client | undefined;
@@ -59,7 +64,10 @@ export class RelayShard {
   private lastSeq = 0;
   /** Reconnection windows of this relay's connections, by session. */
   private readonly windows = new Map<string, (reason?: unknown) => void>();
+  /** The entries the owner admitted here, by session: a new owner gets them again after a failover. */
+  private readonly entries = new Map<string, AdmittedEntry>();
   private closing = false;
+  private recovering = false;
 
   constructor(private readonly host: RelayHost) {}
 
@@ -77,6 +85,7 @@ export class RelayShard {
   /** A connection arrives: the owner admits the member (hooks, counts, events), then it gets the room's last messages. */
   async join(client: Client, entry: AdmittedEntry, options: unknown): Promise<void> {
     const { lastSeq } = await owner(this.host).shardJoin(this.host.relayId, client.sessionId, entry, jsonOptions(options));
+    this.entries.set(client.sessionId, entry);
     const upTo = Math.max(lastSeq, this.lastSeq);
     const messages: RoomMessage[] = await this.host.ctx.store.history.query(this.host.chatroomId, {
       beforeSeq: upTo + 1,
@@ -107,6 +116,7 @@ export class RelayShard {
 
   left(client: Client, code: number | undefined, switchingTo: string | undefined): void {
     this.windows.delete(client.sessionId);
+    this.entries.delete(client.sessionId);
     if (this.closing) return;
     this.tellOwner(owner(this.host).shardLeave(this.host.relayId, client.sessionId, code ?? null, switchingTo ?? null), "a leave");
   }
@@ -121,13 +131,19 @@ export class RelayShard {
     ]);
   }
 
+  /**
+   * Attaches to the owner: its state now, then its frames. Messages this relay's members have not
+   * had up to the snapshot (a frame lost, an owner that died before publishing) come from history
+   * first, so the members' streams stay gap-free and in seq order.
+   */
   private async attach(): Promise<void> {
     this.early = [];
     const snapshot: ShardSnapshot = await owner(this.host).shardAttach(this.host.relayId);
     this.ownerId = snapshot.owner;
     this.frame = snapshot.frame;
-    this.lastSeq = Math.max(this.lastSeq, snapshot.lastSeq);
     applyStateOps(this.host.state, snapshot.ops);
+    if (this.entries.size > 0 && snapshot.lastSeq > this.lastSeq) await this.forwardFromHistory(snapshot.lastSeq);
+    this.lastSeq = Math.max(this.lastSeq, snapshot.lastSeq);
     const early = this.early;
     this.early = undefined;
     for (const frame of early) this.onFrame(frame);
@@ -179,6 +195,19 @@ export class RelayShard {
     }
   }
 
+  /** Sends this relay's members the stored messages after the last one they had, up to `upTo`. */
+  private async forwardFromHistory(upTo: number): Promise<void> {
+    const messages = await this.host.ctx.store.history.query(this.host.chatroomId, {
+      afterSeq: this.lastSeq,
+      limit: this.host.ctx.config.historySize,
+      direction: "forward",
+    });
+    const missed = messages.filter((m) => m.seq <= upTo);
+    if (missed.length === 0) return;
+    this.host.broadcastLocal(ServerMessage.MESSAGES, missed, [], false);
+    flushWrites();
+  }
+
   private noteMessages(messages: RoomMessage[]): void {
     const last = messages.at(-1);
     if (last && last.seq > this.lastSeq) this.lastSeq = last.seq;
@@ -191,8 +220,7 @@ export class RelayShard {
 
   /**
    * The owner's process died (its claim is gone or held by a dead connection, twice in a row):
-   * the relay closes its connections as a shutdown, so ChatClient re-enters at once and the
-   * first to arrive brings the room back from its snapshot on a live process.
+   * the relay brings the room back (see {@link recover}).
    */
   private ownerSuspect = false;
   private async checkOwner(): Promise<void> {
@@ -212,9 +240,58 @@ export class RelayShard {
       this.ownerSuspect = true;
       return;
     }
-    console.warn(`relay ${this.host.relayId}: the owner of ${this.host.chatroomId} is gone; closing for its members to re-enter`);
-    this.closing = true;
-    this.host.closeAll(CloseCodeOf[ExitReason.SHUTDOWN]);
+    this.ownerSuspect = false;
+    void this.recover();
+  }
+
+  /**
+   * Brings the room back after its owner's process died, without dropping this relay's members:
+   * a new owner is created (on a live process, from the room's record: name, attributes,
+   * moderation, history and its seq), this relay attaches to it (its members get what they
+   * missed from history), and the owner admits this relay's members again (their entry events
+   * and the enter hook run again, as for any entry). Concurrent relays find the one new owner.
+   * If the room cannot come back within {@link RECOVERY_MS}, the relay closes its connections
+   * with SHUTDOWN, so ChatClient re-enters by itself.
+   */
+  private async recover(): Promise<void> {
+    if (this.recovering || this.closing) return;
+    this.recovering = true;
+    const { ctx, chatroomId, relayId } = this.host;
+    console.warn(`relay ${relayId}: the owner of ${chatroomId} is gone; bringing the room back`);
+    const deadline = Date.now() + RECOVERY_MS;
+    try {
+      for (;;) {
+        try {
+          await ensureRoom(ctx, chatroomId, this.host.roomType);
+          await this.attach();
+          break;
+        } catch (e) {
+          // a listing of the dead owner may linger until the cluster sweeps it
+          if (Date.now() > deadline) throw e;
+          await new Promise((resolve) => setTimeout(resolve, RECOVERY_RETRY_MS));
+        }
+      }
+      await Promise.all([...this.entries].map(([sessionId, entry]) => this.rejoin(sessionId, entry)));
+    } catch (e) {
+      console.error(
+        `relay ${relayId}: the room did not come back (${e instanceof Error ? e.message : String(e)}); closing for its members to re-enter`,
+      );
+      this.closing = true;
+      this.host.closeAll(CloseCodeOf[ExitReason.SHUTDOWN]);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  /** A member of this relay enters the new owner; one it refuses (banned meanwhile, the enter hook) leaves with the refusal's reason. */
+  private async rejoin(sessionId: string, entry: AdmittedEntry): Promise<void> {
+    try {
+      await owner(this.host).shardJoin(this.host.relayId, sessionId, entry, {});
+    } catch (e) {
+      const banned = e instanceof ChatError && e.code === ErrorCode.BANNED;
+      this.entries.delete(sessionId);
+      this.host.client(sessionId)?.leave(CloseCodeOf[banned ? ExitReason.BANNED : ExitReason.KICKED]);
+    }
   }
 
   private tellOwner(call: Promise<unknown>, what: string): void {

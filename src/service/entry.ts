@@ -290,6 +290,25 @@ async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoom
 }
 
 /**
+ * The live listing of room `roomId`, which is created (and restored from its record, if it has
+ * one) when none is listed: how a relay shard brings back the owner of its room after the
+ * owner's process died (rooms/RelayShard.ts). Concurrent callers get the one room.
+ */
+export async function ensureRoom(ctx: ChatContext, roomId: string, roomType: string): Promise<IRoomCache> {
+  const listed = await ctx.directory.find(roomId);
+  if (listed) return listed;
+  try {
+    return await createRoom(ctx, { roomId }, roomType);
+  } catch (e) {
+    const err = toChatError(e);
+    if (err.code !== ErrorCode.ROOM_ALREADY_EXISTS) throw err;
+    const claimed = await awaitClaimedRoom(ctx, roomId);
+    if (!claimed) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${roomId} was closing; try again`);
+    return claimed;
+  }
+}
+
+/**
  * The `/chat/enter` route: {@link admit} and the room class's own static onAuth (as on the SDK's
  * door), then find or create the room as `mode` asks, and
  * reserve a seat the client consumes over WebSocket. Concurrent enters of one id make one room.
