@@ -651,7 +651,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       return;
     }
     (this.pipeline as MessagePipeline | undefined)?.flush();
-    this.hub?.closeAll(CloseCodeOf[reason]);
+    // a shutdown ends this process's part only: the relays carry the room on elsewhere
+    if (reason === ExitReason.SHUTDOWN) this.hub?.handOff();
+    else this.hub?.closeAll(CloseCodeOf[reason]);
     void this.disconnect(CloseCodeOf[reason]);
   }
 
@@ -729,6 +731,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   /** Relay shards: see {@link ChatRoomOperations.shardAttach}. */
   shardAttach(relayId: string): Outcome<ShardSnapshot> {
     return outcome(() => {
+      if (this.closingReason !== undefined) throw new ChatError(ErrorCode.SHUTTING_DOWN, `room ${this.roomId} is closing`);
       return this.assertHub().attach(relayId, this.state);
     });
   }

@@ -192,6 +192,9 @@ export class RelayShard {
         this.closing = true;
         this.host.closeAll(send.code);
         break;
+      case "handOff":
+        void this.recover();
+        break;
     }
   }
 
@@ -260,6 +263,11 @@ export class RelayShard {
     console.warn(`relay ${relayId}: the owner of ${chatroomId} is gone; bringing the room back`);
     const deadline = Date.now() + RECOVERY_MS;
     try {
+      // a room without its record was destroyed (its closing notice lost on the way): it must not come back
+      const records = ctx.store.records;
+      if (records && Object.keys(await records.read(chatroomId)).length === 0) {
+        throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${chatroomId} has no record: it was destroyed`);
+      }
       for (;;) {
         try {
           await ensureRoom(ctx, chatroomId, this.host.roomType);

@@ -134,6 +134,17 @@ export class ShardHub {
     this.flush();
   }
 
+  /**
+   * The owner room closes for a shutdown (its process drains or stops) while the room lives on:
+   * the relays bring it back on another process and keep their members, instead of sending them
+   * all to re-enter at once.
+   */
+  handOff(): void {
+    if (!this.active) return;
+    this.queue({ t: "handOff" });
+    this.flush();
+  }
+
   /** At the owner's patch: the state changes since the last one go out in order with the broadcasts. */
   statePatch(state: ChatState): void {
     if (!this.active) return;

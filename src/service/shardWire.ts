@@ -36,7 +36,9 @@ export type ShardSend =
   /** end a held session's reconnection window */
   | { t: "end"; session: string }
   /** the room closes: every connection with this code */
-  | { t: "closeAll"; code: number };
+  | { t: "closeAll"; code: number }
+  /** the owner room shuts down (its process drains or stops) but the room lives on: relays bring it back elsewhere */
+  | { t: "handOff" };
 
 /** A frame on the shard topic: `f` counts up by one per frame of one owner room. */
 export interface ShardFrame {

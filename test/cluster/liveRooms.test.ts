@@ -243,3 +243,37 @@ describeWithRedisServer("a live room survives the death of a relay's process and
     await Promise.all(members.map((m) => m.chat.leaveAllRoom()));
   }, 60_000);
 });
+
+describeWithRedisServer("draining the owner's process hands a live room over to another process", () => {
+  test("relay members stay connected and keep chatting when the owner's process is drained for a deploy", async () => {
+    const redis = await startPrivateRedis({ persistence: false });
+    const admin = new Redis(redis.url);
+    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret, CHAT_SHARD_THRESHOLD: "2" };
+    const procs = await Promise.all([startProcess(env), startProcess(env), startProcess(env)]);
+    try {
+      const members: Member[] = [];
+      for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, "dr", `u${i}`));
+      const listing = await admin.hget("roomcaches", "dr");
+      const address = listing === null ? undefined : (JSON.parse(listing) as { publicAddress?: string }).publicAddress;
+      const owner = procs.find((p) => `127.0.0.1:${p.port}` === address)!;
+      const onRelays = members.filter(onRelay);
+      const closes: number[] = [];
+      for (const m of onRelays) m.room.onLeave((code) => closes.push(code));
+      expect((await signedPost(owner.httpUrl, "/process/drain.json", {}, creds)).body).toMatchObject({ code: 200 });
+      await waitFor(async () => {
+        const now = await admin.hget("roomcaches", "dr");
+        return now !== null && (JSON.parse(now) as { publicAddress?: string }).publicAddress !== address;
+      }, 15_000);
+      await waitFor(() => onRelays.every((m) => memberCount(m) === onRelays.length), 15_000);
+      const after = await ask<RoomMessage>(onRelays[0]!.room, "sendMessage", { type: "text", content: "after the deploy" });
+      await waitFor(() => onRelays.every((m) => m.messages.some((x) => x.seq === after.seq)), 5000);
+      expect(closes).toEqual([]);
+      await Promise.all(onRelays.map((m) => m.room.leave()));
+    } finally {
+      admin.disconnect();
+      await Promise.all(procs.map((p) => p.stop()));
+      await stopAllProcesses();
+      await redis.dispose();
+    }
+  }, 60_000);
+});
