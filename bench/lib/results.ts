@@ -36,12 +36,15 @@ function load(): Record<string, Scenario> {
   return existsSync(JSON_PATH) ? (JSON.parse(readFileSync(JSON_PATH, "utf8")) as Record<string, Scenario>) : {};
 }
 
-const fmt = (value: number | string | undefined, digits: number): string =>
-  typeof value === "number"
-    ? Number.isFinite(value)
-      ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
-      : "n/a"
-    : (value ?? "");
+// a figure that was not a finite number is saved to results.json as null (JSON has no NaN): "n/a" either way
+const fmt = (value: number | string | null | undefined, digits: number): string =>
+  value === null
+    ? "n/a"
+    : typeof value === "number"
+      ? Number.isFinite(value)
+        ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+        : "n/a"
+      : (value ?? "");
 
 /** chat's figure over a peer's, as "2.31x"; n/a when either is missing or not positive (a growth measured as 0 or less has no meaningful ratio). */
 function ratio(chat: unknown, peer: unknown): string {
