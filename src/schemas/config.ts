@@ -21,6 +21,7 @@ export interface IntSetting {
 export const INT_SETTINGS = {
   port: { env: "PORT", min: 0, max: 65535 },
   reconnectWindowS: { env: "CHAT_RECONNECT_WINDOW_S", min: 1, max: 3600 },
+  pingIntervalS: { env: "CHAT_PING_INTERVAL_S", min: 1, max: 300 },
   kickoutMessageLimit: { env: "CHAT_KICKOUT_MESSAGE_LIMIT", min: 1, max: 100_000 },
   inactivityMin: { env: "CHAT_INACTIVITY_MIN", ...DESTROY_LIMITS.inactivityMin },
   destroyDelayS: { env: "CHAT_DESTROY_DELAY_S", ...DESTROY_LIMITS.emptyDelayS },

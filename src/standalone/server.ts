@@ -76,7 +76,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const colyseus = defineServer({
     rooms: { [DEFAULT_ROOM_TYPE]: chat.defineRoom(roomClass) },
     // Each socket is written once per event-loop turn (src/transport).
-    transport: new CoalescingTransport({ pingInterval: 3000, pingMaxRetries: 2, maxPayload: maxFrameBytes(config) }),
+    transport: new CoalescingTransport({ pingInterval: config.pingIntervalS * 1000, pingMaxRetries: 2, maxPayload: maxFrameBytes(config) }),
     presence: backends.presence,
     driver: backends.driver,
     publicAddress: config.publicAddress,

@@ -8,7 +8,7 @@
  */
 import WebSocket from "ws";
 
-/** Slices of one ping interval (3 s in the standalone server: one slice every 100 ms). */
+/** Slices of one ping interval (10 s in the standalone server by default: one slice every ~330 ms). */
 export const HEARTBEAT_SLICES = 30;
 
 /** A socket as the heartbeat sees it: the pings it has not had answered (reset by a pong). */
