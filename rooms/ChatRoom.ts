@@ -54,6 +54,7 @@ import { DestroyTimer, KickoutTimer } from "./roomTimers";
 import { loadMessageLists } from "./messageLists";
 import { cleanUpRoom } from "./roomCleanup";
 import { contextOf } from "./roomContext";
+import { sharePatchClock } from "./patchClock";
 import { RelayShard, type ReconnectionWindow } from "./RelayShard";
 import { ShardHub, type RemoteConnection } from "./ShardHub";
 import { isRelay, shardingOn } from "../src/service/placement";
@@ -133,6 +134,8 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   private hub: ShardHub | undefined;
   /** Set when this room is a relay shard of a chatroom owned elsewhere: it only forwards and fans out. */
   private relay: RelayShard | undefined;
+  /** Takes this room off the process's shared patch timer (rooms/patchClock.ts). */
+  private leavePatchClock: (() => void) | undefined;
   /** Sessions of a relay whose process died: held until the window ends, then gone. */
   private readonly lostSessions = new Set<string>();
 
@@ -151,6 +154,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   private async createRoom(rawOptions: CreateOptions | undefined): Promise<void> {
+    this.leavePatchClock = sharePatchClock(this);
     const { config, store } = this.ctx;
     const now = this.ctx.now();
     const roomId = assertRoomId(rawOptions?.roomId);
@@ -562,6 +566,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
   }
 
   override async onDispose(): Promise<void> {
+    this.leavePatchClock?.();
     if (this.relay) {
       this.untrackLocal?.();
       await this.relay.dispose();

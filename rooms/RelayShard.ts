@@ -15,7 +15,7 @@ import { ServerMessage, type HistorySync, type RoomMessage } from "../src/protoc
 import { flushWrites } from "../src/transport/CoalescingClient";
 import type { ChatState } from "./ChatState";
 import { JOIN_HISTORY_COUNT } from "./MessagePipeline";
-import { applyStateOps } from "./stateMirror";
+import { applyStateOps, resetStateTo } from "./stateMirror";
 import { relayClaim, type ShardFrame, type ShardSend, type ShardSnapshot } from "../src/service/shardWire";
 
 /** How often a relay checks that its owner's process lives. */
@@ -141,7 +141,7 @@ export class RelayShard {
     const snapshot: ShardSnapshot = await owner(this.host).shardAttach(this.host.relayId);
     this.ownerId = snapshot.owner;
     this.frame = snapshot.frame;
-    applyStateOps(this.host.state, snapshot.ops);
+    resetStateTo(this.host.state, snapshot.ops);
     if (this.entries.size > 0 && snapshot.lastSeq > this.lastSeq) await this.forwardFromHistory(snapshot.lastSeq);
     this.lastSeq = Math.max(this.lastSeq, snapshot.lastSeq);
     const early = this.early;

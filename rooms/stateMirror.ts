@@ -134,6 +134,25 @@ function setFields(member: MemberState, fields: Record<string, string> | null): 
   member.fields = new MapSchema<string>(new Map(entries));
 }
 
+/**
+ * Replaces a relay's state by an owner's whole state (a snapshot's ops): what the snapshot does not
+ * list is gone (after a failover the new owner's members are those that came back).
+ */
+export function resetStateTo(state: ChatState, ops: readonly StateOp[]): void {
+  const listed = new Set<string>();
+  const attributes = new Set<string>();
+  const roles = new Set<string>();
+  for (const op of ops) {
+    if (op[0] === "member") listed.add(op[1]);
+    else if (op[0] === "attr") attributes.add(op[1]);
+    else if (op[0] === "role") roles.add(op[1]);
+  }
+  for (const userId of [...state.members.keys()]) if (!listed.has(userId)) state.members.delete(userId);
+  for (const key of [...state.attributes.keys()]) if (!attributes.has(key)) state.attributes.delete(key);
+  for (const userId of [...state.roles.keys()]) if (!roles.has(userId)) state.roles.delete(userId);
+  applyStateOps(state, ops);
+}
+
 /** Applies an owner's ops to a relay's state, in order. */
 export function applyStateOps(state: ChatState, ops: readonly StateOp[]): void {
   for (const op of ops) {

@@ -5,6 +5,9 @@
  * - CoalescingTransport.onConnection is a copy of @colyseus/ws-transport 0.18.4's, with one change
  *   (the client class). A new ws-transport that changes onConnection (new query parameters, a new
  *   handshake step) would be silently ignored by the copy.
+ * - rooms/patchClock.ts gives every chat room one shared patch timer by setting core Room's
+ *   private `_simulationInterval` (with it, a null patch rate starts no timer and broadcastPatch
+ *   leaves the clock alone).
  * - CoalescingClient extends ws-transport's WebSocketClient and replaces core's
  *   `_enqueuedMessages` field by an accessor: it relies on WebSocketClient's constructor setting
  *   that field, on core's `enqueueClientRaw` (Transport module) pushing to it before the join, and
@@ -27,6 +30,13 @@ import { dirname, join } from "node:path";
 
 /** The upstream versions the copied code was verified against (package.json pins them for development). */
 export const VERIFIED_UPSTREAM = { "@colyseus/core": "0.18.17", "@colyseus/ws-transport": "0.18.4" } as const;
+
+/**
+ * The seam point of Colyseus' Room module: besides the join queue above, rooms/patchClock.ts sets
+ * its `_simulationInterval` so that one process-wide timer patches every chat room.
+ */
+export const ROOM_SEAM =
+  "@colyseus/core Room (_onMessage and allowReconnection drain and delete _enqueuedMessages; _simulationInterval stands in for the patch timer)";
 
 interface SeamPoint {
   readonly name: string;
@@ -56,7 +66,7 @@ const SEAM: readonly SeamPoint[] = [
     verified: "948ab336541c09743a3b2cdf0965ccce4e041b4ccc6a7c29bffa939638e2a46d",
   },
   {
-    name: "@colyseus/core Room (_onMessage and allowReconnection drain and delete _enqueuedMessages)",
+    name: ROOM_SEAM,
     packageName: "@colyseus/core",
     module: "Room",
     verified: "1339338f0198558bbe4681e756232416658fc08c78ad155389cdaf628b694fbd",

@@ -1,6 +1,6 @@
 import { MapSchema } from "@colyseus/schema";
 import { ChatState, MemberState } from "../../rooms/ChatState";
-import { applyStateOps, fullStateOps, StateMirror } from "../../rooms/stateMirror";
+import { applyStateOps, fullStateOps, resetStateTo, StateMirror } from "../../rooms/stateMirror";
 
 function addMember(state: ChatState, userId: string): MemberState {
   const member = new MemberState();
@@ -59,4 +59,17 @@ test("an unchanged state gives no ops; one changed member gives one op", () => {
   owner.members.get("u7")!.devices = 2;
   expect(mirror.diff(owner)).toEqual([["member", "u7", ["name of u7", 1000, true, 2, null]]]);
   expect(mirror.diff(owner)).toEqual([]);
+});
+
+test("a snapshot replaces a relay's state: members, attributes and roles it does not list are gone", () => {
+  const relay = new ChatState();
+  addMember(relay, "gone");
+  addMember(relay, "stays");
+  relay.attributes.set("old", "x");
+  relay.roles.set("gone", "admin");
+  const owner = new ChatState();
+  addMember(owner, "stays");
+  owner.attributes.set("new", "y");
+  resetStateTo(relay, fullStateOps(owner));
+  expect(plain(relay)).toEqual(plain(owner));
 });
