@@ -1,6 +1,7 @@
 import type { Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
-import { startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import { freePort, startPrivateRedis, startProcess, stopAllProcesses, type PrivateRedis, type ServerProcess } from "../helpers/cluster";
+import { startTcpProxy } from "../helpers/tcpProxy";
 import { describeWithRedisServer } from "../helpers/redis";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { sdkEnter, waitFor, leaveCode } from "../helpers/server";
@@ -277,6 +278,63 @@ describeWithRedisServer("draining the owner's process hands a live room over to 
     } finally {
       admin.disconnect();
       await Promise.all(procs.map((p) => p.stop()));
+      await stopAllProcesses();
+      await redis.dispose();
+    }
+  }, 60_000);
+});
+
+describeWithRedisServer("a relay member's network drop", () => {
+  test("a ChatClient on a relay whose connection drops comes back on its own and misses nothing, each message once in seq order", async () => {
+    const redis = await startPrivateRedis({ persistence: false });
+    const admin = new Redis(redis.url);
+    // every process is reached through a proxy of its own, so the test can cut a process's connections
+    const proxies = await Promise.all([0, 1, 2].map(async () => startTcpProxy(await freePort())));
+    const procs = await Promise.all(
+      proxies.map((proxy) =>
+        startProcess({
+          REDIS_URL: redis.url,
+          CHAT_APP_KEY: creds.appKey,
+          CHAT_APP_SECRET: creds.appSecret,
+          CHAT_SHARD_THRESHOLD: "2",
+          CHAT_SEND_RATE_PER_S: "100",
+          CHAT_PUBLIC_ADDRESS: `127.0.0.1:${proxy.port}`,
+        }),
+      ),
+    );
+    for (const [i, proxy] of proxies.entries()) proxy.target = procs[i]!.port;
+    try {
+      // the owner's two seats go to plain SDK members, so every ChatClient sits on a relay
+      await enter(procs[0]!, "net", "a0");
+      await enter(procs[1]!, "net", "a1");
+      const members = await Promise.all(["c0", "c1", "c2", "c3"].map((id, i) => chatMember(procs[i % 3]!, id, creds)));
+      for (const m of members) await m.chat.enterRoom({ roomID: "net" });
+      const relays = (await admin.hvals("roomcaches"))
+        .map((json) => JSON.parse(json) as { roomId: string; publicAddress: string })
+        .filter((listing) => listing.roomId.startsWith("net_relay_"));
+      expect(relays.length).toBeGreaterThan(0);
+      const cutProxy = proxies.find((proxy) => relays[0]!.publicAddress === `127.0.0.1:${proxy.port}`)!;
+      const sender = keepSending(members[0]!, "net");
+      await waitFor(() => sender.accepted.length >= 10, 5000, "messages before the drop");
+      const statesBefore = members.map((m) => m.states.length);
+      expect(cutProxy.cut()).toBeGreaterThan(0);
+      // the members behind the cut connections report the drop and are back, the others notice nothing
+      await waitFor(
+        () => members.some((m, i) => m.states.slice(statesBefore[i]).includes("net connecting/interrupted")),
+        5000,
+        "a drop reported",
+      );
+      await waitFor(() => members.every((m) => m.states.at(-1) === "net connected/success"), 15_000, "every member back");
+      const before = sender.accepted.length;
+      await waitFor(() => sender.accepted.length >= before + 10, 10_000, "messages after the drop");
+      await sender.stop();
+      await expectEveryMessageOnce(members, sender.accepted);
+      for (const m of members) expect(m.exits).toEqual([]);
+      await Promise.all(members.map((m) => m.chat.leaveAllRoom()));
+    } finally {
+      admin.disconnect();
+      await Promise.all(procs.map((p) => p.stop()));
+      await Promise.all(proxies.map((proxy) => proxy.close()));
       await stopAllProcesses();
       await redis.dispose();
     }
