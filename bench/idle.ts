@@ -12,24 +12,11 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { integer, interleaved, variants, type Variant } from "./lib/abRuns";
 import { sleep } from "./lib/clock";
 import { assertFileLimit, Processes } from "./lib/procs";
-import { ALL_SYSTEMS, type SystemName } from "./lib/protocol";
 import { median } from "./lib/stats";
 import { connectClients } from "./fanoutScenario";
-
-interface Variant {
-  label: string;
-  system: SystemName;
-  benchDir?: string;
-}
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer ${min}..${max}, got ${raw}`);
-  return value;
-}
 
 /** The 1-minute load average (2 cores: above 2, processes wait for a CPU). */
 const load = (): string => readFileSync("/proc/loadavg", "utf8").split(" ")[0] ?? "?";
@@ -64,23 +51,13 @@ async function main(): Promise<void> {
   const seconds = integer("seconds", values.seconds, 8, 1, 120);
   const runs = integer("runs", values.runs, 3, 1, 15);
   const receivers = integer("receivers", values.receivers, 500, 1, 5000);
-  const peers = (values.peers ?? "ws").split(",").filter(Boolean);
-  const unknown = peers.filter((p) => !(ALL_SYSTEMS as readonly string[]).includes(p) || p === "chat");
-  if (unknown.length > 0) throw new Error(`--peers: unknown peer(s) ${unknown.join(", ")}; choose from ws, socket.io, colyseus`);
   assertFileLimit(Math.max(2048, receivers * 3));
-  const variants: Variant[] = [
-    ...(values.a ? [{ label: `chat A (${values.a})`, system: "chat" as const, benchDir: values.a }] : []),
-    { label: values.a ? "chat B (this tree)" : "chat", system: "chat" },
-    ...peers.map((p) => ({ label: p, system: p as SystemName })),
-  ];
-  const results = new Map<Variant, number[]>(variants.map((v) => [v, []]));
-  for (let i = 0; i < runs; i++) {
-    for (const v of variants) {
-      const ms = await idleOnce(v, receivers, seconds);
-      results.get(v)!.push(ms);
-      console.log(`run ${i + 1}/${runs} ${v.label}: ${ms.toFixed(1)} ms CPU/s idle (load ${load()})`);
-    }
-  }
+  const results = await interleaved(
+    variants(values.a, values.peers, "ws"),
+    runs,
+    (v) => idleOnce(v, receivers, seconds),
+    (ms) => `${ms.toFixed(1)} ms CPU/s idle (load ${load()})`,
+  );
   console.log(`medians over ${runs} runs (${receivers} idle receivers, ${seconds} s):`);
   for (const [v, list] of results) {
     console.log(`  ${v.label}: ${median(list).toFixed(1)} ms CPU/s (runs ${list.map((x) => x.toFixed(1)).join(", ")})`);

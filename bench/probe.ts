@@ -13,22 +13,9 @@
  */
 import { parseArgs } from "node:util";
 import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
+import { integer, interleaved, variants } from "./lib/abRuns";
 import { assertFileLimit } from "./lib/procs";
-import { ALL_SYSTEMS, type SystemName } from "./lib/protocol";
 import { median } from "./lib/stats";
-
-interface Variant {
-  label: string;
-  system: SystemName;
-  benchDir?: string;
-}
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer ${min}..${max}, got ${raw}`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -49,26 +36,16 @@ async function main(): Promise<void> {
   const receivers = integer("receivers", values.receivers, 500, 1, 5000);
   const senders = integer("senders", values.senders, 1, 1, 100);
   const messages = integer("messages", values.messages, 200, 1, 10_000);
-  const peers = (values.peers ?? "ws,socket.io").split(",").filter(Boolean);
-  const unknown = peers.filter((p) => !(ALL_SYSTEMS as readonly string[]).includes(p) || p === "chat");
-  if (unknown.length > 0) throw new Error(`--peers: unknown peer(s) ${unknown.join(", ")}; choose from ws, socket.io, colyseus`);
   assertFileLimit(Math.max(2048, receivers * 3));
   const mode: FanoutMode = rate === 0 ? { kind: "burst", messages, rounds: 3 } : { kind: "paced", rate, seconds, senders };
-  const variants: Variant[] = [
-    ...(values.a ? [{ label: `chat A (${values.a})`, system: "chat" as const, benchDir: values.a }] : []),
-    { label: values.a ? "chat B (this tree)" : "chat", system: "chat" },
-    ...peers.map((p) => ({ label: p, system: p as SystemName })),
-  ];
-  const results = new Map<Variant, FanoutResult[]>(variants.map((v) => [v, []]));
   const line = (r: FanoutResult) =>
     `${Math.round(r.deliveriesPerS)} deliveries/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${r.refused ? `, ${r.refused} refused` : ""}`;
-  for (let i = 0; i < runs; i++) {
-    for (const v of variants) {
-      const r = await runFanout(v.system, receivers, mode, v.benchDir);
-      results.get(v)!.push(r);
-      console.log(`run ${i + 1}/${runs} ${v.label}: ${line(r)}`);
-    }
-  }
+  const results = await interleaved(
+    variants(values.a, values.peers, "ws,socket.io"),
+    runs,
+    (v) => runFanout(v.system, receivers, mode, v.benchDir),
+    line,
+  );
   console.log(
     `\nmedians over ${runs} runs (${receivers} receivers, ${rate === 0 ? `burst of ${messages}` : `${rate}/s x ${senders} sender(s), ${seconds} s`}):`,
   );
