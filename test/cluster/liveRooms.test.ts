@@ -5,7 +5,7 @@ import { startTcpProxy } from "../helpers/tcpProxy";
 import { describeWithRedisServer } from "../helpers/redis";
 import { signedPost, tokenFor, type OperatorCredentials } from "../helpers/operator";
 import { sdkEnter, waitFor, leaveCode } from "../helpers/server";
-import { expectEveryMessageOnce, keepSending, member as chatMember } from "../helpers/chatMembers";
+import { addressOf, expectEveryMessageOnce, hostOf, keepSending, member as chatMember } from "../helpers/chatMembers";
 import type { RoomMessage } from "../../src/protocol";
 import { ErrorCode } from "../../src/core/errors";
 
@@ -42,19 +42,38 @@ const op = (via: ServerProcess, path: string, params: Record<string, string | nu
 const memberCount = (m: Member) => (m.room.state as { memberCount?: number }).memberCount;
 const onRelay = (m: Member) => m.room.roomId !== m.room.roomId.split("_relay_")[0];
 
+/** A cluster process's environment: live rooms from the third connection on (threshold 2), plus `extra`. */
+const liveEnv = (redisUrl: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  REDIS_URL: redisUrl,
+  CHAT_APP_KEY: creds.appKey,
+  CHAT_APP_SECRET: creds.appSecret,
+  CHAT_SHARD_THRESHOLD: "2",
+  ...extra,
+});
+
+/** Six members entered through the three processes in turn: two on the owner's process, four on relays. */
+async function sixMembers(procs: readonly ServerProcess[], roomId: string): Promise<Member[]> {
+  const members: Member[] = [];
+  for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, roomId, `u${i}`));
+  await waitFor(() => members.every((m) => memberCount(m) === 6), 5000);
+  return members;
+}
+
+/** The process hosting Colyseus room `roomId` (owner or relay), from Colyseus' listings in Redis. */
+async function processHosting(admin: Redis, procs: readonly ServerProcess[], roomId: string): Promise<ServerProcess> {
+  const address = await hostOf(admin, roomId);
+  const host = procs.find((p) => addressOf(p) === address);
+  if (!host) throw new Error(`no process hosts ${roomId}`);
+  return host;
+}
+
 describeWithRedisServer("a live room spans three processes (owner + relay shards)", () => {
   let redis: PrivateRedis;
   let procs: ServerProcess[] = [];
 
   beforeAll(async () => {
     redis = await startPrivateRedis({ persistence: false });
-    const env = {
-      REDIS_URL: redis.url,
-      CHAT_APP_KEY: creds.appKey,
-      CHAT_APP_SECRET: creds.appSecret,
-      CHAT_SHARD_THRESHOLD: "2",
-      CHAT_RECONNECT_WINDOW_S: "2",
-    };
+    const env = liveEnv(redis.url, { CHAT_RECONNECT_WINDOW_S: "2" });
     procs = await Promise.all([startProcess(env), startProcess(env), startProcess(env)]);
   }, 30_000);
   afterAll(async () => {
@@ -64,16 +83,8 @@ describeWithRedisServer("a live room spans three processes (owner + relay shards
     await redis?.dispose();
   });
 
-  /** Six members entered through the three processes in turn: two on the owner's process, four on relays. */
-  async function sixMembers(roomId: string): Promise<Member[]> {
-    const members: Member[] = [];
-    for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, roomId, `u${i}`));
-    await waitFor(() => members.every((m) => memberCount(m) === 6), 5000);
-    return members;
-  }
-
   test("joiners past the threshold sit on relays; everyone sees one count and every message once, in seq order", async () => {
-    const members = await sixMembers("live");
+    const members = await sixMembers(procs, "live");
     expect(members.filter((m) => !onRelay(m)).map((m) => m.room.roomId)).toEqual(["live", "live"]);
     const relays = new Set(members.filter(onRelay).map((m) => m.room.roomId));
     expect(relays.size).toBe(2);
@@ -101,7 +112,7 @@ describeWithRedisServer("a live room spans three processes (owner + relay shards
   }, 30_000);
 
   test("attributes, mutes, kicks and the dismissal reach members on every shard", async () => {
-    const members = await sixMembers("mod");
+    const members = await sixMembers(procs, "mod");
     const relayMember = members.find(onRelay)!;
     await relayMember.room.request("setAttributes", { attributes: { topic: "live" } });
     await waitFor(
@@ -141,15 +152,7 @@ describeWithRedisServer("a live room survives the death of a relay's process and
   beforeEach(async () => {
     redis = await startPrivateRedis({ persistence: true });
     admin = new Redis(redis.url);
-    const env = {
-      REDIS_URL: redis.url,
-      CHAT_APP_KEY: creds.appKey,
-      CHAT_APP_SECRET: creds.appSecret,
-      CHAT_SHARD_THRESHOLD: "2",
-      CHAT_RECONNECT_WINDOW_S: "2",
-      CHAT_KICKOUT_MODE: "timer",
-      CHAT_SEND_RATE_PER_S: "100",
-    };
+    const env = liveEnv(redis.url, { CHAT_RECONNECT_WINDOW_S: "2", CHAT_KICKOUT_MODE: "timer", CHAT_SEND_RATE_PER_S: "100" });
     procs = await Promise.all([startProcess(env), startProcess(env), startProcess(env)]);
   }, 30_000);
   afterEach(async () => {
@@ -159,27 +162,13 @@ describeWithRedisServer("a live room survives the death of a relay's process and
     await redis.dispose();
   });
 
-  /** The process hosting Colyseus room `roomId`, from Colyseus' listings in Redis. */
-  async function hostOf(roomId: string): Promise<ServerProcess> {
-    const listing = await admin.hget("roomcaches", roomId);
-    const address = listing === null ? undefined : (JSON.parse(listing) as { publicAddress?: string }).publicAddress;
-    const host = procs.find((p) => `127.0.0.1:${p.port}` === address);
-    if (!host) throw new Error(`no process hosts ${roomId}`);
-    return host;
-  }
-
-  async function sixMembers(roomId: string): Promise<Member[]> {
-    const members: Member[] = [];
-    for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, roomId, `u${i}`));
-    await waitFor(() => members.every((m) => memberCount(m) === 6), 5000);
-    return members;
-  }
+  const hosting = (roomId: string) => processHosting(admin, procs, roomId);
 
   test("kill -9 of a relay's process: only its members go (offline), and the room goes on for the rest", async () => {
-    const members = await sixMembers("k1");
-    const owner = await hostOf("k1");
+    const members = await sixMembers(procs, "k1");
+    const owner = await hosting("k1");
     const relayMembers = members.filter(onRelay);
-    const victimRelay = (await Promise.all(relayMembers.map(async (m) => ({ m, host: await hostOf(m.room.roomId) })))).find(
+    const victimRelay = (await Promise.all(relayMembers.map(async (m) => ({ m, host: await hosting(m.room.roomId) })))).find(
       (x) => x.host !== owner,
     )!;
     const lost = members.filter((m) => m.room.roomId === victimRelay.m.room.roomId);
@@ -195,8 +184,8 @@ describeWithRedisServer("a live room survives the death of a relay's process and
   }, 40_000);
 
   test("kill -9 of the owner's process: the relays bring the room back on a live process and keep their members, with every accepted message", async () => {
-    const members = await sixMembers("k2");
-    const owner = await hostOf("k2");
+    const members = await sixMembers(procs, "k2");
+    const owner = await hosting("k2");
     const accepted: RoomMessage[] = [];
     for (const m of members) accepted.push(await ask<RoomMessage>(m.room, "sendMessage", { type: "text", content: `before ${m.userId}` }));
     const onRelays = members.filter(onRelay);
@@ -210,7 +199,7 @@ describeWithRedisServer("a live room survives the death of a relay's process and
     console.log(
       `LIVE owner kill -9: the relays' members were in the new owner's room after ${((Date.now() - killedAt) / 1000).toFixed(2)} s`,
     );
-    expect(await hostOf("k2")).not.toBe(owner);
+    expect(await hosting("k2")).not.toBe(owner);
     const after = await ask<RoomMessage>(onRelays[0]!.room, "sendMessage", { type: "text", content: "after the failover" });
     await waitFor(() => onRelays.every((m) => m.messages.some((x) => x.seq === after.seq)), 5000);
     expect(after.seq).toBeGreaterThan(Math.max(...accepted.map((x) => x.seq)));
@@ -225,7 +214,7 @@ describeWithRedisServer("a live room survives the death of a relay's process and
     // the owner's two seats go to plain SDK members, so every ChatClient sits on a relay
     await enter(procs[0]!, "k3", "a0");
     await enter(procs[1]!, "k3", "a1");
-    const owner = await hostOf("k3");
+    const owner = await hosting("k3");
     const entries = procs.filter((p) => p !== owner);
     const members = await Promise.all(["c0", "c1", "c2", "c3"].map((id, i) => chatMember(entries[i % 2]!, id, creds)));
     for (const m of members) await m.chat.enterRoom({ roomID: "k3" });
@@ -250,22 +239,16 @@ describeWithRedisServer("draining the owner's process hands a live room over to 
   test("relay members stay connected and keep chatting when the owner's process is drained for a deploy", async () => {
     const redis = await startPrivateRedis({ persistence: false });
     const admin = new Redis(redis.url);
-    const env = { REDIS_URL: redis.url, CHAT_APP_KEY: creds.appKey, CHAT_APP_SECRET: creds.appSecret, CHAT_SHARD_THRESHOLD: "2" };
+    const env = liveEnv(redis.url);
     const procs = await Promise.all([startProcess(env), startProcess(env), startProcess(env)]);
     try {
-      const members: Member[] = [];
-      for (let i = 0; i < 6; i++) members.push(await enter(procs[i % 3]!, "dr", `u${i}`));
-      const listing = await admin.hget("roomcaches", "dr");
-      const address = listing === null ? undefined : (JSON.parse(listing) as { publicAddress?: string }).publicAddress;
-      const owner = procs.find((p) => `127.0.0.1:${p.port}` === address)!;
+      const members = await sixMembers(procs, "dr");
+      const owner = await processHosting(admin, procs, "dr");
       const onRelays = members.filter(onRelay);
       const closes: number[] = [];
       for (const m of onRelays) m.room.onLeave((code) => closes.push(code));
       expect((await signedPost(owner.httpUrl, "/process/drain.json", {}, creds)).body).toMatchObject({ code: 200 });
-      await waitFor(async () => {
-        const now = await admin.hget("roomcaches", "dr");
-        return now !== null && (JSON.parse(now) as { publicAddress?: string }).publicAddress !== address;
-      }, 15_000);
+      await waitFor(async () => ![undefined, addressOf(owner)].includes(await hostOf(admin, "dr")), 15_000, "the room listed elsewhere");
       // a send during the handover is refused (SHUTTING_DOWN, NOT_IN_ROOM), as while any room moves;
       // the member sends again, as ChatClient's outbox does, until the new owner takes it
       let after: RoomMessage | undefined;
@@ -292,14 +275,7 @@ describeWithRedisServer("a relay member's network drop", () => {
     const proxies = await Promise.all([0, 1, 2].map(async () => startTcpProxy(await freePort())));
     const procs = await Promise.all(
       proxies.map((proxy) =>
-        startProcess({
-          REDIS_URL: redis.url,
-          CHAT_APP_KEY: creds.appKey,
-          CHAT_APP_SECRET: creds.appSecret,
-          CHAT_SHARD_THRESHOLD: "2",
-          CHAT_SEND_RATE_PER_S: "100",
-          CHAT_PUBLIC_ADDRESS: `127.0.0.1:${proxy.port}`,
-        }),
+        startProcess(liveEnv(redis.url, { CHAT_SEND_RATE_PER_S: "100", CHAT_PUBLIC_ADDRESS: `127.0.0.1:${proxy.port}` })),
       ),
     );
     for (const [i, proxy] of proxies.entries()) proxy.target = procs[i]!.port;
