@@ -10,6 +10,7 @@ import { ChatError, ErrorCode } from "../src/core/errors";
 import { ExitReason, CloseCodeOf, opensReconnectionWindow } from "../src/core/exitReasons";
 import { ensureRoom, type AdmittedEntry } from "../src/service/entry";
 import type { ChatContext } from "../src/service/context";
+import { CLAIM_WATCH_MS, ClaimWatch } from "../src/service/claimWatch";
 import { Topic } from "../src/service/scopes";
 import { ServerMessage, type HistorySync, type RoomMessage } from "../src/protocol";
 import { flushWrites } from "../src/transport/CoalescingClient";
@@ -18,8 +19,6 @@ import { JOIN_HISTORY_COUNT } from "./MessagePipeline";
 import { applyStateOps, resetStateTo } from "./stateMirror";
 import { relayClaim, type ShardFrame, type ShardSend, type ShardSnapshot } from "../src/service/shardWire";
 
-/** How often a relay checks that its owner's process lives. */
-export const OWNER_WATCH_MS = 1000;
 /** How long a relay tries to bring its room back after the owner's process died, then closes with SHUTDOWN. */
 export const RECOVERY_MS = 15_000;
 const RECOVERY_RETRY_MS = 300;
@@ -68,8 +67,11 @@ export class RelayShard {
   private readonly entries = new Map<string, AdmittedEntry>();
   private closing = false;
   private recovering = false;
+  private readonly ownerWatch: ClaimWatch;
 
-  constructor(private readonly host: RelayHost) {}
+  constructor(private readonly host: RelayHost) {
+    this.ownerWatch = new ClaimWatch(host.ctx.store.claims);
+  }
 
   /** Claims the relay's liveness mark, listens to the owner's frames and attaches. Throws ROOM_NOT_EXIST when the owner is gone. */
   async start(): Promise<void> {
@@ -79,7 +81,7 @@ export class RelayShard {
     }
     this.unsubscribe = await ctx.store.bus.subscribe(Topic.shard(chatroomId), (payload) => this.onFrame(payload as ShardFrame));
     await this.attach();
-    this.watch = setInterval(() => void this.checkOwner(), OWNER_WATCH_MS).unref();
+    this.watch = setInterval(() => void this.checkOwner(), CLAIM_WATCH_MS).unref();
   }
 
   /** A connection arrives: the owner admits the member (hooks, counts, events), then it gets the room's last messages. */
@@ -225,25 +227,8 @@ export class RelayShard {
    * The owner's process died (its claim is gone or held by a dead connection, twice in a row):
    * the relay brings the room back (see {@link recover}).
    */
-  private ownerSuspect = false;
   private async checkOwner(): Promise<void> {
-    const { claims } = this.host.ctx.store;
-    let alive: boolean;
-    try {
-      const holder = await claims.holder(this.host.chatroomId);
-      alive = holder !== undefined && (claims.isAlive ? await claims.isAlive(holder) : true);
-    } catch {
-      return;
-    }
-    if (alive) {
-      this.ownerSuspect = false;
-      return;
-    }
-    if (!this.ownerSuspect) {
-      this.ownerSuspect = true;
-      return;
-    }
-    this.ownerSuspect = false;
+    if (!(await this.ownerWatch.isDead(this.host.chatroomId))) return;
     void this.recover();
   }
 

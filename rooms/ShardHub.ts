@@ -8,13 +8,11 @@
 import { generateId } from "@colyseus/core";
 import type { ChatState } from "./ChatState";
 import type { ChatContext } from "../src/service/context";
+import { CLAIM_WATCH_MS, ClaimWatch } from "../src/service/claimWatch";
 import { Topic } from "../src/service/scopes";
 import { ServerMessage } from "../src/protocol";
 import { fullStateOps, StateMirror } from "./stateMirror";
 import { relayClaim, type ShardFrame, type ShardSend, type ShardSnapshot } from "../src/service/shardWire";
-
-/** How often the owner checks that its relays' processes live. */
-export const RELAY_WATCH_MS = 1000;
 
 /** A member connection held by a relay, as the owner room uses connections. */
 export interface RemoteConnection {
@@ -45,9 +43,11 @@ export class ShardHub {
   private pending: ShardSend[] = [];
   private flushQueued = false;
   private watch: NodeJS.Timeout | undefined;
-  private readonly suspect = new Set<string>();
+  private readonly relayWatch: ClaimWatch;
 
-  constructor(private readonly host: ShardHubHost) {}
+  constructor(private readonly host: ShardHubHost) {
+    this.relayWatch = new ClaimWatch(host.ctx.store.claims);
+  }
 
   /** True while at least one relay is attached. */
   get active(): boolean {
@@ -63,7 +63,7 @@ export class ShardHub {
   attach(relayId: string, state: ChatState): ShardSnapshot {
     this.flush();
     if (!this.relays.has(relayId)) this.relays.set(relayId, new Set());
-    this.watch ??= setInterval(() => void this.checkRelays(), RELAY_WATCH_MS).unref();
+    this.watch ??= setInterval(() => void this.checkRelays(), CLAIM_WATCH_MS).unref();
     return { owner: this.ownerId, frame: this.frame, ops: fullStateOps(state), lastSeq: this.host.lastSeq() };
   }
 
@@ -72,6 +72,7 @@ export class ShardHub {
     const sessions = this.relays.get(relayId);
     if (!sessions) return;
     this.relays.delete(relayId);
+    this.relayWatch.forget(relayClaim(relayId));
     for (const sessionId of sessions) this.relayOfSession.delete(sessionId);
     if (sessions.size > 0) this.host.sessionsLost([...sessions]);
     if (this.relays.size === 0) this.stopWatch();
@@ -186,30 +187,12 @@ export class ShardHub {
     this.watch = undefined;
   }
 
-  /**
-   * A relay whose claim is gone, or held by a process whose store connection is gone, on two
-   * checks in a row is dead: its sessions are lost (their members go offline, and the kick-out
-   * rule removes them unless they come back through another relay or the owner).
-   */
+  /** A relay whose claim's process is dead ({@link ClaimWatch}) is detached: its sessions are lost, their members go offline and the kick-out rule removes them unless they come back through another relay or the owner. */
   private async checkRelays(): Promise<void> {
-    const { claims } = this.host.ctx.store;
     for (const relayId of this.relays.keys()) {
-      let alive: boolean;
-      try {
-        const holder = await claims.holder(relayClaim(relayId));
-        alive = holder !== undefined && (claims.isAlive ? await claims.isAlive(holder) : true);
-      } catch {
-        continue; // the store is unreachable: no verdict
-      }
-      if (alive) {
-        this.suspect.delete(relayId);
-      } else if (this.suspect.has(relayId)) {
-        this.suspect.delete(relayId);
-        console.warn(`room ${this.host.roomId}: relay ${relayId} is gone; its members are offline`);
-        this.detach(relayId);
-      } else {
-        this.suspect.add(relayId);
-      }
+      if (!(await this.relayWatch.isDead(relayClaim(relayId)))) continue;
+      console.warn(`room ${this.host.roomId}: relay ${relayId} is gone; its members are offline`);
+      this.detach(relayId);
     }
   }
 }
