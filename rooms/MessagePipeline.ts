@@ -10,6 +10,7 @@ import type { HistorySync, RoomMessage } from "../src/protocol";
 import type { ChatContext } from "../src/service/context";
 import { findRecallable } from "../src/service/recall";
 import { MessageBatcher } from "./MessageBatcher";
+import { joinHistory, missedMessages } from "./historyReads";
 import { flushWrites } from "../src/transport/CoalescingClient";
 import type { HistoryQuery } from "../src/store/types";
 
@@ -51,8 +52,6 @@ export interface MessageLists {
 /** How long a sender's answer waits for its message to be in history, at most (the store may be down). */
 export const STORE_ACK_WAIT_MS = 500;
 
-/** Messages delivered to a member when it joins. */
-export const JOIN_HISTORY_COUNT = 10;
 /** Largest page of a history query. */
 export const MAX_HISTORY_PAGE = 50;
 
@@ -278,23 +277,12 @@ export class MessagePipeline {
   async sync(body: unknown): Promise<HistorySync> {
     const { afterSeq } = parseInput(syncSchema, body, { root: "sync request" });
     const lastSeq = this.seq;
-    const messages = await this.ctx.store.history.query(this.host.roomId, {
-      afterSeq,
-      limit: this.ctx.config.historySize,
-      direction: "forward",
-    });
-    return { messages: messages.filter((m) => m.seq <= lastSeq), lastSeq };
+    return { messages: await missedMessages(this.ctx, this.host.roomId, afterSeq, lastSeq), lastSeq };
   }
 
   /** The last messages a joining member receives, with the seq they bring it up to. */
-  async joinHistory(): Promise<HistorySync> {
-    const lastSeq = this.seq;
-    const messages = await this.ctx.store.history.query(this.host.roomId, {
-      beforeSeq: lastSeq + 1,
-      limit: JOIN_HISTORY_COUNT,
-      direction: "backward",
-    });
-    return { messages, lastSeq };
+  joinHistory(): Promise<HistorySync> {
+    return joinHistory(this.ctx, this.host.roomId, this.seq);
   }
 
   /** Admission counters since the room was created. */

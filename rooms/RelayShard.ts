@@ -15,7 +15,7 @@ import { Topic } from "../src/service/scopes";
 import { ServerMessage, type HistorySync, type RoomMessage } from "../src/protocol";
 import { flushWrites } from "../src/transport/CoalescingClient";
 import type { ChatState } from "./ChatState";
-import { JOIN_HISTORY_COUNT } from "./MessagePipeline";
+import { joinHistory, missedMessages } from "./historyReads";
 import { applyStateOps, resetStateTo } from "./stateMirror";
 import { relayClaim, type ShardFrame, type ShardSend, type ShardSnapshot } from "../src/service/shardWire";
 
@@ -88,13 +88,8 @@ export class RelayShard {
   async join(client: Client, entry: AdmittedEntry, options: unknown): Promise<void> {
     const { lastSeq } = await owner(this.host).shardJoin(this.host.relayId, client.sessionId, entry, jsonOptions(options));
     this.entries.set(client.sessionId, entry);
-    const upTo = Math.max(lastSeq, this.lastSeq);
-    const messages: RoomMessage[] = await this.host.ctx.store.history.query(this.host.chatroomId, {
-      beforeSeq: upTo + 1,
-      limit: JOIN_HISTORY_COUNT,
-      direction: "backward",
-    });
-    client.send(ServerMessage.JOIN_HISTORY, { messages, lastSeq: upTo } satisfies HistorySync);
+    const history: HistorySync = await joinHistory(this.host.ctx, this.host.chatroomId, Math.max(lastSeq, this.lastSeq));
+    client.send(ServerMessage.JOIN_HISTORY, history);
   }
 
   /** A member request, answered by the owner. */
@@ -202,12 +197,7 @@ export class RelayShard {
 
   /** Sends this relay's members the stored messages after the last one they had, up to `upTo`. */
   private async forwardFromHistory(upTo: number): Promise<void> {
-    const messages = await this.host.ctx.store.history.query(this.host.chatroomId, {
-      afterSeq: this.lastSeq,
-      limit: this.host.ctx.config.historySize,
-      direction: "forward",
-    });
-    const missed = messages.filter((m) => m.seq <= upTo);
+    const missed = await missedMessages(this.host.ctx, this.host.chatroomId, this.lastSeq, upTo);
     if (missed.length === 0) return;
     this.host.broadcastLocal(ServerMessage.MESSAGES, missed, [], false);
     flushWrites();
