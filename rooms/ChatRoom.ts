@@ -298,17 +298,7 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     // A refused request is answered with { code, message } (the SDK's error.reason); only faults are thrown (and logged).
     const handle = (type: string, handler: RequestHandler): void => {
       this.handlers.set(type, handler);
-      // Colyseus answers room.request() with what the handler's promise resolves to; the lint rule
-      // matches the "*" overload, whose callback returns void
-      // eslint-disable-next-line @typescript-eslint/no-misused-promises
-      this.onMessage(type, async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
-        try {
-          return await handler(this.memberOf(client), body, client);
-        } catch (e) {
-          if (!isChatError(e)) throw e;
-          return reply.reject(errorBody(e));
-        }
-      });
+      this.onRequest(type, (client, body) => handler(this.memberOf(client), body, client));
     };
     handle(ClientRequest.SEND, async (userId, body) => {
       // a closing room numbers nothing more: its members may not hear it, and a sender must not see it accepted
@@ -844,19 +834,29 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
     this.relay = relay;
     for (const type of Object.values(ClientRequest)) {
       if (type === ClientRequest.SWITCH_LEAVE) continue;
-      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Colyseus answers room.request with the handler's promise
-      this.onMessage(type, async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
-        try {
-          return await relay.request(client, type, body);
-        } catch (e) {
-          if (!isChatError(e)) throw e;
-          return reply.reject(errorBody(e));
-        }
-      });
+      this.onRequest(type, (client, body) => relay.request(client, type, body));
     }
     this.onMessage(ClientRequest.SWITCH_LEAVE, (client: Client<{ userData: ConnectionData }>, body: unknown) => switchLeave(client, body));
     this.onUnknownMessage();
     this.untrackLocal = this.ctx.drain.track(this.roomId, { close: () => this.closeRoom(ExitReason.SHUTDOWN) });
+  }
+
+  /**
+   * Answers room.request(type) with `answer`'s value; a refusal (a ChatError) is answered with
+   * { code, message } (the SDK's error.reason); only faults are thrown (and logged).
+   */
+  private onRequest(type: string, answer: (client: Client<{ userData: ConnectionData }>, body: unknown) => unknown): void {
+    // Colyseus answers room.request() with what the handler's promise resolves to; the lint rule
+    // matches the "*" overload, whose callback returns void
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    this.onMessage(type, async (client: Client<{ userData: ConnectionData }>, body: unknown, reply: MessageContext) => {
+      try {
+        return await answer(client, body);
+      } catch (e) {
+        if (!isChatError(e)) throw e;
+        return reply.reject(errorBody(e));
+      }
+    });
   }
 
   /**
