@@ -295,15 +295,18 @@ async function awaitClaimedRoom(ctx: ChatContext, roomId: string): Promise<IRoom
  * owner's process died (rooms/RelayShard.ts). Concurrent callers get the one room.
  */
 export async function ensureRoom(ctx: ChatContext, roomId: string, roomType: string): Promise<IRoomCache> {
-  const listed = await ctx.directory.find(roomId);
-  if (listed) return listed;
+  return (await ctx.directory.find(roomId)) ?? createOrAwait(ctx, { roomId }, roomType);
+}
+
+/** Creates the room; when another creator won its id meanwhile, the listing of that creator's room. */
+async function createOrAwait(ctx: ChatContext, options: CreateOptions, roomType: string): Promise<IRoomCache> {
   try {
-    return await createRoom(ctx, { roomId }, roomType);
+    return await createRoom(ctx, options, roomType);
   } catch (e) {
     const err = toChatError(e);
     if (err.code !== ErrorCode.ROOM_ALREADY_EXISTS) throw err;
-    const claimed = await awaitClaimedRoom(ctx, roomId);
-    if (!claimed) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${roomId} was closing; try again`);
+    const claimed = await awaitClaimedRoom(ctx, options.roomId);
+    if (!claimed) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${options.roomId} was closing; try again`);
     return claimed;
   }
 }
@@ -329,14 +332,13 @@ export async function enter(
     await appOnAuth(request.token ?? authContext?.token ?? "", { ...request }, authContext ?? { headers: new Headers(), ip: undefined });
   if (!listing) {
     const options: CreateOptions = { roomId: request.roomId, roomName: request.roomName, userId: request.userId, config: request.config };
-    try {
-      listing = await createRoom(ctx, options, type);
-    } catch (e) {
-      const err = toChatError(e);
-      if (request.mode === "create" || err.code !== ErrorCode.ROOM_ALREADY_EXISTS) throw err;
-      listing = await awaitClaimedRoom(ctx, request.roomId);
-      if (!listing) throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${request.roomId} was closing; try again`);
-    }
+    // a "create" that loses the race fails; an "enter" joins the room that won
+    listing =
+      request.mode === "create"
+        ? await createRoom(ctx, options, type).catch((e: unknown) => {
+            throw toChatError(e);
+          })
+        : await createOrAwait(ctx, options, type);
   }
   // past the owner's share of a live room, the seat is on a relay shard (service/placement.ts)
   if (seatsOnRelay(ctx, listing)) listing = await relayWithRoom(ctx, type, request.roomId);
