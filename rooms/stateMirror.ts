@@ -60,7 +60,8 @@ function diffMap(
 
 /** The owner's copy of the state as its relays have it. */
 export class StateMirror {
-  private room: string | undefined;
+  /** The room's id, name and creation time went out (set once, when the room is created). */
+  private roomSent = false;
   private count = -1;
   private slow = -1;
   /** Listed members by userId, as last sent. */
@@ -71,9 +72,8 @@ export class StateMirror {
   /** The changes since the last call (all of the state on the first), now recorded as sent. */
   diff(state: ChatState): StateOp[] {
     const ops: StateOp[] = [];
-    const room = JSON.stringify([state.roomId, state.roomName, state.createdAt]);
-    if (room !== this.room) {
-      this.room = room;
+    if (!this.roomSent) {
+      this.roomSent = true;
       ops.push(["room", state.roomId, state.roomName, state.createdAt]);
     }
     if (state.memberCount !== this.count) ops.push(["count", (this.count = state.memberCount)]);
