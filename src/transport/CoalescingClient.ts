@@ -4,14 +4,6 @@ import { WebSocketClient } from "@colyseus/ws-transport";
 import WebSocket from "ws";
 import { binaryFrame, FrameBuffer, headerLength } from "./frames";
 
-/** The TCP socket under each WebSocket, recorded at the upgrade (`req.socket`, public in Node and ws). */
-const sockets = new WeakMap<WebSocket, Socket>();
-
-/** Records the TCP socket a WebSocket writes to. */
-export function registerSocket(ws: WebSocket, socket: Socket): void {
-  sockets.set(ws, socket);
-}
-
 const dirty: CoalescingClient[] = [];
 let scheduled = false;
 
@@ -72,6 +64,15 @@ export class CoalescingClient extends WebSocketClient {
   /** Frames sent before the join completed (Colyseus' `_enqueuedMessages`, see below). Set by the base constructor, so never re-initialized here. */
   declare private joinQueue: unknown[] | undefined;
 
+  /** @param socket the TCP socket under `ref` (the upgrade's `req.socket`), written directly. */
+  constructor(
+    sessionId: string,
+    ref: WebSocket,
+    private readonly socket: Socket,
+  ) {
+    super(sessionId, ref);
+  }
+
   /**
    * Colyseus keeps a joining client's frames in `_enqueuedMessages`, sends them when the client
    * acknowledges the join, then `delete`s the property (its absence later means "has joined").
@@ -120,9 +121,8 @@ export class CoalescingClient extends WebSocketClient {
     this.pending = undefined;
     const callbacks = this.callbacks;
     this.callbacks = undefined;
-    const ws = this.ref;
-    const socket = sockets.get(ws);
-    if (ws.readyState !== WebSocket.OPEN || socket === undefined || socket.destroyed) {
+    const socket = this.socket;
+    if (this.ref.readyState !== WebSocket.OPEN || socket.destroyed) {
       const error = new Error("WebSocket is not open");
       callbacks?.forEach((cb) => cb(error));
       return;

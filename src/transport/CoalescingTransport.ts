@@ -11,7 +11,7 @@ import {
   type AuthContext,
 } from "@colyseus/core";
 import { WebSocketTransport, type TransportOptions } from "@colyseus/ws-transport";
-import { CoalescingClient, registerSocket } from "./CoalescingClient";
+import { CoalescingClient } from "./CoalescingClient";
 import { CheckedWebSocket } from "./frameCheck";
 import { startHeartbeat, watchPongs, type HeartbeatSocket } from "./heartbeat";
 import { seamChanges } from "./upstreamSeam";
@@ -85,12 +85,11 @@ export class CoalescingTransport extends WebSocketTransport {
       return;
     }
 
-    registerSocket(rawClient, req.socket);
     // Colyseus keeps its rooms in a plain object: for an id such as "toString" that this process
     // does not host, the lookup finds an inherited function, not a room.
     const found: unknown = matchMaker.getLocalRoomById(roomId as string);
     const room = found instanceof Room ? found : undefined;
-    const client = new CoalescingClient(sessionId as string, rawClient);
+    const client = new CoalescingClient(sessionId as string, rawClient, req.socket);
     if (rawClient instanceof CheckedWebSocket) rawClient.attach(client, roomId as string);
     const reconnectionToken = url.searchParams.get("reconnectionToken");
     const context =

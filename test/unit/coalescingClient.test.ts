@@ -5,7 +5,7 @@
  */
 import type { Socket } from "node:net";
 import type WebSocket from "ws";
-import { CoalescingClient, flushWrites, registerSocket } from "../../src/transport/CoalescingClient";
+import { CoalescingClient, flushWrites } from "../../src/transport/CoalescingClient";
 import { FrameBuffer } from "../../src/transport/frames";
 
 /** Splits server frames (unmasked, unfragmented) back into their payloads. */
@@ -37,8 +37,7 @@ function fakeConnection(readyState = 1) {
     write: (b: Buffer, cb?: (e?: Error | null) => void) => (writes.push(Buffer.from(b)), events.push("write"), cb?.(null), true),
   };
   const ws = { readyState, close: (code: number) => events.push(`close ${code}`) };
-  registerSocket(ws as unknown as WebSocket, socket as unknown as Socket);
-  const client = new CoalescingClient("s1", ws as unknown as WebSocket);
+  const client = new CoalescingClient("s1", ws as unknown as WebSocket, socket as unknown as Socket);
   return { client, writes, events, ws };
 }
 
@@ -100,8 +99,7 @@ test("a broadcast is framed once: members with nothing else queued write the sam
     sockets.push(writes);
     const socket = { destroyed: false, write: (b: Buffer) => (writes.push(b), true) };
     const ws = { readyState: 1 };
-    registerSocket(ws as unknown as WebSocket, socket as unknown as Socket);
-    return new CoalescingClient(`s${i}`, ws as unknown as WebSocket);
+    return new CoalescingClient(`s${i}`, ws as unknown as WebSocket, socket as unknown as Socket);
   });
   const payload = Buffer.from("to everyone");
   for (const c of clients) c.raw(payload);
