@@ -25,6 +25,11 @@ export interface FanoutResult {
   p50Ms: number;
   p99Ms: number;
   cpuUsPerDelivery: number;
+  /**
+   * The receiving clients' CPU per delivery (their worker processes' user+system time from arming
+   * to the last message, summed): what each system's client library spends to read a message.
+   */
+  clientCpuUsPerDelivery: number;
   /** Sends the server refused (chat: admission/rate; should be 0). */
   refused: number;
 }
@@ -69,7 +74,7 @@ export async function round(
   const before = await server.stats();
   for (const w of receivers) w.command({ cmd: "expect", messages: messages * senders });
   // the sender starts once every receiver counts: a busy worker may read its IPC late, after the first messages
-  await Promise.all(receivers.map((w) => w.next("armed", 30_000)));
+  const armed = await Promise.all(receivers.map((w) => w.next("armed", 30_000)));
   sender.command({ cmd: "send", messages, rate, senders });
   const timeout = 60_000 + (rate > 0 ? (messages / rate) * 1000 : 0);
   const sent = await sender.next("sent", timeout);
@@ -83,6 +88,7 @@ export async function round(
     sent,
     durationUs: lastUs - sent.firstUs,
     cpuUs: after.cpuUs - before.cpuUs,
+    clientCpuUs: received.reduce((n, r, i) => n + r.cpuUs - armed[i]!.cpuUs, 0),
     latencies: concat(received.map((r) => r.latenciesUs)),
   };
 }
@@ -137,6 +143,7 @@ export async function runFanout(system: SystemName, receivers: number, mode: Fan
       p50Ms: quantile(latencies, 0.5) / 1000,
       p99Ms: quantile(latencies, 0.99) / 1000,
       cpuUsPerDelivery: results.reduce((n, r) => n + r.cpuUs, 0) / (deliveries * rounds),
+      clientCpuUsPerDelivery: results.reduce((n, r) => n + r.clientCpuUs, 0) / (deliveries * rounds),
       refused: results.reduce((n, r) => n + r.sent.refused, 0),
     };
   } finally {

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   assertFileLimit(Math.max(2048, receivers * 3));
   const mode: FanoutMode = rate === 0 ? { kind: "burst", messages, rounds: 3 } : { kind: "paced", rate, seconds, senders };
   const line = (r: FanoutResult) =>
-    `${Math.round(r.deliveriesPerS)} deliveries/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${r.refused ? `, ${r.refused} refused` : ""}`;
+    `${Math.round(r.deliveriesPerS)} deliveries/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery (clients ${r.clientCpuUsPerDelivery.toFixed(2)})${r.refused ? `, ${r.refused} refused` : ""}`;
   const results = await interleaved(
     variants(values.a, values.peers, "ws,socket.io"),
     runs,
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   for (const [v, list] of results) {
     const mid = (pick: (r: FanoutResult) => number) => median(list.map(pick));
     console.log(
-      `  ${v.label}: ${Math.round(mid((r) => r.deliveriesPerS))} deliveries/s, p50 ${mid((r) => r.p50Ms).toFixed(1)} ms, p99 ${mid((r) => r.p99Ms).toFixed(1)} ms (runs ${list.map((r) => r.p99Ms.toFixed(1)).join(", ")}), ${mid((r) => r.cpuUsPerDelivery).toFixed(2)} CPU µs/delivery`,
+      `  ${v.label}: ${Math.round(mid((r) => r.deliveriesPerS))} deliveries/s, p50 ${mid((r) => r.p50Ms).toFixed(1)} ms, p99 ${mid((r) => r.p99Ms).toFixed(1)} ms (runs ${list.map((r) => r.p99Ms.toFixed(1)).join(", ")}), ${mid((r) => r.cpuUsPerDelivery).toFixed(2)} CPU µs/delivery (clients ${mid((r) => r.clientCpuUsPerDelivery).toFixed(2)})`,
     );
   }
 }

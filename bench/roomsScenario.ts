@@ -28,7 +28,7 @@ async function connectRooms(procs: Processes, server: BenchServer, rooms: number
 async function round(server: BenchServer, workers: BenchWorker[], size: number, messages: number, rate: number) {
   const before = await server.stats();
   for (const w of workers) w.command({ cmd: "expect", messages: messages * size });
-  await Promise.all(workers.map((w) => w.next("armed", 30_000)));
+  const armed = await Promise.all(workers.map((w) => w.next("armed", 30_000)));
   for (const w of workers) w.command({ cmd: "send", messages, rate, senders: 0 });
   const timeout = 60_000 + (messages / rate) * 1000;
   const sent = await Promise.all(workers.map((w) => w.next("sent", timeout)));
@@ -42,6 +42,7 @@ async function round(server: BenchServer, workers: BenchWorker[], size: number, 
     lastUs: Math.max(...received.map((r) => r.lastUs)),
     refused: sent.reduce((n, s) => n + s.refused, 0),
     cpuUs: after.cpuUs - before.cpuUs,
+    clientCpuUs: received.reduce((n, r, i) => n + r.cpuUs - armed[i]!.cpuUs, 0),
     latencies: concat(received.map((r) => r.latenciesUs)),
   };
 }
@@ -69,6 +70,8 @@ export async function runRooms(system: SystemName, rooms: number, size: number, 
       p50Ms: quantile(r.latencies, 0.5) / 1000,
       p99Ms: quantile(r.latencies, 0.99) / 1000,
       cpuUsPerDelivery: r.cpuUs / deliveries,
+      // these clients also send (every member talks): their CPU covers sending as well as reading
+      clientCpuUsPerDelivery: r.clientCpuUs / deliveries,
       refused: r.refused,
     };
   } finally {

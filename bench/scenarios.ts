@@ -20,6 +20,7 @@ const FANOUT_COLUMNS: Scenario["columns"] = [
   { key: "p50Ms", header: "p50 ms", digits: 1, better: "lower" },
   { key: "p99Ms", header: "p99 ms", digits: 1, better: "lower" },
   { key: "cpuUsPerDelivery", header: "server CPU µs/delivery", digits: 2, better: "lower" },
+  { key: "clientCpuUsPerDelivery", header: "client CPU µs/delivery", digits: 2, better: "lower" },
 ];
 
 /**
@@ -44,7 +45,7 @@ export async function fanout(
   return compare(
     id,
     title,
-    `One room, ${who}, ~100-byte messages: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive (monotonic clock shared by the processes); CPU = the server process's user+system time per delivery.`,
+    `One room, ${who}, ~100-byte messages: ${how}. Deliveries/s = receivers x messages / (first send to last receive); latency = send to receive (monotonic clock shared by the processes); CPU = the server process's user+system time per delivery; client CPU = the receiving clients' worker processes' user+system time per delivery (what each client library spends to read a message).`,
     runs,
     systems,
     (system) => runFanout(system, receivers, mode),
@@ -57,7 +58,7 @@ export async function rooms(rooms: number, size: number, rate: number, seconds: 
   await compare(
     `rooms-${rooms}x${size}`,
     `Many small rooms, ${rooms} rooms of ${size} members, ${rate} message/s per member`,
-    `${rooms} rooms of ${size} members; every member sends ${rate} ~100-byte message/s to its room (schedules staggered evenly) for ${seconds} s after a 1 s warm-up, and receives every message of its room, its own included (${rooms * size * rate} messages/s in, ${rooms * size * size * rate} deliveries/s out). Latency = send to receive; CPU = the server's user+system time per delivery. Plain Colyseus is left out (its peer has one broadcast room).`,
+    `${rooms} rooms of ${size} members; every member sends ${rate} ~100-byte message/s to its room (schedules staggered evenly) for ${seconds} s after a 1 s warm-up, and receives every message of its room, its own included (${rooms * size * rate} messages/s in, ${rooms * size * size * rate} deliveries/s out). Latency = send to receive; CPU = the server's user+system time per delivery; client CPU = the members' worker processes' per delivery (they send too). Plain Colyseus is left out (its peer has one broadcast room).`,
     runs,
     systems,
     (system) => runRooms(system, rooms, size, rate, seconds),
@@ -88,7 +89,7 @@ async function compare(
       log(`${id}: ${system}${runs > 1 ? ` (run ${i + 1} of ${runs})` : ""} ...`);
       const result = await runOne(system);
       log(
-        `  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery${result.refused ? `, ${result.refused} refused` : ""}`,
+        `  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery (clients ${result.clientCpuUsPerDelivery.toFixed(2)})${result.refused ? `, ${result.refused} refused` : ""}`,
       );
       all.get(system)!.push(result);
     }
@@ -135,6 +136,7 @@ function medianResult(list: FanoutResult[]): FanoutResult {
     p50Ms: mid((r) => r.p50Ms),
     p99Ms: mid((r) => r.p99Ms),
     cpuUsPerDelivery: mid((r) => r.cpuUsPerDelivery),
+    clientCpuUsPerDelivery: mid((r) => r.clientCpuUsPerDelivery),
     refused: list.reduce((n, r) => n + r.refused, 0),
   };
 }

@@ -192,6 +192,7 @@ export async function runShard(
         p50Ms: quantile(latencies, 0.5) / 1000,
         p99Ms: quantile(latencies, 0.99) / 1000,
         cpuUsPerDelivery: cpuUs.reduce((n, us) => n + us, 0) / (receivers * sent),
+        clientCpuUsPerDelivery: results.reduce((n, r) => n + r.clientCpuUs, 0) / (receivers * sent),
         refused: results.reduce((n, r) => n + r.sent.refused, 0),
         cpuUsPerMessage: cpuUs.map((us) => us / sent),
         netCpuUsPerMessage: cpuUs.map((us, k) => (us - idleCpuUsPerUs[k]! * windowUs) / sent),

@@ -13,6 +13,10 @@ const target = { port: Number(process.env.PORT), roomId: process.env.ROOM ?? "be
 const driver = DRIVERS[system];
 
 const report = (message: WorkerReport) => process.send?.(message);
+const cpuNowUs = () => {
+  const cpu = process.cpuUsage();
+  return cpu.user + cpu.system;
+};
 
 interface Peer {
   connection?: Connection;
@@ -52,7 +56,7 @@ function record(peer: Peer, contents: string[]): void {
       complete++;
       if (complete === peers.length) {
         armed = false;
-        report({ type: "received", lastUs: at, latenciesUs: latencies.slice(0, latencyCount), wrong });
+        report({ type: "received", lastUs: at, latenciesUs: latencies.slice(0, latencyCount), wrong, cpuUs: cpuNowUs() });
       }
     }
   }
@@ -143,7 +147,7 @@ process.on("message", (command: WorkerCommand) => {
         wrong = 0;
         for (const peer of peers) peer.received = 0;
         armed = true;
-        report({ type: "armed" });
+        report({ type: "armed", cpuUs: cpuNowUs() });
         return;
       case "expectMembers":
         memberTarget = { count: command.count, cap: command.cap };

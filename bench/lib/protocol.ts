@@ -73,8 +73,9 @@ export type WorkerCommand =
 /** Client worker -> orchestrator. */
 export type WorkerReport =
   | { type: "connected"; connected: number; failed: number; firstError?: string }
-  | { type: "armed" }
-  | { type: "received"; lastUs: number; latenciesUs: Float64Array; wrong: number }
+  /** `cpuUs` here and in `received`: the worker's process.cpuUsage() user + system, µs (its clients' CPU in between). */
+  | { type: "armed"; cpuUs: number }
+  | { type: "received"; lastUs: number; latenciesUs: Float64Array; wrong: number; cpuUs: number }
   | { type: "members"; atUs: number }
   | { type: "sent"; firstUs: number; lastUs: number; refused: number }
   | { type: "status"; peers: number; complete: number; minReceived: number; expected: number }
