@@ -22,6 +22,10 @@ export interface JoinResult {
   fullListMs: number;
   /** Server RSS once everyone is in, MB. */
   rssMb: number;
+  /** The server's CPU from the start of the storm to the full list, per join, ms. */
+  serverCpuMsPerJoin: number;
+  /** The clients' CPU (every worker process, summed) over the same window, per join, ms. */
+  clientCpuMsPerJoin: number;
   note?: string;
 }
 
@@ -34,9 +38,11 @@ export async function runJoinStorm(system: SystemName, members: number, cap: num
     const workers = Array.from({ length: n }, () => procs.worker(server, server.rooms.members, "member"));
     // give the workers time to load before the clock starts
     await new Promise((resolve) => setTimeout(resolve, 3000));
+    workers.forEach((w) => w.command({ cmd: "expectMembers", count: members, cap }));
+    const armed = await Promise.all(workers.map((w) => w.next("armed", 30_000)));
+    const before = await server.stats();
     const start = nowUs();
     workers.forEach((w, i) => {
-      w.command({ cmd: "expectMembers", count: members, cap });
       w.command({
         cmd: "connect",
         count: Math.floor(members / n) + (i < members % n ? 1 : 0),
@@ -64,18 +70,25 @@ export async function runJoinStorm(system: SystemName, members: number, cap: num
         connectedMs: NaN,
         fullListMs,
         rssMb: stats.rss / 1e6,
+        serverCpuMsPerJoin: NaN,
+        clientCpuMsPerJoin: NaN,
         note: `${failed} of ${members} clients failed to join (${firstError})`,
       };
     }
+    let serverCpuMsPerJoin = NaN;
+    let clientCpuMsPerJoin = NaN;
     try {
       const left = Math.max(1000, limitMs - connectedMs);
       const reports = await Promise.all(workers.map((w) => w.next("members", left)));
       fullListMs = (Math.max(...reports.map((r) => r.atUs)) - start) / 1000;
+      const after = await server.stats();
+      serverCpuMsPerJoin = (after.cpuUs - before.cpuUs) / 1000 / members;
+      clientCpuMsPerJoin = reports.reduce((n, r, i) => n + r.cpuUs - armed[i]!.cpuUs, 0) / 1000 / members;
     } catch {
       note = `full member list not reached within ${Math.round(limitMs / 1000)} s`;
     }
     const stats = await server.stats(true);
-    return { system, members, connectedMs, fullListMs, rssMb: stats.rss / 1e6, note };
+    return { system, members, connectedMs, fullListMs, rssMb: stats.rss / 1e6, serverCpuMsPerJoin, clientCpuMsPerJoin, note };
   } finally {
     await procs.stopAll();
   }

@@ -154,7 +154,7 @@ export async function joins(members: number, limitMs: number): Promise<void> {
     log(`joins-${members}: ${system} ...`);
     const r = await runJoinStorm(system, members, system === "chat" ? MEMBER_LIST_CAP : Infinity, limitMs);
     log(
-      `  connected ${r.connectedMs.toFixed(0)} ms, full list ${r.fullListMs.toFixed(0)} ms, RSS ${r.rssMb.toFixed(0)} MB${r.note ? ` (${r.note})` : ""}`,
+      `  connected ${r.connectedMs.toFixed(0)} ms, full list ${r.fullListMs.toFixed(0)} ms, RSS ${r.rssMb.toFixed(0)} MB, CPU per join: server ${r.serverCpuMsPerJoin.toFixed(2)} ms, clients ${r.clientCpuMsPerJoin.toFixed(2)} ms${r.note ? ` (${r.note})` : ""}`,
     );
     rows.push({ ...r });
   }
@@ -162,11 +162,13 @@ export async function joins(members: number, limitMs: number): Promise<void> {
     save({
       id: `joins-${members}`,
       title: `Join storm, ${members.toLocaleString("en-US")} members`,
-      description: `${members} clients enter one room at once (400 join attempts in flight at any time; chat's room is created before the storm). "full list" = every client sees the exact member count and holds the member list (chat: the first ${MEMBER_LIST_CAP} members, the synchronized cap; peers: everyone). Peers send the full list to a joiner and batch join notices per 50 ms like chat; plain Colyseus keeps every member in a synchronized map.`,
+      description: `${members} clients enter one room at once (400 join attempts in flight at any time; chat's room is created before the storm). "full list" = every client sees the exact member count and holds the member list (chat: the first ${MEMBER_LIST_CAP} members, the synchronized cap; peers: everyone). Peers send the full list to a joiner and batch join notices per 50 ms like chat; plain Colyseus keeps every member in a synchronized map. CPU per join = user+system time from the start to the full list, of the server and of every client worker summed (server and clients share the machine's cores, so the time follows their sum).`,
       columns: [
         { key: "connectedMs", header: "all connected ms", digits: 0, better: "lower" },
         { key: "fullListMs", header: "all have full list ms", digits: 0, better: "lower" },
         { key: "rssMb", header: "server RSS MB", digits: 0, better: "lower" },
+        { key: "serverCpuMsPerJoin", header: "server CPU ms/join", digits: 2, better: "lower" },
+        { key: "clientCpuMsPerJoin", header: "client CPU ms/join", digits: 2, better: "lower" },
       ],
       rows,
     }),

@@ -70,7 +70,7 @@ function onMembers(peer: Peer, count: number, listed: number): void {
   if (count === goal.count && listed === Math.min(goal.count, goal.cap)) {
     peer.membersDone = true;
     membersComplete++;
-    if (membersComplete === peers.length) report({ type: "members", atUs: nowUs() });
+    if (membersComplete === peers.length) report({ type: "members", atUs: nowUs(), cpuUs: cpuNowUs() });
   }
 }
 
@@ -152,6 +152,7 @@ process.on("message", (command: WorkerCommand) => {
       case "expectMembers":
         memberTarget = { count: command.count, cap: command.cap };
         membersComplete = 0;
+        report({ type: "armed", cpuUs: cpuNowUs() });
         for (const peer of peers) {
           peer.membersDone = false;
           onMembers(peer, peer.members, peer.listed);

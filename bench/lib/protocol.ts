@@ -59,7 +59,7 @@ export type WorkerCommand =
   | { cmd: "connect"; count: number; prefix: string; concurrency: number; roomSize?: number; roomPrefix?: string }
   /** Reset counters, answer `armed`; then answer `received` once every client has `messages` messages. */
   | { cmd: "expect"; messages: number }
-  /** Answer `members` once every client sees `count` members with min(count, cap) listed. */
+  /** Answer `armed` at once, then `members` once every client sees `count` members with min(count, cap) listed. */
   | { cmd: "expectMembers"; count: number; cap: number }
   /**
    * Send `messages` from each of this worker's first `senders` clients (default 1, 0 = every client);
@@ -73,10 +73,10 @@ export type WorkerCommand =
 /** Client worker -> orchestrator. */
 export type WorkerReport =
   | { type: "connected"; connected: number; failed: number; firstError?: string }
-  /** `cpuUs` here and in `received`: the worker's process.cpuUsage() user + system, µs (its clients' CPU in between). */
+  /** `cpuUs` here and in `received` and `members`: the worker's process.cpuUsage() user + system, µs (its clients' CPU in between). */
   | { type: "armed"; cpuUs: number }
   | { type: "received"; lastUs: number; latenciesUs: Float64Array; wrong: number; cpuUs: number }
-  | { type: "members"; atUs: number }
+  | { type: "members"; atUs: number; cpuUs: number }
   | { type: "sent"; firstUs: number; lastUs: number; refused: number }
   | { type: "status"; peers: number; complete: number; minReceived: number; expected: number }
   | { type: "closed" }
