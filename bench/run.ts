@@ -7,8 +7,11 @@
 import { assertFileLimit } from "./lib/procs";
 import { fanout, fanoutLine, joins, memory, rooms, shard } from "./scenarios";
 
-/** Runs per system of each paced scenario (their p99 moves from run to run; the median is reported); BENCH_RUNS overrides. */
-const PACED_RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/**
+ * Runs per system of each fan-out scenario, burst and paced (a paced p99 and a burst's throughput
+ * move from run to run on shared cores; the median is reported, every run listed); BENCH_RUNS overrides.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 const ALL = ["fanout500", "fanout2000", "paced", "senders", "rooms", "joins", "joins5000", "memory", "shard4000"] as const;
 
@@ -24,21 +27,20 @@ function pacedSeconds(): number {
 
 async function main(): Promise<void> {
   assertFileLimit(12_000);
-  if (!Number.isInteger(PACED_RUNS) || PACED_RUNS < 1 || PACED_RUNS > 15)
-    throw new Error(`BENCH_RUNS must be an integer 1..15, got ${PACED_RUNS}`);
+  if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 15) throw new Error(`BENCH_RUNS must be an integer 1..15, got ${RUNS}`);
   const asked = process.argv.slice(2);
   const unknown = asked.filter((a) => !(ALL as readonly string[]).includes(a));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}; choose from ${ALL.join(", ")}`);
   const run = new Set(asked.length > 0 ? asked : ALL);
   let line: string | undefined;
   if (run.has("fanout500"))
-    line = fanoutLine(await fanout("fanout-500", "Fan-out, burst, 500 receivers", 500, { kind: "burst", messages: 200, rounds: 3 }));
+    line = fanoutLine(await fanout("fanout-500", "Fan-out, burst, 500 receivers", 500, { kind: "burst", messages: 200, rounds: 3 }, RUNS));
   if (run.has("fanout2000"))
-    await fanout("fanout-2000", "Fan-out, burst, 2,000 receivers", 2000, { kind: "burst", messages: 100, rounds: 3 });
+    await fanout("fanout-2000", "Fan-out, burst, 2,000 receivers", 2000, { kind: "burst", messages: 100, rounds: 3 }, RUNS);
   const seconds = pacedSeconds();
   if (run.has("paced")) {
-    await fanout("paced-20", "Fan-out, paced 20 messages/s, 500 receivers", 500, { kind: "paced", rate: 20, seconds }, PACED_RUNS);
-    await fanout("paced-100", "Fan-out, paced 100 messages/s, 500 receivers", 500, { kind: "paced", rate: 100, seconds }, PACED_RUNS);
+    await fanout("paced-20", "Fan-out, paced 20 messages/s, 500 receivers", 500, { kind: "paced", rate: 20, seconds }, RUNS);
+    await fanout("paced-100", "Fan-out, paced 100 messages/s, 500 receivers", 500, { kind: "paced", rate: 100, seconds }, RUNS);
   }
   if (run.has("senders")) {
     await fanout(
@@ -46,10 +48,10 @@ async function main(): Promise<void> {
       "Several senders, 10 senders x 10 messages/s, 500 receivers",
       500,
       { kind: "paced", rate: 10, seconds, senders: 10 },
-      PACED_RUNS,
+      RUNS,
     );
   }
-  if (run.has("rooms")) await rooms(200, 10, 1, seconds, PACED_RUNS);
+  if (run.has("rooms")) await rooms(200, 10, 1, seconds, RUNS);
   if (run.has("joins")) await joins(1000, 120_000);
   if (run.has("joins5000")) await joins(5000, 240_000);
   if (run.has("memory")) await memory(2000);
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     await shard(
       Number(process.env.BENCH_SHARD_RECEIVERS ?? 4000),
       { burst: { messages: 100, rounds: 3 }, paced: { rate: 20, seconds } },
-      PACED_RUNS,
+      RUNS,
     );
   if (line) console.log(line);
 }

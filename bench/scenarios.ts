@@ -100,9 +100,10 @@ async function compare(
     nice !== undefined
       ? ` The receiving workers run at nice ${nice}, so the server gets the CPU before its clients, as if they ran on other machines (the senders run at normal priority).`
       : "";
+  const burst = results.values().next().value?.mode === "burst";
   const repeat =
     runs > 1
-      ? ` Each system runs ${runs} times, interleaved; every figure is the median of its runs, and each run's p50 and p99 are listed (the spread).`
+      ? ` Each system runs ${runs} times, interleaved; every figure is the median of its runs, and each run's ${burst ? "deliveries/s" : "p50 and p99"} are listed (the spread).`
       : "";
   log(
     save({
@@ -115,7 +116,10 @@ async function compare(
         const list = all.get(system)!;
         const each = (pick: (x: FanoutResult) => number) => list.map((x) => pick(x).toFixed(1)).join(", ");
         const notes = [
-          runs > 1 ? `runs: p50 ${each((x) => x.p50Ms)} ms; p99 ${each((x) => x.p99Ms)} ms` : "",
+          runs > 1 && r.mode === "burst"
+            ? `runs: ${list.map((x) => Math.round(x.deliveriesPerS).toLocaleString("en-US")).join(", ")} deliveries/s`
+            : "",
+          runs > 1 && r.mode !== "burst" ? `runs: p50 ${each((x) => x.p50Ms)} ms; p99 ${each((x) => x.p99Ms)} ms` : "",
           r.refused ? `(${r.refused} sends refused)` : "",
         ];
         return { ...r, note: notes.filter(Boolean).join(" ") || undefined };
