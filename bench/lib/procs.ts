@@ -61,10 +61,11 @@ class Channel<In extends { type: string }> {
 
 /**
  * The node flags `npm start` runs the chat server with (package.json scripts.start, e.g. its
- * young-generation size), so the benchmark measures chat as shipped.
+ * young-generation size), so the benchmark measures chat as shipped: this project's, or those of
+ * the copy whose bench/ folder is `benchDir` (an A/B probe of two versions runs each as shipped).
  */
-export function shippedFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { scripts: { start: string } };
+export function shippedFlags(benchDir = join(__dirname, "..")): string[] {
+  const pkg = JSON.parse(readFileSync(join(benchDir, "..", "package.json"), "utf8")) as { scripts: { start: string } };
   const words = pkg.scripts.start.split(/\s+/);
   return words.filter((word, i) => word.startsWith("--") && word !== "--import" && words[i - 1] !== "--import");
 }
@@ -73,10 +74,10 @@ export function shippedFlags(): string[] {
  * Node flags of a server: BENCH_SERVER_FLAGS, when set, for every server alike ("none" = Node's
  * defaults for all); otherwise chat's shipped flags and none for the peers.
  */
-function serverFlags(file: string): string[] {
+function serverFlags(file: string, benchDir: string): string[] {
   const forAll = process.env.BENCH_SERVER_FLAGS?.trim();
   if (forAll) return forAll === "none" ? [] : forAll.split(/\s+/);
-  return file === join("servers", SERVER_FILES.chat) ? shippedFlags() : [];
+  return file === join("servers", SERVER_FILES.chat) ? shippedFlags(benchDir) : [];
 }
 
 /**
@@ -131,7 +132,7 @@ export class Processes {
         // client workers: without Node's global WebSocket (undici) the @colyseus/sdk falls back to
         // the `ws` package, which socket.io-client and the ws peer use too, so every system's
         // clients read with the same WebSocket implementation (undici's costs ~40% more CPU here)
-        ...(file.startsWith("servers") ? serverFlags(file) : ["--no-experimental-websocket"]),
+        ...(file.startsWith("servers") ? serverFlags(file, benchDir) : ["--no-experimental-websocket"]),
       ],
       serialization: "advanced",
       env: { ...process.env, ...env },
