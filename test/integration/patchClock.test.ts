@@ -10,8 +10,10 @@ test("every chat room patches on one shared 50 ms timer: more rooms add no timer
   const before = timeouts();
   const rooms = [first];
   for (let i = 1; i < 6; i++) rooms.push(await sdkEnter(t.httpUrl, { mode: "enter", roomId: `pc${i}`, userId: `u${i}` }));
-  // Colyseus alone gives each room a 20 Hz interval of its own
-  expect(timeouts()).toBe(before);
+  // Colyseus alone gives each room a 20 Hz interval of its own: these five rooms would be five more
+  // timers. The process's other timers come and go meanwhile (an HTTP request's, a store expiry's),
+  // so the count may move by one either way; the rooms' own patchRate below is the direct check
+  expect(timeouts()).toBeLessThanOrEqual(before + 1);
   for (const room of rooms) expect((await localRoom(room.roomId)).patchRate).toBeNull();
   // the state reaches the clients: a second member in the last room shows in its count
   const joiner = await sdkEnter(t.httpUrl, { mode: "enter", roomId: "pc5", userId: "bob" });
