@@ -6,7 +6,7 @@
 import { sleep } from "./lib/clock";
 import { Processes, type BenchServer, type BenchWorker } from "./lib/procs";
 import type { SystemName } from "./lib/protocol";
-import { concat, median, quantile } from "./lib/stats";
+import { concat, cpuBetween, median, quantile } from "./lib/stats";
 
 /**
  * A burst of `messages`, repeated `rounds` times (plus one warm-up), or `rate` messages/s for
@@ -32,6 +32,11 @@ export interface FanoutResult {
   clientCpuUsPerDelivery: number;
   /** Sends the server refused (chat: admission/rate; should be 0). */
   refused: number;
+}
+
+/** One fan-out result on a line, as the runs print it. */
+export function describeFanout(r: FanoutResult): string {
+  return `${Math.round(r.deliveriesPerS)} deliveries/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery (clients ${r.clientCpuUsPerDelivery.toFixed(2)})${r.refused ? `, ${r.refused} refused` : ""}`;
 }
 
 /** Receiver workers for `receivers` clients: at least 2, one per 500 clients. */
@@ -88,7 +93,7 @@ export async function round(
     sent,
     durationUs: lastUs - sent.firstUs,
     cpuUs: after.cpuUs - before.cpuUs,
-    clientCpuUs: received.reduce((n, r, i) => n + r.cpuUs - armed[i]!.cpuUs, 0),
+    clientCpuUs: cpuBetween(armed, received),
     latencies: concat(received.map((r) => r.latenciesUs)),
   };
 }

@@ -12,9 +12,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { integer, interleaved, variants, type Variant } from "./lib/abRuns";
+import { AB_OPTIONS, abSettings, interleaved, variants, type Variant } from "./lib/abRuns";
 import { sleep } from "./lib/clock";
-import { assertFileLimit, Processes } from "./lib/procs";
+import { Processes } from "./lib/procs";
 import { median } from "./lib/stats";
 import { connectClients } from "./fanoutScenario";
 
@@ -39,19 +39,8 @@ async function idleOnce(variant: Variant, receivers: number, seconds: number): P
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      a: { type: "string" },
-      seconds: { type: "string" },
-      runs: { type: "string" },
-      receivers: { type: "string" },
-      peers: { type: "string" },
-    },
-  });
-  const seconds = integer("seconds", values.seconds, 8, 1, 120);
-  const runs = integer("runs", values.runs, 3, 1, 15);
-  const receivers = integer("receivers", values.receivers, 500, 1, 5000);
-  assertFileLimit(Math.max(2048, receivers * 3));
+  const { values } = parseArgs({ options: AB_OPTIONS });
+  const { runs, receivers, seconds } = abSettings(values, 8);
   const results = await interleaved(
     variants(values.a, values.peers, "ws"),
     runs,

@@ -7,6 +7,7 @@
 import { nowUs } from "./lib/clock";
 import { Processes } from "./lib/procs";
 import type { SystemName } from "./lib/protocol";
+import { cpuBetween } from "./lib/stats";
 import { workersFor } from "./fanoutScenario";
 
 /** Join attempts in flight at once over all client processes (more only overflows the listen backlog). */
@@ -83,7 +84,7 @@ export async function runJoinStorm(system: SystemName, members: number, cap: num
       fullListMs = (Math.max(...reports.map((r) => r.atUs)) - start) / 1000;
       const after = await server.stats();
       serverCpuMsPerJoin = (after.cpuUs - before.cpuUs) / 1000 / members;
-      clientCpuMsPerJoin = reports.reduce((n, r, i) => n + r.cpuUs - armed[i]!.cpuUs, 0) / 1000 / members;
+      clientCpuMsPerJoin = cpuBetween(armed, reports) / 1000 / members;
     } catch {
       note = `full member list not reached within ${Math.round(limitMs / 1000)} s`;
     }

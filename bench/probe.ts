@@ -12,39 +12,24 @@
  * pairs of the same run, not by figures from different times.
  */
 import { parseArgs } from "node:util";
-import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
-import { integer, interleaved, variants } from "./lib/abRuns";
-import { assertFileLimit } from "./lib/procs";
+import { describeFanout, runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
+import { AB_OPTIONS, abSettings, integer, interleaved, variants } from "./lib/abRuns";
 import { median } from "./lib/stats";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: {
-      a: { type: "string" },
-      rate: { type: "string" },
-      messages: { type: "string" },
-      seconds: { type: "string" },
-      runs: { type: "string" },
-      receivers: { type: "string" },
-      senders: { type: "string" },
-      peers: { type: "string" },
-    },
+    options: { ...AB_OPTIONS, rate: { type: "string" }, messages: { type: "string" }, senders: { type: "string" } },
   });
+  const { runs, receivers, seconds } = abSettings(values, 5);
   const rate = integer("rate", values.rate, 100, 0, 10_000);
-  const seconds = integer("seconds", values.seconds, 5, 1, 120);
-  const runs = integer("runs", values.runs, 3, 1, 15);
-  const receivers = integer("receivers", values.receivers, 500, 1, 5000);
   const senders = integer("senders", values.senders, 1, 1, 100);
   const messages = integer("messages", values.messages, 200, 1, 10_000);
-  assertFileLimit(Math.max(2048, receivers * 3));
   const mode: FanoutMode = rate === 0 ? { kind: "burst", messages, rounds: 3 } : { kind: "paced", rate, seconds, senders };
-  const line = (r: FanoutResult) =>
-    `${Math.round(r.deliveriesPerS)} deliveries/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery (clients ${r.clientCpuUsPerDelivery.toFixed(2)})${r.refused ? `, ${r.refused} refused` : ""}`;
   const results = await interleaved(
     variants(values.a, values.peers, "ws,socket.io"),
     runs,
     (v) => runFanout(v.system, receivers, mode, v.benchDir),
-    line,
+    describeFanout,
   );
   console.log(
     `\nmedians over ${runs} runs (${receivers} receivers, ${rate === 0 ? `burst of ${messages}` : `${rate}/s x ${senders} sender(s), ${seconds} s`}):`,

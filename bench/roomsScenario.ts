@@ -7,7 +7,7 @@
 import { sleep } from "./lib/clock";
 import { Processes, type BenchServer, type BenchWorker } from "./lib/procs";
 import type { SystemName } from "./lib/protocol";
-import { concat, quantile } from "./lib/stats";
+import { concat, cpuBetween, quantile } from "./lib/stats";
 import { discardTrace, printTrace, workersFor, type FanoutResult } from "./fanoutScenario";
 
 /** Connects the members: whole rooms per worker, room ids unique per worker. */
@@ -42,7 +42,7 @@ async function round(server: BenchServer, workers: BenchWorker[], size: number, 
     lastUs: Math.max(...received.map((r) => r.lastUs)),
     refused: sent.reduce((n, s) => n + s.refused, 0),
     cpuUs: after.cpuUs - before.cpuUs,
-    clientCpuUs: received.reduce((n, r, i) => n + r.cpuUs - armed[i]!.cpuUs, 0),
+    clientCpuUs: cpuBetween(armed, received),
     latencies: concat(received.map((r) => r.latenciesUs)),
   };
 }

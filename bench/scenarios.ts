@@ -1,5 +1,5 @@
 /** The benchmark scenarios, each run for every system and saved to RESULTS.md. */
-import { runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
+import { describeFanout, runFanout, type FanoutMode, type FanoutResult } from "./fanoutScenario";
 import { runJoinStorm } from "./joinScenario";
 import { runRooms } from "./roomsScenario";
 import { runMemory, type MemoryResult } from "./memoryScenario";
@@ -88,9 +88,7 @@ async function compare(
     for (const system of systems) {
       log(`${id}: ${system}${runs > 1 ? ` (run ${i + 1} of ${runs})` : ""} ...`);
       const result = await runOne(system);
-      log(
-        `  ${Math.round(result.deliveriesPerS)} deliveries/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(2)} CPU µs/delivery (clients ${result.clientCpuUsPerDelivery.toFixed(2)})${result.refused ? `, ${result.refused} refused` : ""}`,
-      );
+      log(`  ${describeFanout(result)}`);
       all.get(system)!.push(result);
     }
   }
@@ -116,10 +114,11 @@ async function compare(
         const list = all.get(system)!;
         const each = (pick: (x: FanoutResult) => number) => list.map((x) => pick(x).toFixed(1)).join(", ");
         const notes = [
-          runs > 1 && r.mode === "burst"
-            ? `runs: ${list.map((x) => Math.round(x.deliveriesPerS).toLocaleString("en-US")).join(", ")} deliveries/s`
-            : "",
-          runs > 1 && r.mode !== "burst" ? `runs: p50 ${each((x) => x.p50Ms)} ms; p99 ${each((x) => x.p99Ms)} ms` : "",
+          runs === 1
+            ? ""
+            : burst
+              ? `runs: ${list.map((x) => Math.round(x.deliveriesPerS).toLocaleString("en-US")).join(", ")} deliveries/s`
+              : `runs: p50 ${each((x) => x.p50Ms)} ms; p99 ${each((x) => x.p99Ms)} ms`,
           r.refused ? `(${r.refused} sends refused)` : "",
         ];
         return { ...r, note: notes.filter(Boolean).join(" ") || undefined };

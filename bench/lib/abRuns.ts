@@ -1,9 +1,34 @@
 /**
- * What the A/B tools (bench/probe.ts, bench/idle.ts) share: their integer options, the peers
+ * What the A/B tools (bench/probe.ts, bench/idle.ts) share: their common options, the peers
  * option, the variants (chat of another copy of the code as A, this tree as B, then the peers) and
  * the interleaved runs, so both read and run alike.
  */
+import { assertFileLimit } from "./procs";
 import { ALL_SYSTEMS, type SystemName } from "./protocol";
+
+/** The command-line options both tools take (node:util parseArgs form); each adds its own. */
+export const AB_OPTIONS = {
+  a: { type: "string" },
+  peers: { type: "string" },
+  runs: { type: "string" },
+  receivers: { type: "string" },
+  seconds: { type: "string" },
+} as const;
+
+/**
+ * The values of {@link AB_OPTIONS}' integers: `--runs` (1..15, 3), `--receivers` (1..5000, 500)
+ * and `--seconds` (1..120, `defaultSeconds`); checks the process's file limit for the receivers.
+ */
+export function abSettings(
+  values: { runs?: string; receivers?: string; seconds?: string },
+  defaultSeconds: number,
+): { runs: number; receivers: number; seconds: number } {
+  const runs = integer("runs", values.runs, 3, 1, 15);
+  const receivers = integer("receivers", values.receivers, 500, 1, 5000);
+  const seconds = integer("seconds", values.seconds, defaultSeconds, 1, 120);
+  assertFileLimit(Math.max(2048, receivers * 3));
+  return { runs, receivers, seconds };
+}
 
 /** One system to run: chat of this tree, chat of another copy (`benchDir`), or a peer. */
 export interface Variant {

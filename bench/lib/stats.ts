@@ -23,3 +23,8 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.at(Math.floor((sorted.length - 1) / 2)) ?? NaN;
 }
+
+/** CPU the workers spent between two of their reports (`from[i]` and `to[i]` are worker i's), summed, µs. */
+export function cpuBetween(from: readonly { cpuUs: number }[], to: readonly { cpuUs: number }[]): number {
+  return to.reduce((n, report, i) => n + report.cpuUs - (from[i]?.cpuUs ?? report.cpuUs), 0);
+}
