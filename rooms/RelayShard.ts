@@ -16,6 +16,7 @@ import { ServerMessage, type HistorySync, type RoomMessage } from "../src/protoc
 import { flushWrites } from "../src/transport/CoalescingClient";
 import type { ChatState } from "./ChatState";
 import { joinHistory, missedMessages } from "./historyReads";
+import { recordGone } from "./roomSnapshot";
 import { applyStateOps, resetStateTo } from "./stateMirror";
 import { relayClaim, type ShardFrame, type ShardSend, type ShardSnapshot } from "../src/service/shardWire";
 
@@ -238,9 +239,8 @@ export class RelayShard {
     console.warn(`relay ${relayId}: the owner of ${chatroomId} is gone; bringing the room back`);
     const deadline = Date.now() + RECOVERY_MS;
     try {
-      // a room without its record was destroyed (its closing notice lost on the way): it must not come back
-      const records = ctx.store.records;
-      if (records && Object.keys(await records.read(chatroomId)).length === 0) {
+      // a destroyed room (its closing notice lost on the way) must not come back
+      if (await recordGone(ctx, chatroomId)) {
         throw new ChatError(ErrorCode.ROOM_NOT_EXIST, `room ${chatroomId} has no record: it was destroyed`);
       }
       for (;;) {

@@ -112,6 +112,21 @@ function parseRecord(fields: Record<string, string>): RestoredRoom | undefined {
   }
 }
 
+/** The record of `roomId` as a room coming back reads it; undefined when there is none (or the store keeps no records). */
+async function readRecord(ctx: ChatContext, roomId: string): Promise<RestoredRoom | undefined> {
+  const { records } = ctx.store;
+  return records ? parseRecord(await records.read(roomId)) : undefined;
+}
+
+/**
+ * Whether room `roomId` has no record to come back from while the store keeps records: it was
+ * destroyed (a live room, or one whose process died, keeps its record). A relay shard asks before
+ * bringing its room back (rooms/RelayShard.ts), so a destroyed room stays destroyed.
+ */
+export async function recordGone(ctx: ChatContext, roomId: string): Promise<boolean> {
+  return ctx.store.records !== undefined && (await readRecord(ctx, roomId)) === undefined;
+}
+
 /** One room's record: read on create, written on every accepted attribute change. */
 export class RoomSnapshot {
   /** Set by {@link start}: what keeping the record needs. */
@@ -149,7 +164,7 @@ export class RoomSnapshot {
     await watchStoreRecovery(ctx).catch((e: unknown) =>
       console.error("watching the store for recovery failed; the next room tries again:", e instanceof Error ? e.message : e),
     );
-    const restored = parseRecord(await records.read(roomId));
+    const restored = await readRecord(ctx, roomId);
     if (restored) {
       origin.roomName = restored.roomName;
       origin.creatorId = restored.creatorId;
