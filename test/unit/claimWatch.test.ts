@@ -1,8 +1,15 @@
 import { ClaimWatch, DEAD_AFTER_CHECKS } from "../../src/service/claimWatch";
 import type { ClaimStore } from "../../src/store/types";
 
-/** A claim store whose one claim, `live-room`, is held by `holder` whose connection is `alive`. */
-function store(state: { holder: string | undefined; alive: boolean; down?: boolean }): ClaimStore {
+/** The one claim `live-room`: who holds it, whether the holder's connection lives, whether the store answers. */
+interface ClaimState {
+  holder: string | undefined;
+  alive: boolean;
+  down?: boolean;
+}
+
+/** A claim store over a {@link ClaimState}, read at every call. */
+function store(state: ClaimState): ClaimStore {
   return {
     holder: (name) =>
       state.down ? Promise.reject(new Error("store down")) : Promise.resolve(name === "live-room" ? state.holder : undefined),
@@ -11,7 +18,7 @@ function store(state: { holder: string | undefined; alive: boolean; down?: boole
 }
 
 test(`a claim is dead after ${DEAD_AFTER_CHECKS} dead checks in a row, not after one; a live check starts the count again`, async () => {
-  const state: { holder: string | undefined; alive: boolean; down?: boolean } = { holder: "p1", alive: false };
+  const state: ClaimState = { holder: "p1", alive: false };
   const watch = new ClaimWatch(store(state));
   expect(await watch.isDead("live-room")).toBe(false);
   state.alive = true;
@@ -22,7 +29,7 @@ test(`a claim is dead after ${DEAD_AFTER_CHECKS} dead checks in a row, not after
 });
 
 test("nobody holding the claim counts as dead; a store that does not answer counts neither way", async () => {
-  const state: { holder: string | undefined; alive: boolean; down?: boolean } = { holder: undefined, alive: true };
+  const state: ClaimState = { holder: undefined, alive: true };
   const watch = new ClaimWatch(store(state));
   expect(await watch.isDead("live-room")).toBe(false);
   state.down = true;
