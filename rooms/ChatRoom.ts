@@ -1,6 +1,6 @@
 import { generateId, Room, type Client, type Deferred, type MessageContext } from "@colyseus/core";
 import { ChatError, ErrorCode, errorBody, isChatError } from "../src/core/errors";
-import { CloseCodeOf, ExitReason, opensReconnectionWindow } from "../src/core/exitReasons";
+import { CloseCodeOf, ExitReason, forgetsRoom, opensReconnectionWindow } from "../src/core/exitReasons";
 import { Membership, type MemberRecord } from "../src/core/membership";
 import { MemberList } from "../src/core/memberList";
 import { OfflineKickout } from "../src/core/kickout";
@@ -646,8 +646,9 @@ export class ChatRoom extends Room<{ state: ChatState; client: Client<{ userData
       return;
     }
     (this.pipeline as MessagePipeline | undefined)?.flush();
-    // a shutdown ends this process's part only: the relays carry the room on elsewhere
-    if (reason === ExitReason.SHUTDOWN) this.hub?.handOff();
+    // a room not gone for good (a shutdown) ends this process's part only: the relays carry it on
+    // elsewhere, from the record its cleanup keeps (core/exitReasons forgetsRoom, rooms/roomCleanup)
+    if (!forgetsRoom(reason)) this.hub?.handOff();
     else this.hub?.closeAll(CloseCodeOf[reason]);
     void this.disconnect(CloseCodeOf[reason]);
   }
