@@ -10,6 +10,7 @@ import { ChatError, ErrorCode } from "../src/core/errors";
 import { ExitReason, CloseCodeOf, opensReconnectionWindow } from "../src/core/exitReasons";
 import { ensureRoom, type AdmittedEntry } from "../src/service/entry";
 import type { ChatContext } from "../src/service/context";
+import type { RoomCalls } from "../src/service/roomOperations";
 import { CLAIM_WATCH_MS, ClaimWatch } from "../src/service/claimWatch";
 import { Topic } from "../src/service/scopes";
 import { ServerMessage, type HistorySync, type RoomMessage } from "../src/protocol";
@@ -48,11 +49,6 @@ export interface ReconnectionWindow {
   catch(onRejected: () => undefined): unknown;
 }
 
-/** A relay's calls of the owner room (ChatRoom's `shard*` operations), through ctx.directory. */
-function owner(host: RelayHost) {
-  return host.ctx.directory.knownRoom(host.chatroomId);
-}
-
 /** See the file comment. */
 export class RelayShard {
   private frame = -1;
@@ -69,9 +65,12 @@ export class RelayShard {
   private closing = false;
   private recovering = false;
   private readonly ownerWatch: ClaimWatch;
+  /** The relay's calls of the owner room (ChatRoom's `shard*` operations), by room id: whichever process hosts it. */
+  private readonly owner: RoomCalls;
 
   constructor(private readonly host: RelayHost) {
     this.ownerWatch = new ClaimWatch(host.ctx.store.claims);
+    this.owner = host.ctx.directory.knownRoom(host.chatroomId);
   }
 
   /** Claims the relay's liveness mark, listens to the owner's frames and attaches. Throws ROOM_NOT_EXIST when the owner is gone. */
@@ -87,7 +86,7 @@ export class RelayShard {
 
   /** A connection arrives: the owner admits the member (hooks, counts, events), then it gets the room's last messages. */
   async join(client: Client, entry: AdmittedEntry, options: unknown): Promise<void> {
-    const { lastSeq } = await owner(this.host).shardJoin(this.host.relayId, client.sessionId, entry, jsonOptions(options));
+    const { lastSeq } = await this.owner.shardJoin(this.host.relayId, client.sessionId, entry, jsonOptions(options));
     this.entries.set(client.sessionId, entry);
     const history: HistorySync = await joinHistory(this.host.ctx, this.host.chatroomId, Math.max(lastSeq, this.lastSeq));
     client.send(ServerMessage.JOIN_HISTORY, history);
@@ -95,7 +94,7 @@ export class RelayShard {
 
   /** A member request, answered by the owner. */
   request(client: Client, type: string, body: unknown): Promise<unknown> {
-    return owner(this.host).shardRequest(this.host.relayId, client.sessionId, type, body ?? null);
+    return this.owner.shardRequest(this.host.relayId, client.sessionId, type, body ?? null);
   }
 
   /** A connection dropped: the relay keeps its reconnection window and tells the owner. */
@@ -104,19 +103,19 @@ export class RelayShard {
     const window = allowReconnection();
     if (window.reject) this.windows.set(client.sessionId, window.reject.bind(window));
     void window.catch(() => undefined);
-    this.tellOwner(owner(this.host).shardDrop(this.host.relayId, client.sessionId), "a dropped connection");
+    this.tellOwner(this.owner.shardDrop(this.host.relayId, client.sessionId), "a dropped connection");
   }
 
   reconnected(client: Client): void {
     this.windows.delete(client.sessionId);
-    this.tellOwner(owner(this.host).shardReconnect(this.host.relayId, client.sessionId), "a reconnection");
+    this.tellOwner(this.owner.shardReconnect(this.host.relayId, client.sessionId), "a reconnection");
   }
 
   left(client: Client, code: number | undefined, switchingTo: string | undefined): void {
     this.windows.delete(client.sessionId);
     this.entries.delete(client.sessionId);
     if (this.closing) return;
-    this.tellOwner(owner(this.host).shardLeave(this.host.relayId, client.sessionId, code ?? null, switchingTo ?? null), "a leave");
+    this.tellOwner(this.owner.shardLeave(this.host.relayId, client.sessionId, code ?? null, switchingTo ?? null), "a leave");
   }
 
   async dispose(): Promise<void> {
@@ -125,7 +124,7 @@ export class RelayShard {
     await Promise.allSettled([
       this.unsubscribe?.(),
       ctx.claims.release(relayClaim(relayId)),
-      this.closing ? Promise.resolve() : owner(this.host).shardDetach(relayId),
+      this.closing ? Promise.resolve() : this.owner.shardDetach(relayId),
     ]);
   }
 
@@ -136,7 +135,7 @@ export class RelayShard {
    */
   private async attach(): Promise<void> {
     this.early = [];
-    const snapshot: ShardSnapshot = await owner(this.host).shardAttach(this.host.relayId);
+    const snapshot: ShardSnapshot = await this.owner.shardAttach(this.host.relayId);
     this.ownerId = snapshot.owner;
     this.frame = snapshot.frame;
     resetStateTo(this.host.state, snapshot.ops);
@@ -269,7 +268,7 @@ export class RelayShard {
   /** A member of this relay enters the new owner; one it refuses (banned meanwhile, the enter hook) leaves with the refusal's reason. */
   private async rejoin(sessionId: string, entry: AdmittedEntry): Promise<void> {
     try {
-      await owner(this.host).shardJoin(this.host.relayId, sessionId, entry, {});
+      await this.owner.shardJoin(this.host.relayId, sessionId, entry, {});
     } catch (e) {
       const banned = e instanceof ChatError && e.code === ErrorCode.BANNED;
       this.entries.delete(sessionId);

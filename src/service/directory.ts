@@ -92,6 +92,8 @@ export function createRoomDirectory(
     remoteRoomCall: (roomId: string, method: string, args: unknown[], timeoutMs?: number) =>
       matchmaker.remoteRoomCall(roomId, method, args, timeoutMs),
   };
+  // knownRoom's calls skip the listing look-up (the caller knows the room lives)
+  const knownLink = { ...link, isListed: () => Promise.resolve(true) };
   return {
     roomTypes,
     isChatType,
@@ -126,7 +128,7 @@ export function createRoomDirectory(
       );
     },
     room: (roomId) => roomCalls(link, roomId),
-    knownRoom: (roomId) => roomCalls({ ...link, isListed: () => Promise.resolve(true) }, roomId),
+    knownRoom: (roomId) => roomCalls(knownLink, roomId),
     create: (roomType, options) => matchmaker.createRoom(roomType, options),
     reserveSeat: (listing, options, auth) => matchmaker.reserveSeatFor(listing, options, auth),
   };
